@@ -1,0 +1,34 @@
+/*
+ * The demo backend for Tenant Jobs: the plugins a platform team would run
+ * beside the tenant-jobs plugins, on embedded defaults (SQLite in memory).
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+// Software catalog, with the demo organisation from examples/
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// Software templates
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+
+// Sign-in: guest, plus demo users for trying tenant isolation (dev only)
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('./modules/demoAuth'));
+
+// Permissions, decided by this project's policy
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('./modules/permissionPolicy'));
+
+// Events bus (catalog, signals and tenant-jobs triggers)
+backend.add(import('@backstage/plugin-events-backend'));
+
+// Live updates to the browser
+backend.add(import('@backstage/plugin-signals-backend'));
+
+backend.start();

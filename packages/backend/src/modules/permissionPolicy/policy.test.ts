@@ -1,0 +1,84 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
+import { ProjectPermissionPolicy } from './policy';
+import { onlyAdminsUnregisterEntities } from './rules';
+
+const deleteEntity = createPermission({
+  name: 'catalog.entity.delete',
+  attributes: { action: 'delete' },
+});
+const readEntity = createPermission({
+  name: 'catalog.entity.read',
+  attributes: { action: 'read' },
+});
+
+function policyFor(ownershipEntityRefs: string[]) {
+  return new ProjectPermissionPolicy({
+    userInfo: mockServices.userInfo({
+      userEntityRef: 'user:default/someone',
+      ownershipEntityRefs,
+    }),
+    rules: [onlyAdminsUnregisterEntities(['group:default/platform-team'])],
+  });
+}
+
+const asUser = {
+  credentials: mockCredentials.user('user:default/someone'),
+  info: { userEntityRef: 'user:default/someone', ownershipEntityRefs: [] },
+};
+
+describe('ProjectPermissionPolicy', () => {
+  it('lets members of an admin group unregister entities', async () => {
+    const policy = policyFor(['user:default/someone', 'group:default/platform-team']);
+    await expect(
+      policy.handle({ permission: deleteEntity }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('denies unregistering to everyone else, including anonymous callers', async () => {
+    const policy = policyFor(['user:default/someone', 'group:default/team-acme']);
+    await expect(
+      policy.handle({ permission: deleteEntity }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(policy.handle({ permission: deleteEntity })).resolves.toEqual(
+      { result: AuthorizeResult.DENY },
+    );
+  });
+
+  it('matches admin group refs case-insensitively', async () => {
+    const policy = policyFor(['group:default/Platform-Team']);
+    await expect(
+      policy.handle({ permission: deleteEntity }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('allows what no rule decides', async () => {
+    const policy = policyFor(['group:default/team-acme']);
+    await expect(
+      policy.handle({ permission: readEntity }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('takes the first decision in rule order', async () => {
+    const policy = new ProjectPermissionPolicy({
+      userInfo: mockServices.userInfo(),
+      rules: [
+        () => undefined,
+        req =>
+          req.permission.name === 'catalog.entity.read'
+            ? { result: AuthorizeResult.DENY }
+            : undefined,
+        () => ({ result: AuthorizeResult.ALLOW }),
+      ],
+    });
+    await expect(
+      policy.handle({ permission: readEntity }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle({ permission: deleteEntity }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+});

@@ -1,0 +1,398 @@
+#!/usr/bin/env bash
+# Local Kubernetes for development and tests: a real control plane (etcd,
+# kube-apiserver, kube-controller-manager, kube-scheduler) built from the Go
+# module proxy, with nodes and pods simulated by KWOK. See README.md here.
+#
+# Usage: scripts/cluster/cluster.sh build|up|down|status|kubeconfig|kubectl ARGS...
+set -euo pipefail
+
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+REPO_ROOT=$(cd -- "${SCRIPT_DIR}/../.." && pwd -P)
+
+# shellcheck source=versions.env
+source "${SCRIPT_DIR}/versions.env"
+
+CACHE_ROOT=${TENANT_JOBS_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/tenant-jobs}
+K8S_DIR=${CACHE_ROOT}/k8s-${K8S_VERSION}
+ETCD_DIR=${CACHE_ROOT}/etcd-${ETCD_VERSION}
+KWOK_DIR=${CACHE_ROOT}/kwok-${KWOK_VERSION}
+
+STATE_DIR=${REPO_ROOT}/.local/cluster
+KUBECONFIG_PATH=${STATE_DIR}/kubeconfig
+CLUSTER_NAME=tenant-jobs
+# kwokctl keeps everything of the cluster (pki, etcd data, pids, logs) under
+# its work dir: kept inside this clone so clones never share a cluster.
+KWOK_WORKDIR=${STATE_DIR}/kwok
+CLUSTER_DIR=${KWOK_WORKDIR}/clusters/${CLUSTER_NAME}
+FINGERPRINT_PATH=${STATE_DIR}/cluster.fingerprint
+
+UP_TIMEOUT=${TENANT_JOBS_CLUSTER_TIMEOUT:-180}
+
+log() { printf '[cluster] %s\n' "$*" >&2; }
+die() { printf '[cluster] error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat >&2 <<EOF
+Usage: ${0##*/} COMMAND
+
+Commands:
+  build        build the pinned binaries into ${CACHE_ROOT} (no-op when cached)
+  up           build, then start the local cluster (reused when already healthy)
+  down         stop the cluster and delete its state
+  status       print the cluster state; exit 0 when it is up and healthy
+  kubeconfig   print the path of the admin kubeconfig
+  kubectl ...  run the pinned kubectl against the local cluster
+
+Versions: Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}, KWOK ${KWOK_VERSION}
+EOF
+}
+
+# A sanitized environment for kwokctl: no KWOK_* setting of the caller leaks in,
+# and it never reads or writes ~/.kwok or ~/.kube/config.
+run_kwokctl() {
+  local -a unset_args=()
+  local var
+  for var in $(compgen -e); do
+    case "${var}" in KWOK_*) unset_args+=(-u "${var}") ;; esac
+  done
+  env "${unset_args[@]}" \
+    KWOK_WORKDIR="${KWOK_WORKDIR}" \
+    KUBECONFIG="${KUBECONFIG_PATH}" \
+    PATH="${K8S_DIR}/bin:${PATH}" \
+    "${KWOK_DIR}/bin/kwokctl" --name "${CLUSTER_NAME}" "$@"
+}
+
+kc() {
+  "${K8S_DIR}/bin/kubectl" --kubeconfig "${KUBECONFIG_PATH}" "$@"
+}
+
+# ---------------------------------------------------------------------------
+# build
+
+# Fingerprint of everything a build depends on; a cache dir whose stamp differs
+# is rebuilt.
+build_fingerprint() {
+  local module=$1
+  {
+    go env GOVERSION GOOS GOARCH
+    cat "${SCRIPT_DIR}/versions.env"
+    cat "${SCRIPT_DIR}/gomod/${module}/go.mod" "${SCRIPT_DIR}/gomod/${module}/go.sum"
+    # the build recipe itself
+    declare -f "build_${module}"
+  } | sha256sum | cut -d' ' -f1
+}
+
+# go build in one of our wrapper modules, with a fixed environment.
+go_build() {
+  local module=$1
+  shift
+  (
+    cd "${SCRIPT_DIR}/gomod/${module}"
+    CGO_ENABLED=0 GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false" \
+      go build -trimpath "$@"
+  )
+}
+
+module_time() {
+  # Commit time of a module version, as the proxy reports it: a reproducible
+  # build date.
+  (cd "${SCRIPT_DIR}/gomod/$1" && GOWORK=off GOFLAGS=-mod=readonly \
+    go list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' "$2")
+}
+
+build_kubernetes() {
+  local out=$1
+  local ver=${K8S_VERSION#v}
+  local major=${ver%%.*}
+  local minor=${ver#*.}
+  minor=${minor%%.*}
+  local date
+  date=$(module_time kubernetes k8s.io/kubernetes)
+  local -a ldflags=(-s -w)
+  local pkg key val
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    for key in gitVersion gitMajor gitMinor gitTreeState buildDate; do
+      case "${key}" in
+        gitVersion) val=${K8S_VERSION} ;;
+        gitMajor) val=${major} ;;
+        gitMinor) val=${minor} ;;
+        gitTreeState) val=clean ;;
+        buildDate) val=${date:-1970-01-01T00:00:00Z} ;;
+      esac
+      ldflags+=("-X=${pkg}.${key}=${val}")
+    done
+  done
+  go_build kubernetes -tags selinux,notest -ldflags "${ldflags[*]}" -o "${out}/" \
+    k8s.io/kubernetes/cmd/kube-apiserver \
+    k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler \
+    k8s.io/kubernetes/cmd/kubectl
+}
+
+build_etcd() {
+  local out=$1
+  go_build etcd \
+    -ldflags "-s -w -X=go.etcd.io/etcd/api/v3/version.GitSHA=${ETCD_VERSION}" \
+    -o "${out}/etcd" go.etcd.io/etcd/server/v3
+}
+
+build_kwok() {
+  local out=$1
+  local -a ldflags=(-s -w
+    "-X=sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}"
+    "-X=sigs.k8s.io/kwok/pkg/consts.KubeVersion=${K8S_VERSION#v}")
+  go_build kwok -ldflags "${ldflags[*]}" -o "${out}/" \
+    sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl
+}
+
+# build_one MODULE DIR BINARY...: builds into DIR/bin unless its stamp matches.
+build_one() {
+  local module=$1 dir=$2
+  shift 2
+  local fp bin missing=0
+  fp=$(build_fingerprint "${module}")
+  for bin in "$@"; do
+    [[ -x "${dir}/bin/${bin}" ]] || missing=1
+  done
+  if [[ ${missing} == 0 && -f "${dir}/stamp" && "$(cat "${dir}/stamp")" == "${fp}" ]]; then
+    return 0
+  fi
+  mkdir -p "${dir}"
+  local tmp="${dir}/bin.tmp"
+  rm -rf "${tmp}"
+  mkdir -p "${tmp}"
+  local logfile="${dir}/build.log"
+  log "building ${module} (${dir##*/}); this takes a while the first time, log: ${logfile}"
+  local start=${SECONDS}
+  if ! "build_${module}" "${tmp}" >"${logfile}" 2>&1; then
+    tail -n 40 "${logfile}" >&2 || true
+    die "build of ${module} failed (full log: ${logfile})"
+  fi
+  for bin in "$@"; do
+    [[ -x "${tmp}/${bin}" ]] || die "build of ${module} produced no ${bin}"
+  done
+  rm -rf "${dir}/bin"
+  mv "${tmp}" "${dir}/bin"
+  printf '%s\n' "${fp}" >"${dir}/stamp"
+  log "built ${module} in $((SECONDS - start))s"
+}
+
+cmd_build() {
+  command -v go >/dev/null || die "the go command is needed to build the cluster binaries"
+  mkdir -p "${CACHE_ROOT}"
+  # One build at a time per cache, whoever asks.
+  exec 8>"${CACHE_ROOT}/.build.lock"
+  flock 8
+  build_one kwok "${KWOK_DIR}" kwok kwokctl
+  build_one etcd "${ETCD_DIR}" etcd
+  build_one kubernetes "${K8S_DIR}" kube-apiserver kube-controller-manager kube-scheduler kubectl
+  flock -u 8
+  exec 8>&-
+}
+
+# ---------------------------------------------------------------------------
+# up / down / status
+
+# Fingerprint of the cluster's configuration: a running cluster started from an
+# older configuration is recreated.
+cluster_fingerprint() {
+  {
+    cat "${SCRIPT_DIR}/versions.env"
+    cat "${K8S_DIR}/stamp" "${ETCD_DIR}/stamp" "${KWOK_DIR}/stamp"
+    cat "${SCRIPT_DIR}"/kwok/*.yaml
+    declare -f create_cluster
+  } | sha256sum | cut -d' ' -f1
+}
+
+# Removes pid files that do not name a live process started from this
+# cluster's bin dir (a killed run, a reboot, or a pid reused by an unrelated
+# process), so that kwokctl neither trusts nor kills them.
+sanitize_pids() {
+  local pidfile pid argv0
+  [[ -d "${CLUSTER_DIR}/pids" ]] || return 0
+  for pidfile in "${CLUSTER_DIR}"/pids/*.pid; do
+    [[ -e "${pidfile}" ]] || continue
+    pid=$(cat "${pidfile}" 2>/dev/null || true)
+    argv0=""
+    if [[ "${pid}" =~ ^[0-9]+$ && -r "/proc/${pid}/cmdline" ]]; then
+      argv0=$(tr '\0' '\n' <"/proc/${pid}/cmdline" | head -n 1)
+    fi
+    if [[ "${argv0}" != "${CLUSTER_DIR}/bin/"* ]]; then
+      rm -f "${pidfile}"
+    fi
+  done
+}
+
+# Number of live component processes of this cluster (after sanitize_pids).
+live_components() {
+  local n=0 pidfile
+  for pidfile in "${CLUSTER_DIR}"/pids/*.pid; do
+    [[ -e "${pidfile}" ]] && n=$((n + 1))
+  done
+  echo "${n}"
+}
+
+apiserver_ready() {
+  [[ -f "${KUBECONFIG_PATH}" ]] || return 1
+  kc get --raw /readyz --request-timeout=5s >/dev/null 2>&1
+}
+
+cluster_healthy() {
+  [[ -d "${CLUSTER_DIR}" ]] || return 1
+  sanitize_pids
+  # etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok-controller
+  [[ "$(live_components)" -ge 5 ]] || return 1
+  apiserver_ready
+}
+
+delete_cluster() {
+  if [[ -d "${CLUSTER_DIR}" ]]; then
+    sanitize_pids
+    if [[ -x "${KWOK_DIR}/bin/kwokctl" ]]; then
+      run_kwokctl delete cluster >>"${STATE_DIR}/kwokctl.log" 2>&1 || true
+    fi
+  fi
+  # kwokctl leaves the folder when its config is unreadable: remove it anyway.
+  rm -rf "${CLUSTER_DIR}"
+  rm -f "${KUBECONFIG_PATH}" "${FINGERPRINT_PATH}"
+}
+
+create_cluster() {
+  mkdir -p "${STATE_DIR}/pod-logs" "${KWOK_WORKDIR}"
+  # The log every simulated container serves (kwok ClusterLogs, kwok/logs.yaml).
+  cp "${SCRIPT_DIR}/kwok/container.log" "${STATE_DIR}/pod-logs/container.log"
+  # Relative paths in kwok/logs.yaml resolve against this folder.
+  (
+    cd "${STATE_DIR}"
+    run_kwokctl create cluster \
+      --runtime binary \
+      --config "${SCRIPT_DIR}/kwok/kwokctl.yaml" \
+      --config "${SCRIPT_DIR}/kwok/stages.yaml" \
+      --config "${SCRIPT_DIR}/kwok/logs.yaml" \
+      --kubeconfig "" \
+      --kube-apiserver-binary "${K8S_DIR}/bin/kube-apiserver" \
+      --kube-controller-manager-binary "${K8S_DIR}/bin/kube-controller-manager" \
+      --kube-scheduler-binary "${K8S_DIR}/bin/kube-scheduler" \
+      --kwok-controller-binary "${KWOK_DIR}/bin/kwok" \
+      --etcd-binary "${ETCD_DIR}/bin/etcd" \
+      --timeout "${UP_TIMEOUT}s" \
+      --wait 0s
+  ) >>"${STATE_DIR}/kwokctl.log" 2>&1 || {
+    tail -n 40 "${STATE_DIR}/kwokctl.log" >&2 || true
+    die "kwokctl create cluster failed (log: ${STATE_DIR}/kwokctl.log, components: ${CLUSTER_DIR}/logs)"
+  }
+  # The admin kubeconfig: certificates inlined, written atomically, private.
+  local tmp="${KUBECONFIG_PATH}.tmp"
+  (umask 077 && run_kwokctl get kubeconfig >"${tmp}")
+  mv "${tmp}" "${KUBECONFIG_PATH}"
+}
+
+# wait_for DESCRIPTION COMMAND...: polls until COMMAND succeeds or the deadline.
+wait_for() {
+  local what=$1
+  shift
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= DEADLINE)); then
+      die "timed out waiting for ${what} (component logs: ${CLUSTER_DIR}/logs)"
+    fi
+    sleep 0.5
+  done
+}
+
+default_sa_exists() { kc get serviceaccount default --namespace default; }
+
+nodes_ready() {
+  local expected ready
+  expected=$(kc get -f "${SCRIPT_DIR}/nodes.yaml" -o name | wc -l)
+  ready=$(kc get nodes -o jsonpath='{range .items[*]}{range .status.conditions[?(@.type=="Ready")]}{.status}{"\n"}{end}{end}' | grep -c '^True$' || true)
+  [[ "${ready}" -ge "${expected}" ]]
+}
+
+cmd_up() {
+  cmd_build
+  mkdir -p "${STATE_DIR}"
+  exec 9>"${STATE_DIR}/.lock"
+  flock 9
+  local start=${SECONDS}
+  DEADLINE=$((SECONDS + UP_TIMEOUT))
+  local fp
+  fp=$(cluster_fingerprint)
+  if cluster_healthy && [[ -f "${FINGERPRINT_PATH}" && "$(cat "${FINGERPRINT_PATH}")" == "${fp}" ]]; then
+    log "cluster already up, reusing it"
+  else
+    if [[ -d "${CLUSTER_DIR}" ]]; then
+      log "removing a stale or outdated cluster"
+    fi
+    delete_cluster
+    log "starting the cluster (Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}, KWOK ${KWOK_VERSION})"
+    create_cluster
+    printf '%s\n' "${fp}" >"${FINGERPRINT_PATH}"
+  fi
+  wait_for "the apiserver" apiserver_ready
+  kc apply -f "${SCRIPT_DIR}/nodes.yaml" >/dev/null
+  wait_for "Ready nodes" nodes_ready
+  wait_for "the default ServiceAccount" default_sa_exists
+  log "cluster up in $((SECONDS - start))s; kubeconfig: ${KUBECONFIG_PATH}"
+  flock -u 9
+}
+
+cmd_down() {
+  mkdir -p "${STATE_DIR}"
+  exec 9>"${STATE_DIR}/.lock"
+  flock 9
+  if [[ -d "${CLUSTER_DIR}" ]]; then
+    delete_cluster
+    log "cluster deleted"
+  else
+    rm -f "${KUBECONFIG_PATH}" "${FINGERPRINT_PATH}"
+    log "no cluster here"
+  fi
+  flock -u 9
+}
+
+cmd_status() {
+  echo "kubernetes: ${K8S_VERSION}  etcd: ${ETCD_VERSION}  kwok: ${KWOK_VERSION}"
+  echo "cache:      ${CACHE_ROOT}"
+  echo "kubeconfig: ${KUBECONFIG_PATH}"
+  if [[ ! -x "${K8S_DIR}/bin/kubectl" ]]; then
+    echo "state:      not built (run: $0 build)"
+    return 1
+  fi
+  if ! cluster_healthy; then
+    echo "state:      down"
+    return 1
+  fi
+  echo "state:      up"
+  echo "server:     $(kc config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
+  kc get nodes -L topology.kubernetes.io/zone -L tenant-jobs.io/node-class
+}
+
+cmd_kubeconfig() {
+  if [[ ! -f "${KUBECONFIG_PATH}" ]]; then
+    log "the cluster is not up; run: $0 up"
+  fi
+  echo "${KUBECONFIG_PATH}"
+}
+
+main() {
+  local cmd=${1:-}
+  [[ $# -gt 0 ]] && shift
+  case "${cmd}" in
+    build) cmd_build ;;
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    kubeconfig) cmd_kubeconfig ;;
+    kubectl)
+      [[ -x "${K8S_DIR}/bin/kubectl" ]] || die "not built yet; run: $0 build"
+      exec "${K8S_DIR}/bin/kubectl" --kubeconfig "${KUBECONFIG_PATH}" "$@"
+      ;;
+    -h | --help | help) usage ;;
+    *)
+      usage
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
