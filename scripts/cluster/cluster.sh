@@ -199,7 +199,7 @@ cluster_fingerprint() {
   {
     cat "${SCRIPT_DIR}/versions.env"
     cat "${K8S_DIR}/stamp" "${ETCD_DIR}/stamp" "${KWOK_DIR}/stamp"
-    cat "${SCRIPT_DIR}"/kwok/*.yaml
+    cat "${SCRIPT_DIR}"/kwok/*.yaml "${SCRIPT_DIR}/nodes.yaml"
     declare -f create_cluster
   } | sha256sum | cut -d' ' -f1
 }
@@ -260,7 +260,7 @@ delete_cluster() {
 create_cluster() {
   mkdir -p "${STATE_DIR}/pod-logs" "${KWOK_WORKDIR}"
   # The log every simulated container serves (kwok ClusterLogs, kwok/logs.yaml).
-  cp "${SCRIPT_DIR}/kwok/container.log" "${STATE_DIR}/pod-logs/container.log"
+  cp "${SCRIPT_DIR}/kwok/container-log.txt" "${STATE_DIR}/pod-logs/container.log"
   # Relative paths in kwok/logs.yaml resolve against this folder.
   (
     cd "${STATE_DIR}"
@@ -283,7 +283,7 @@ create_cluster() {
   }
   # The admin kubeconfig: certificates inlined, written atomically, private.
   local tmp="${KUBECONFIG_PATH}.tmp"
-  (umask 077 && run_kwokctl get kubeconfig >"${tmp}")
+  (umask 077 && run_kwokctl get kubeconfig >"${tmp}" 2>>"${STATE_DIR}/kwokctl.log")
   mv "${tmp}" "${KUBECONFIG_PATH}"
 }
 

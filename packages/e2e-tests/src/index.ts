@@ -1,1 +1,1 @@
-export {};
+export { APP_URL, ARTIFACTS_DIR, launchBrowser, screenshot, signIn } from './browser';

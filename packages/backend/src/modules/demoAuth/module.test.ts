@@ -1,5 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import authPlugin from '@backstage/plugin-auth-backend';
 import request from 'supertest';
 import { authModuleDemoProvider } from './module';
 import { DEMO_USER_HEADER } from './authenticator';
@@ -17,7 +18,7 @@ const entities = [
 async function startAuth(authConfig: object) {
   return startTestBackend({
     features: [
-      import('@backstage/plugin-auth-backend'),
+      authPlugin,
       authModuleDemoProvider,
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({
@@ -32,9 +33,9 @@ async function startAuth(authConfig: object) {
 
 describe('authModuleDemoProvider', () => {
   it('signs a catalog user in with their group ownership', async () => {
-    const { server, stop } = await startAuth({ providers: { demo: {} } });
+    const backend = await startAuth({ providers: { demo: {} } });
     try {
-      const res = await request(server)
+      const res = await request(backend.server)
         .get('/api/auth/demo/refresh')
         .set(DEMO_USER_HEADER, 'alice');
       expect(res.status).toBe(200);
@@ -49,42 +50,42 @@ describe('authModuleDemoProvider', () => {
       );
       expect(res.body.backstageIdentity.token).toEqual(expect.any(String));
     } finally {
-      await stop();
+      await backend.stop();
     }
   });
 
   it('refuses users that are not in the catalog and requests without a user', async () => {
-    const { server, stop } = await startAuth({ providers: { demo: {} } });
+    const backend = await startAuth({ providers: { demo: {} } });
     try {
-      const unknown = await request(server)
+      const unknown = await request(backend.server)
         .get('/api/auth/demo/refresh')
         .set(DEMO_USER_HEADER, 'mallory');
       expect(unknown.status).toBeGreaterThanOrEqual(400);
       expect(unknown.body.backstageIdentity).toBeUndefined();
 
-      const missing = await request(server).get('/api/auth/demo/refresh');
+      const missing = await request(backend.server).get('/api/auth/demo/refresh');
       expect(missing.status).toBe(401);
       expect(missing.body.error.message).toContain(DEMO_USER_HEADER);
 
-      const bad = await request(server)
+      const bad = await request(backend.server)
         .get('/api/auth/demo/refresh')
         .set(DEMO_USER_HEADER, '../admin');
       expect(bad.status).toBe(401);
       expect(bad.body.error.message).toContain('Invalid demo user name');
     } finally {
-      await stop();
+      await backend.stop();
     }
   });
 
   it('is not registered unless configured', async () => {
-    const { server, stop } = await startAuth({ providers: {} });
+    const backend = await startAuth({ providers: {} });
     try {
-      const res = await request(server)
+      const res = await request(backend.server)
         .get('/api/auth/demo/refresh')
         .set(DEMO_USER_HEADER, 'alice');
       expect(res.status).toBe(404);
     } finally {
-      await stop();
+      await backend.stop();
     }
   });
 });

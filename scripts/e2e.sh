@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Browser end-to-end tests: makes sure Chromium is there, starts the demo
+# backend and app unless they already answer, runs the e2e suites with
+# playwright-core, and stops what it started. Screenshots: artifacts/e2e/.
+# Usage: scripts/e2e.sh [jest args...]
+set -uo pipefail
+# shellcheck source=scripts/env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$TJ_ROOT"
+# shellcheck source=scripts/lib/services.sh
+. scripts/lib/services.sh
+
+scripts/ensure-chromium.sh || exit 1
+
+started=()
+cleanup() {
+  for name in "${started[@]}"; do stop_service "$name"; done
+}
+trap cleanup EXIT
+
+if ! http_ok "$BACKEND_READY_URL"; then
+  start_service e2e-backend yarn workspace backend start
+  started+=(e2e-backend)
+fi
+if ! http_ok "$APP_URL"; then
+  # No browser of its own: the dev server only serves.
+  BROWSER=none start_service e2e-app yarn workspace app start
+  started+=(e2e-app)
+fi
+wait_for_url e2e-backend "$BACKEND_READY_URL" 300 || exit 1
+wait_for_url e2e-app "$APP_URL" 600 || exit 1
+
+yarn backstage-cli repo test --watchAll=false --testPathPatterns '\.e2e\.test\.' "$@"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make test`: every check and suite, in order: type-check, lint, unit,
+# integration (real local cluster), e2e (real browser). A failing stage does
+# not stop the others; the run ends with one line of totals over all suites,
+# `N passed, N failed`, and a non-zero exit when anything failed.
+# Select stages with TEST_STAGES="typecheck lint unit integration e2e".
+set -uo pipefail
+# shellcheck source=scripts/env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$TJ_ROOT"
+
+REPORTS="$TJ_ROOT/.local/reports"
+rm -rf "$REPORTS"
+mkdir -p "$REPORTS"
+STAGES="${TEST_STAGES:-typecheck lint unit integration e2e}"
+export CI="${CI:-true}" # jest: no watch mode, no interactive output
+
+# stage NAME KIND COMMAND... : KIND is `check` (one pass/fail) or `jest`
+# (the command writes $REPORTS/NAME.json).
+stage() {
+  local name="$1" kind="$2" start rc
+  shift 2
+  case " $STAGES " in *" $name "*) ;; *) return 0 ;; esac
+  printf '\n==> %s\n' "$name"
+  start=$(date +%s)
+  if [ "$kind" = jest ]; then
+    "$@" --json --outputFile "$REPORTS/$name.json"
+  else
+    "$@"
+  fi
+  rc=$?
+  printf '%s\t%s\t%s\t%s\n' "$name" "$kind" "$rc" "$(($(date +%s) - start))" >>"$REPORTS/stages.tsv"
+}
+
+stage typecheck check yarn tsc
+stage lint check yarn backstage-cli repo lint
+stage unit jest yarn backstage-cli repo test --watchAll=false \
+  --testPathIgnorePatterns '\.(integration|e2e)\.test\.'
+stage integration jest scripts/integration.sh
+stage e2e jest scripts/e2e.sh
+
+node scripts/summarize-tests.mjs "$REPORTS"
