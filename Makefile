@@ -7,7 +7,7 @@ SHELL := /bin/bash
 	test-e2e cluster-build cluster-up cluster-down cluster-status clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 bootstrap: ## Install the toolchain (Node 24, yarn) and packages; quick when done
