@@ -18,7 +18,9 @@ describe('demo portal', () => {
     await browser?.close();
   });
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+    });
     page = await context.newPage();
   });
   afterEach(async () => {
@@ -38,19 +40,26 @@ describe('demo portal', () => {
 
   it('signs in as a tenant member and finds the three tenants in the catalog', async () => {
     await signIn(page, 'carol');
-    await page.goto(`${APP_URL}/?filters%5Bkind%5D=group&filters%5Buser%5D=all`);
+    await page.goto(
+      `${APP_URL}/?filters%5Bkind%5D=group&filters%5Buser%5D=all`,
+    );
     const table = page.getByRole('table');
     for (const tenant of TENANTS) {
       await table.getByRole('link', { name: tenant }).waitFor();
     }
-    expect(await table.getByRole('link', { name: /Acme|Globex|Initech/ }).count()).toBe(3);
+    expect(
+      await table.getByRole('link', { name: /Acme|Globex|Initech/ }).count(),
+    ).toBe(3);
     await screenshot(page, 'catalog-tenants');
 
     // The settings page shows who is signed in: carol, in both her tenants.
     await page.goto(`${APP_URL}/settings`);
     await page.getByText('Ownership Entities').waitFor();
     const identityCard = page;
-    await identityCard.getByRole('link', { name: 'Carol Chen' }).first().waitFor();
+    await identityCard
+      .getByRole('link', { name: 'Carol Chen' })
+      .first()
+      .waitFor();
     await identityCard.getByRole('link', { name: 'Acme Analytics' }).waitFor();
     await identityCard.getByRole('link', { name: 'Initech Labs' }).waitFor();
     expect(

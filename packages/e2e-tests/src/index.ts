@@ -1,1 +1,7 @@
-export { APP_URL, ARTIFACTS_DIR, launchBrowser, screenshot, signIn } from './browser';
+export {
+  APP_URL,
+  ARTIFACTS_DIR,
+  launchBrowser,
+  screenshot,
+  signIn,
+} from './browser';

@@ -1,1 +1,34 @@
-export {};
+/**
+ * Isomorphic core of the Tenant Jobs plugins: domain types, the job type,
+ * tier and priority catalogs, the submit request schema, permissions and
+ * the pure Kubernetes manifest builder.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';
+export * from './constants';
+export {
+  TENANT_ID_MAX_LENGTH,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isLabelValue,
+  isQualifiedKey,
+  isValidTenantId,
+} from './names';
+export { isCompleteEntityRef } from './entityRefs';
+export { parseQuantity } from './quantity';
+export * from './tiers';
+export * from './priorities';
+export * from './runStatus';
+export * from './jobTypes';
+export {
+  JOB_TYPE_ID_MAX_LENGTH,
+  validateJobTypeDefinition,
+} from './jobTypeValidation';
+export * from './plans';
+export * from './request';
+export { describeIssues, formatProblems } from './validationMessages';
+export type { ValidationProblem } from './validationMessages';
+export * from './permissions';
+export * from './manifest';

@@ -40,21 +40,31 @@ describe('DemoSignInPage', () => {
 
   beforeEach(() => {
     window.sessionStorage.clear();
-    fetchSpy = jest.spyOn(global, 'fetch').mockResolvedValue(
-      new Response(
-        JSON.stringify({ error: { name: 'NotFoundError', message: 'User not found' } }),
-        { status: 404, headers: { 'content-type': 'application/json' } },
-      ),
-    );
+    fetchSpy = jest
+      .spyOn(global, 'fetch')
+      .mockResolvedValue(
+        new Response(
+          JSON.stringify({
+            error: { name: 'NotFoundError', message: 'User not found' },
+          }),
+          { status: 404, headers: { 'content-type': 'application/json' } },
+        ),
+      );
   });
   afterEach(() => fetchSpy.mockRestore());
 
   it('offers the guest and every configured demo user', async () => {
     await renderPage();
     expect(screen.getByText('Tenant Jobs')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Sign in as guest' })).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Sign in as alice' })).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Sign in as bob' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Sign in as guest' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Sign in as alice' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Sign in as bob' }),
+    ).toBeInTheDocument();
     expect(screen.getByText('In Acme')).toBeInTheDocument();
     expect(fetchSpy).not.toHaveBeenCalled();
   });
@@ -72,7 +82,9 @@ describe('DemoSignInPage', () => {
     // The backend refused: the page says so and offers the picker again.
     expect(await screen.findByText('Sign-in failed')).toBeInTheDocument();
     expect(onSignInSuccess).not.toHaveBeenCalled();
-    fireEvent.click(screen.getByRole('button', { name: 'Choose another user' }));
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Choose another user' }),
+    );
     expect(
       await screen.findByRole('button', { name: 'Sign in as bob' }),
     ).toBeInTheDocument();

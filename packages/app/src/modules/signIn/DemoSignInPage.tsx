@@ -6,11 +6,7 @@ import {
   Page,
   ProxiedSignInPage,
 } from '@backstage/core-components';
-import {
-  configApiRef,
-  IdentityApi,
-  useApi,
-} from '@backstage/core-plugin-api';
+import { configApiRef, IdentityApi, useApi } from '@backstage/core-plugin-api';
 import type { SignInPageProps } from '@backstage/plugin-app-react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -103,7 +99,10 @@ export function DemoSignInPage(props: SignInPageProps) {
           </Grid>
           {users.map(user => (
             <Grid item xs={12} md={6} lg={4} key={user.name}>
-              <InfoCard title={user.title} subheader={`user:default/${user.name}`}>
+              <InfoCard
+                title={user.title}
+                subheader={`user:default/${user.name}`}
+              >
                 {user.description && (
                   <Typography paragraph>{user.description}</Typography>
                 )}

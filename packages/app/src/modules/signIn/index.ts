@@ -7,8 +7,7 @@ export const signInModule = createFrontendModule({
   extensions: [
     SignInPageBlueprint.make({
       params: {
-        loader: async () =>
-          (await import('./DemoSignInPage')).DemoSignInPage,
+        loader: async () => (await import('./DemoSignInPage')).DemoSignInPage,
       },
     }),
   ],

@@ -63,7 +63,9 @@ describe('authModuleDemoProvider', () => {
       expect(unknown.status).toBeGreaterThanOrEqual(400);
       expect(unknown.body.backstageIdentity).toBeUndefined();
 
-      const missing = await request(backend.server).get('/api/auth/demo/refresh');
+      const missing = await request(backend.server).get(
+        '/api/auth/demo/refresh',
+      );
       expect(missing.status).toBe(401);
       expect(missing.body.error.message).toContain(DEMO_USER_HEADER);
 

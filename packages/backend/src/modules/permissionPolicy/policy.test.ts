@@ -32,20 +32,26 @@ const asUser = {
 
 describe('ProjectPermissionPolicy', () => {
   it('lets members of an admin group unregister entities', async () => {
-    const policy = policyFor(['user:default/someone', 'group:default/platform-team']);
+    const policy = policyFor([
+      'user:default/someone',
+      'group:default/platform-team',
+    ]);
     await expect(
       policy.handle({ permission: deleteEntity }, asUser),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it('denies unregistering to everyone else, including anonymous callers', async () => {
-    const policy = policyFor(['user:default/someone', 'group:default/team-acme']);
+    const policy = policyFor([
+      'user:default/someone',
+      'group:default/team-acme',
+    ]);
     await expect(
       policy.handle({ permission: deleteEntity }, asUser),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
-    await expect(policy.handle({ permission: deleteEntity })).resolves.toEqual(
-      { result: AuthorizeResult.DENY },
-    );
+    await expect(policy.handle({ permission: deleteEntity })).resolves.toEqual({
+      result: AuthorizeResult.DENY,
+    });
   });
 
   it('matches admin group refs case-insensitively', async () => {

@@ -1,0 +1,216 @@
+import { Config } from '@backstage/config';
+import {
+  isTierId,
+  TenantPlan,
+  tenantNamespaceName,
+  TierId,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+
+/** How the backend authenticates to a cluster. */
+export type ClusterAuth =
+  | { type: 'serviceAccountToken'; tokenFile: string }
+  | { type: 'kubeconfig'; file: string; context?: string }
+  | { type: 'inCluster' };
+
+export type ClusterConfig = {
+  name: string;
+  url?: string;
+  caFile?: string;
+  caData?: string;
+  skipTLSVerify?: boolean;
+  auth: ClusterAuth;
+};
+
+export type JobTypeOverride = {
+  enabled?: boolean;
+  image?: string;
+  defaultTier?: TierId;
+  allowedTiers?: TierId[];
+  defaultDeadlineSeconds?: number;
+  retries?: number;
+};
+
+/** The plugin's settings from `tenantJobs`, checked at startup. */
+export type TenantJobsConfig = {
+  namespacePattern: string;
+  clusters: ClusterConfig[];
+  defaultCluster: string;
+  plans: Map<string, TenantPlan>;
+  defaultPlan: string;
+  tenants: Map<string, { plan?: string; cluster?: string }>;
+  jobTypes: Map<string, JobTypeOverride>;
+  ttlSecondsAfterFinished: number;
+};
+
+export const DEFAULT_NAMESPACE_PATTERN = 'tenant-{tenant}';
+const ONE_DAY = 86_400;
+
+function readTier(config: Config, key: string): TierId {
+  const value = config.getString(key);
+  if (!isTierId(value)) {
+    throw new Error(
+      `Invalid tier '${value}' at tenantJobs ${key}: expected micro, small, medium, large, xlarge or enterprise`,
+    );
+  }
+  return value;
+}
+
+function readAuth(config: Config, name: string): ClusterAuth {
+  const type = config.getString('type');
+  switch (type) {
+    case 'serviceAccountToken':
+      return { type, tokenFile: config.getString('tokenFile') };
+    case 'kubeconfig':
+      return {
+        type,
+        file: config.getString('file'),
+        context: config.getOptionalString('context'),
+      };
+    case 'inCluster':
+      return { type };
+    default:
+      throw new Error(
+        `Invalid auth type '${type}' for cluster '${name}': expected serviceAccountToken, kubeconfig or inCluster`,
+      );
+  }
+}
+
+function readCluster(config: Config): ClusterConfig {
+  const name = config.getString('name');
+  const auth = readAuth(config.getConfig('auth'), name);
+  const url = config.getOptionalString('url');
+  if (auth.type === 'serviceAccountToken' && !url) {
+    throw new Error(
+      `Cluster '${name}' authenticates by token file, so it needs a url`,
+    );
+  }
+  return {
+    name,
+    url,
+    caFile: config.getOptionalString('caFile'),
+    caData: config.getOptionalString('caData'),
+    skipTLSVerify: config.getOptionalBoolean('skipTLSVerify'),
+    auth,
+  };
+}
+
+function readPlan(id: string, config: Config): TenantPlan {
+  const quota = config.getConfig('quota');
+  return {
+    id,
+    maxTier: readTier(config, 'maxTier'),
+    allowedJobTypes: config.getOptionalStringArray('allowedJobTypes'),
+    maxConcurrentJobs: config.getOptionalNumber('maxConcurrentJobs'),
+    quota: {
+      cpu: quota.getString('cpu'),
+      memory: quota.getString('memory'),
+      gpu: quota.getOptionalNumber('gpu'),
+      pods: quota.getOptionalNumber('pods'),
+      jobs: quota.getOptionalNumber('jobs'),
+    },
+  };
+}
+
+function readJobTypeOverride(config: Config): JobTypeOverride {
+  return {
+    enabled: config.getOptionalBoolean('enabled'),
+    image: config.getOptionalString('image'),
+    defaultTier: config.has('defaultTier')
+      ? readTier(config, 'defaultTier')
+      : undefined,
+    allowedTiers: config
+      .getOptionalStringArray('allowedTiers')
+      ?.map((tier, i) => {
+        if (!isTierId(tier)) {
+          throw new Error(`Invalid tier '${tier}' at allowedTiers[${i}]`);
+        }
+        return tier;
+      }),
+    defaultDeadlineSeconds: config.getOptionalNumber('defaultDeadlineSeconds'),
+    retries: config.getOptionalNumber('retries'),
+  };
+}
+
+/** Reads and checks `tenantJobs`; throws with what to fix when invalid. */
+export function readTenantJobsConfig(root: Config): TenantJobsConfig {
+  const config = root.getOptionalConfig('tenantJobs');
+  const namespacePattern =
+    config?.getOptionalString('namespacePattern') ?? DEFAULT_NAMESPACE_PATTERN;
+  // Fails early on a pattern that cannot yield a valid namespace name.
+  tenantNamespaceName(namespacePattern, 'probe-tenant');
+
+  const clusters = (config?.getOptionalConfigArray('clusters') ?? []).map(
+    readCluster,
+  );
+  if (clusters.length === 0) {
+    throw new Error(
+      'tenantJobs.clusters is empty: configure at least one cluster (see the plugin README)',
+    );
+  }
+  const names = new Set(clusters.map(c => c.name));
+  if (names.size !== clusters.length) {
+    throw new Error('tenantJobs.clusters has two clusters with the same name');
+  }
+  const defaultCluster =
+    config?.getOptionalString('defaultCluster') ?? clusters[0].name;
+  if (!names.has(defaultCluster)) {
+    throw new Error(
+      `tenantJobs.defaultCluster '${defaultCluster}' is not among the clusters: ${[
+        ...names,
+      ].join(', ')}`,
+    );
+  }
+
+  const plansConfig = config?.getOptionalConfig('plans');
+  const plans = new Map<string, TenantPlan>();
+  for (const id of plansConfig?.keys() ?? []) {
+    plans.set(id, readPlan(id, plansConfig!.getConfig(id)));
+  }
+  if (plans.size === 0) {
+    throw new Error('tenantJobs.plans is empty: configure at least one plan');
+  }
+  const defaultPlan =
+    config?.getOptionalString('defaultPlan') ?? [...plans.keys()][0];
+  if (!plans.has(defaultPlan)) {
+    throw new Error(
+      `tenantJobs.defaultPlan '${defaultPlan}' is not a configured plan`,
+    );
+  }
+
+  const tenants = new Map<string, { plan?: string; cluster?: string }>();
+  const tenantsConfig = config?.getOptionalConfig('tenants');
+  for (const id of tenantsConfig?.keys() ?? []) {
+    const entry = tenantsConfig!.getConfig(id);
+    const plan = entry.getOptionalString('plan');
+    const cluster = entry.getOptionalString('cluster');
+    if (plan && !plans.has(plan)) {
+      throw new Error(
+        `tenantJobs.tenants.${id}.plan '${plan}' is not a configured plan`,
+      );
+    }
+    if (cluster && !names.has(cluster)) {
+      throw new Error(
+        `tenantJobs.tenants.${id}.cluster '${cluster}' is not a configured cluster`,
+      );
+    }
+    tenants.set(id, { plan, cluster });
+  }
+
+  const jobTypes = new Map<string, JobTypeOverride>();
+  const jobTypesConfig = config?.getOptionalConfig('jobTypes');
+  for (const id of jobTypesConfig?.keys() ?? []) {
+    jobTypes.set(id, readJobTypeOverride(jobTypesConfig!.getConfig(id)));
+  }
+
+  return {
+    namespacePattern,
+    clusters,
+    defaultCluster,
+    plans,
+    defaultPlan,
+    tenants,
+    jobTypes,
+    ttlSecondsAfterFinished:
+      config?.getOptionalNumber('ttlSecondsAfterFinished') ?? ONE_DAY,
+  };
+}

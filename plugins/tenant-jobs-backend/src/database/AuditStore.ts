@@ -1,0 +1,78 @@
+import { Knex } from 'knex';
+
+const TABLE = 'tenant_jobs_audit';
+
+/** What was done; the same ids as the auditor service's events. */
+export type AuditAction = 'job-submit' | 'job-cancel' | 'job-retry';
+
+/** How it ended: done, refused (4xx, nothing created) or failed (5xx). */
+export type AuditOutcome = 'succeeded' | 'refused' | 'failed';
+
+export type AuditEntry = {
+  id: number;
+  at: string;
+  actor: string;
+  action: AuditAction;
+  tenantId?: string;
+  runId?: string;
+  outcome: AuditOutcome;
+  detail?: Record<string, unknown>;
+};
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
+
+type Row = {
+  id: number;
+  at: Date | string;
+  actor: string;
+  action: AuditAction;
+  tenant_id: string | null;
+  run_id: string | null;
+  outcome: AuditOutcome;
+  detail: string | null;
+};
+
+/** The plugin's own audit trail, kept beside the runs. */
+export class AuditStore {
+  constructor(private readonly db: Knex) {}
+
+  async append(entry: NewAuditEntry): Promise<void> {
+    await this.db<Row>(TABLE).insert({
+      at: new Date(),
+      actor: entry.actor,
+      action: entry.action,
+      tenant_id: entry.tenantId ?? null,
+      run_id: entry.runId ?? null,
+      outcome: entry.outcome,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    });
+  }
+
+  async list(options: {
+    tenantIds: string[];
+    runId?: string;
+    limit?: number;
+  }): Promise<AuditEntry[]> {
+    if (options.tenantIds.length === 0) {
+      return [];
+    }
+    let query = this.db<Row>(TABLE)
+      .whereIn('tenant_id', options.tenantIds)
+      .orderBy('id', 'desc')
+      .limit(Math.min(options.limit ?? 100, 1000));
+    if (options.runId) {
+      query = query.where({ run_id: options.runId });
+    }
+    const rows = await query;
+    return rows.map(row => ({
+      id: Number(row.id),
+      at: new Date(row.at).toISOString(),
+      actor: row.actor,
+      action: row.action,
+      tenantId: row.tenant_id ?? undefined,
+      runId: row.run_id ?? undefined,
+      outcome: row.outcome,
+      detail: row.detail ? JSON.parse(row.detail) : undefined,
+    }));
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The complete form of a catalog entity ref, `kind:namespace/name`, as
+ * `stringifyEntityRef` of `@backstage/catalog-model` writes it.
+ */
+const ENTITY_REF =
+  /^[a-zA-Z][a-zA-Z0-9-]{0,62}:[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?\/[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+
+/**
+ * Whether `value` is a complete catalog entity ref, `kind:namespace/name`
+ * (for example `component:default/billing-service`). Shorthands without
+ * kind or namespace are refused so that runs can be matched to entities by
+ * plain string comparison.
+ *
+ * @public
+ */
+export function isCompleteEntityRef(value: string): boolean {
+  return ENTITY_REF.test(value);
+}

@@ -1,0 +1,98 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * The permission resource type of Tenant Jobs. A resource is either a
+ * tenant (for `create`: may this user launch jobs for this tenant?) or a
+ * run (for `read` and `cancel`); see {@link tenantJobResourceRef}. The
+ * backend's rules judge both by the tenant they belong to.
+ *
+ * @public
+ */
+export const TENANT_JOB_RESOURCE_TYPE = 'tenant-job';
+
+/**
+ * Launch a job. Authorized against the tenant the job is for.
+ *
+ * @public
+ */
+export const tenantJobCreatePermission = createPermission({
+  name: 'tenant-jobs.job.create',
+  attributes: { action: 'create' },
+  resourceType: TENANT_JOB_RESOURCE_TYPE,
+});
+
+/**
+ * See runs, their status, events and logs. Authorized against a run, or
+ * conditionally to filter lists.
+ *
+ * @public
+ */
+export const tenantJobReadPermission = createPermission({
+  name: 'tenant-jobs.job.read',
+  attributes: { action: 'read' },
+  resourceType: TENANT_JOB_RESOURCE_TYPE,
+});
+
+/**
+ * Cancel a queued or running run. Authorized against the run.
+ *
+ * @public
+ */
+export const tenantJobCancelPermission = createPermission({
+  name: 'tenant-jobs.job.cancel',
+  attributes: { action: 'update' },
+  resourceType: TENANT_JOB_RESOURCE_TYPE,
+});
+
+/**
+ * Every Tenant Jobs permission, for registration with the permission
+ * framework.
+ *
+ * @public
+ */
+export const tenantJobsPermissions = [
+  tenantJobCreatePermission,
+  tenantJobReadPermission,
+  tenantJobCancelPermission,
+];
+
+/**
+ * What a `tenant-job` resource ref points at.
+ *
+ * @public
+ */
+export type TenantJobResourceRefTarget =
+  | { kind: 'tenant'; tenantId: string }
+  | { kind: 'run'; runId: string };
+
+/**
+ * Builds and reads the resource refs of `tenant-job` permissions:
+ * `tenant:<tenantId>` for a tenant (create), `run:<runId>` for a run (read,
+ * cancel). The frontend passes them to `usePermission`, the backend to
+ * `authorize`, and the backend's resource loader resolves them.
+ *
+ * @public
+ */
+export const tenantJobResourceRef = Object.freeze({
+  forTenant(tenantId: string): string {
+    return `tenant:${tenantId}`;
+  },
+  forRun(runId: string): string {
+    return `run:${runId}`;
+  },
+  parse(ref: string): TenantJobResourceRefTarget | undefined {
+    const colon = ref.indexOf(':');
+    const kind = ref.slice(0, colon);
+    const id = ref.slice(colon + 1);
+    if (colon < 0 || id === '') {
+      return undefined;
+    }
+    if (kind === 'tenant') {
+      return { kind, tenantId: id };
+    }
+    if (kind === 'run') {
+      return { kind, runId: id };
+    }
+    return undefined;
+  },
+});

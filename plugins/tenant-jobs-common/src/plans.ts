@@ -1,0 +1,172 @@
+import { parseQuantity } from './quantity';
+import { TIER_IDS, getTier, isTierAtMost, isTierId } from './tiers';
+import type { JobTypeDefinition, TenantPlan, TierId } from './types';
+
+/**
+ * Values of a plan's optional limits when app-config leaves them out.
+ * `jobs` counts finished Jobs too, until `ttlSecondsAfterFinished` removes
+ * them, so it must cover a day's runs with the default TTL.
+ *
+ * @public
+ */
+export const DEFAULT_PLAN_LIMITS = Object.freeze({
+  maxConcurrentJobs: 4,
+  gpu: 0,
+  pods: 20,
+  jobs: 200,
+});
+
+/**
+ * A plan's limits with defaults filled in.
+ *
+ * @public
+ */
+export interface ResolvedPlanLimits {
+  maxConcurrentJobs: number;
+  cpu: string;
+  memory: string;
+  gpu: number;
+  pods: number;
+  jobs: number;
+}
+
+/**
+ * A plan's limits with {@link DEFAULT_PLAN_LIMITS} filled in.
+ *
+ * @public
+ */
+export function resolvePlanLimits(plan: TenantPlan): ResolvedPlanLimits {
+  return {
+    maxConcurrentJobs:
+      plan.maxConcurrentJobs ?? DEFAULT_PLAN_LIMITS.maxConcurrentJobs,
+    cpu: plan.quota.cpu,
+    memory: plan.quota.memory,
+    gpu: plan.quota.gpu ?? DEFAULT_PLAN_LIMITS.gpu,
+    pods: plan.quota.pods ?? DEFAULT_PLAN_LIMITS.pods,
+    jobs: plan.quota.jobs ?? DEFAULT_PLAN_LIMITS.jobs,
+  };
+}
+
+/**
+ * Why a tenant on `plan` may not run `jobType` at all, or `undefined` when
+ * it may: the plan must list the type (or list none) and, for a GPU type,
+ * have GPU quota.
+ *
+ * @public
+ */
+export function checkJobTypeAllowed(
+  jobType: Pick<JobTypeDefinition, 'id' | 'gpu'>,
+  plan: TenantPlan,
+): string | undefined {
+  if (plan.allowedJobTypes && !plan.allowedJobTypes.includes(jobType.id)) {
+    return `job type '${jobType.id}' is not available on plan '${
+      plan.id
+    }'; allowed: ${plan.allowedJobTypes.join(', ') || 'none'}`;
+  }
+  if (jobType.gpu && resolvePlanLimits(plan).gpu <= 0) {
+    return `job type '${jobType.id}' needs a GPU and plan '${plan.id}' has no GPU quota`;
+  }
+  return undefined;
+}
+
+/**
+ * Why `tier` may not be used for `jobType` on `plan`, or `undefined` when
+ * it may: the tier must be one of the type's allowed tiers, no larger than
+ * the plan's maximum tier, and offer a GPU when the type needs one.
+ *
+ * @public
+ */
+export function checkTierAllowed(
+  jobType: Pick<JobTypeDefinition, 'id' | 'allowedTiers' | 'gpu'>,
+  plan: Pick<TenantPlan, 'id' | 'maxTier'>,
+  tier: string,
+): string | undefined {
+  if (!isTierId(tier)) {
+    return `unknown tier '${tier}'; tiers are ${TIER_IDS.join(', ')}`;
+  }
+  if (!jobType.allowedTiers.includes(tier)) {
+    return `tier '${tier}' is not allowed for job type '${
+      jobType.id
+    }'; allowed: ${jobType.allowedTiers.join(', ')}`;
+  }
+  if (!isTierAtMost(tier, plan.maxTier)) {
+    return `tier '${tier}' exceeds the maximum tier '${plan.maxTier}' of plan '${plan.id}'`;
+  }
+  if (jobType.gpu && !getTier(tier).gpu) {
+    return `tier '${tier}' has no GPU, which job type '${jobType.id}' needs`;
+  }
+  return undefined;
+}
+
+/**
+ * The tiers of `jobType` a tenant on `plan` may use, smallest first.
+ *
+ * @public
+ */
+export function allowedTiersFor(
+  jobType: Pick<JobTypeDefinition, 'id' | 'allowedTiers' | 'gpu'>,
+  plan: Pick<TenantPlan, 'id' | 'maxTier'>,
+): TierId[] {
+  return TIER_IDS.filter(
+    tier => checkTierAllowed(jobType, plan, tier) === undefined,
+  );
+}
+
+function isCount(value: number | undefined): boolean {
+  return value === undefined || (Number.isInteger(value) && value >= 0);
+}
+
+/**
+ * Problems of a configured plan, empty when there are none: an unknown
+ * maximum tier, malformed or negative amounts, or a quota too small for
+ * one job of the plan's maximum tier.
+ *
+ * @public
+ */
+export function validateTenantPlan(plan: TenantPlan): string[] {
+  const problems: string[] = [];
+  const where = `plan '${plan.id}'`;
+  const cpu = parseQuantity(plan.quota.cpu);
+  const memory = parseQuantity(plan.quota.memory);
+  if (cpu === undefined) {
+    problems.push(`${where}: quota.cpu '${plan.quota.cpu}' is not a quantity`);
+  }
+  if (memory === undefined) {
+    problems.push(
+      `${where}: quota.memory '${plan.quota.memory}' is not a quantity`,
+    );
+  }
+  for (const key of ['gpu', 'pods', 'jobs'] as const) {
+    if (!isCount(plan.quota[key])) {
+      problems.push(`${where}: quota.${key} must be a whole number`);
+    }
+  }
+  if (
+    plan.maxConcurrentJobs !== undefined &&
+    !(Number.isInteger(plan.maxConcurrentJobs) && plan.maxConcurrentJobs > 0)
+  ) {
+    problems.push(
+      `${where}: maxConcurrentJobs must be a positive whole number`,
+    );
+  }
+  if (!isTierId(plan.maxTier)) {
+    problems.push(
+      `${where}: maxTier '${plan.maxTier}' is not one of ${TIER_IDS.join(
+        ', ',
+      )}`,
+    );
+    return problems;
+  }
+  const tier = getTier(plan.maxTier);
+  if (cpu !== undefined && cpu < (parseQuantity(tier.cpu) ?? 0)) {
+    problems.push(
+      `${where}: quota.cpu ${plan.quota.cpu} cannot fit one '${tier.id}' job (${tier.cpu})`,
+    );
+  }
+  if (memory !== undefined && memory < (parseQuantity(tier.memory) ?? 0)) {
+    problems.push(
+      `${where}: quota.memory ${plan.quota.memory} cannot fit one '${tier.id}' job (${tier.memory})`,
+    );
+  }
+  return problems;
+}
