@@ -55,12 +55,17 @@ run_kwokctl() {
   for var in $(compgen -e); do
     case "${var}" in KWOK_*) unset_args+=(-u "${var}") ;; esac
   done
+  # The components kwokctl starts outlive this script: they must not inherit
+  # the lock files (fds 8 and 9), or a failed `up` would leave them locked.
   env "${unset_args[@]}" \
     KWOK_WORKDIR="${KWOK_WORKDIR}" \
     KUBECONFIG="${KUBECONFIG_PATH}" \
     PATH="${K8S_DIR}/bin:${PATH}" \
-    "${KWOK_DIR}/bin/kwokctl" --name "${CLUSTER_NAME}" "$@"
+    "${KWOK_DIR}/bin/kwokctl" --name "${CLUSTER_NAME}" "$@" 8>&- 9>&-
 }
+
+# kubectl keeps its discovery cache here rather than in ~/.kube.
+export KUBECACHEDIR=${KUBECACHEDIR:-${STATE_DIR}/kubectl-cache}
 
 kc() {
   "${K8S_DIR}/bin/kubectl" --kubeconfig "${KUBECONFIG_PATH}" "$@"
@@ -75,7 +80,7 @@ build_fingerprint() {
   local module=$1
   {
     go env GOVERSION GOOS GOARCH
-    cat "${SCRIPT_DIR}/versions.env"
+    echo "${K8S_VERSION} ${ETCD_VERSION} ${KWOK_VERSION}"
     cat "${SCRIPT_DIR}/gomod/${module}/go.mod" "${SCRIPT_DIR}/gomod/${module}/go.sum"
     # the build recipe itself
     declare -f "build_${module}"
@@ -171,7 +176,7 @@ build_one() {
   for bin in "$@"; do
     [[ -x "${tmp}/${bin}" ]] || die "build of ${module} produced no ${bin}"
   done
-  rm -rf "${dir}/bin"
+  rm -rf "${dir:?}/bin"
   mv "${tmp}" "${dir}/bin"
   printf '%s\n' "${fp}" >"${dir}/stamp"
   log "built ${module} in $((SECONDS - start))s"
@@ -208,19 +213,21 @@ cluster_fingerprint() {
 # cluster's bin dir (a killed run, a reboot, or a pid reused by an unrelated
 # process), so that kwokctl neither trusts nor kills them.
 sanitize_pids() {
-  local pidfile pid argv0
+  local pidfile
   [[ -d "${CLUSTER_DIR}/pids" ]] || return 0
   for pidfile in "${CLUSTER_DIR}"/pids/*.pid; do
     [[ -e "${pidfile}" ]] || continue
-    pid=$(cat "${pidfile}" 2>/dev/null || true)
-    argv0=""
-    if [[ "${pid}" =~ ^[0-9]+$ && -r "/proc/${pid}/cmdline" ]]; then
-      argv0=$(tr '\0' '\n' <"/proc/${pid}/cmdline" | head -n 1)
-    fi
-    if [[ "${argv0}" != "${CLUSTER_DIR}/bin/"* ]]; then
-      rm -f "${pidfile}"
-    fi
+    is_component "$(cat "${pidfile}" 2>/dev/null || true)" || rm -f "${pidfile}"
   done
+}
+
+# is_component PID: PID is a live process started from this cluster's bin dir.
+is_component() {
+  local pid=$1 argv0=""
+  if [[ "${pid}" =~ ^[0-9]+$ && -r "/proc/${pid}/cmdline" ]]; then
+    argv0=$(tr '\0' '\n' <"/proc/${pid}/cmdline" | head -n 1)
+  fi
+  [[ -n "${argv0}" && "${argv0}" == "${CLUSTER_DIR}/bin/"* ]]
 }
 
 # Number of live component processes of this cluster (after sanitize_pids).
@@ -246,12 +253,26 @@ cluster_healthy() {
 }
 
 delete_cluster() {
+  local -a pids=()
+  local pidfile pid i
   if [[ -d "${CLUSTER_DIR}" ]]; then
     sanitize_pids
+    for pidfile in "${CLUSTER_DIR}"/pids/*.pid; do
+      [[ -e "${pidfile}" ]] && pids+=("$(cat "${pidfile}")")
+    done
     if [[ -x "${KWOK_DIR}/bin/kwokctl" ]]; then
       run_kwokctl delete cluster >>"${STATE_DIR}/kwokctl.log" 2>&1 || true
     fi
   fi
+  # kwokctl signals the components without waiting for them; they are ours
+  # (checked by sanitize_pids), so wait, and insist if one lingers.
+  for pid in "${pids[@]}"; do
+    for ((i = 0; i < 50; i++)); do
+      is_component "${pid}" || continue 2
+      sleep 0.1
+    done
+    kill -9 "${pid}" 2>/dev/null || true
+  done
   # kwokctl leaves the folder when its config is unreadable: remove it anyway.
   rm -rf "${CLUSTER_DIR}"
   rm -f "${KUBECONFIG_PATH}" "${FINGERPRINT_PATH}"
@@ -323,6 +344,7 @@ cmd_up() {
     if [[ -d "${CLUSTER_DIR}" ]]; then
       log "removing a stale or outdated cluster"
     fi
+    : >"${STATE_DIR}/kwokctl.log"
     delete_cluster
     log "starting the cluster (Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}, KWOK ${KWOK_VERSION})"
     create_cluster

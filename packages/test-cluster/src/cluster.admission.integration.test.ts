@@ -9,6 +9,7 @@ import {
   V1Pod,
 } from '@kubernetes/client-node';
 import {
+  apiErrorMessage,
   createTestNamespace,
   loadTestKubeConfig,
   statusCode,
@@ -28,14 +29,6 @@ const RESTRICTED_LABELS = {
   'pod-security.kubernetes.io/enforce': 'restricted',
   'pod-security.kubernetes.io/enforce-version': 'latest',
 };
-
-/** Everything an API error says: message and response body. */
-function errorText(error: unknown): string {
-  const body = (error as { body?: unknown })?.body;
-  return `${(error as Error)?.message ?? ''} ${
-    typeof body === 'string' ? body : JSON.stringify(body ?? '')
-  }`;
-}
 
 function privilegedPod(name: string): V1Pod {
   return {
@@ -89,10 +82,11 @@ describe('admission on the local cluster', () => {
     }
     expect(rejection).toBeDefined();
     expect(statusCode(rejection)).toBe(403);
-    expect(errorText(rejection)).toContain(
-      'violates PodSecurity "restricted:latest"',
+    const message = apiErrorMessage(rejection);
+    expect(message).toContain(
+      'pods "privileged" is forbidden: violates PodSecurity "restricted:latest"',
     );
-    expect(errorText(rejection)).toContain('privileged');
+    expect(message).toContain('must not set securityContext.privileged=true');
 
     // The same namespace admits a pod that follows the profile.
     const admitted = await core.createNamespacedPod({
@@ -126,9 +120,9 @@ describe('admission on the local cluster', () => {
     await batch.createNamespacedJob({ namespace: ns, body });
     // ...and its pods are refused when the Job controller creates them.
     const event = await waitFor('a FailedCreate event for root-job', async () =>
-      (await listEventsFor(core, ns, 'Job', 'root-job')).find(
-        e => e.reason === 'FailedCreate',
-      ),
+      (
+        await listEventsFor(core, ns, 'Job', 'root-job')
+      ).find(e => e.reason === 'FailedCreate'),
     );
     expect(event.type).toBe('Warning');
     expect(event.message).toContain('violates PodSecurity "restricted:latest"');
@@ -173,16 +167,19 @@ describe('admission on the local cluster', () => {
     });
 
     const event = await waitFor('a FailedCreate event for too-big', async () =>
-      (await listEventsFor(core, ns, 'Job', 'too-big')).find(
-        e => e.reason === 'FailedCreate',
-      ),
+      (
+        await listEventsFor(core, ns, 'Job', 'too-big')
+      ).find(e => e.reason === 'FailedCreate'),
     );
     expect(event.type).toBe('Warning');
     expect(event.message).toMatch(/exceeded quota: tenant-quota/);
     expect(event.message).toMatch(/requests\.cpu/);
 
     expect(await listJobPods(core, ns, 'too-big')).toHaveLength(0);
-    const job = await batch.readNamespacedJob({ name: 'too-big', namespace: ns });
+    const job = await batch.readNamespacedJob({
+      name: 'too-big',
+      namespace: ns,
+    });
     expect(job.status?.active ?? 0).toBe(0);
     const quota = await core.readNamespacedResourceQuota({
       name: 'tenant-quota',

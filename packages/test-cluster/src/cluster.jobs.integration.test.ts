@@ -49,7 +49,9 @@ describe('Jobs on the local cluster', () => {
       return pod?.status?.phase === 'Running' ? pod : undefined;
     });
     expect(running.spec?.nodeName).toBeTruthy();
-    expect(running.status?.containerStatuses?.[0]?.state?.running).toBeDefined();
+    expect(
+      running.status?.containerStatuses?.[0]?.state?.running,
+    ).toBeDefined();
     const active = await batch.readNamespacedJob({
       name: 'completes',
       namespace,

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  apiErrorMessage,
   ClusterNotUpError,
   DEFAULT_KUBECONFIG_RELATIVE_PATH,
   findRepoRoot,
@@ -40,9 +41,7 @@ describe('test cluster helpers (no cluster needed)', () => {
       path.join(findRepoRoot(), DEFAULT_KUBECONFIG_RELATIVE_PATH),
     );
     const custom = path.join(tmp, 'kc.yaml');
-    expect(testKubeconfigPath({ TENANT_JOBS_KUBECONFIG: custom })).toBe(
-      custom,
-    );
+    expect(testKubeconfigPath({ TENANT_JOBS_KUBECONFIG: custom })).toBe(custom);
     // blank means unset
     expect(testKubeconfigPath({ TENANT_JOBS_KUBECONFIG: '  ' })).toBe(
       testKubeconfigPath({}),
@@ -59,7 +58,9 @@ describe('test cluster helpers (no cluster needed)', () => {
     }
     expect(thrown).toBeInstanceOf(ClusterNotUpError);
     expect((thrown as Error).message).toContain(missing);
-    expect((thrown as Error).message).toContain('scripts/cluster/cluster.sh up');
+    expect((thrown as Error).message).toContain(
+      'scripts/cluster/cluster.sh up',
+    );
     expect((thrown as Error).message).toContain('TENANT_JOBS_KUBECONFIG');
   });
 
@@ -111,15 +112,21 @@ describe('test cluster helpers (no cluster needed)', () => {
       names.add(name);
     }
     expect(names.size).toBe(5);
-    expect(uniqueNamespaceName('Quota_Test')).toMatch(/^quota-test-[0-9a-f]{8}$/);
+    expect(uniqueNamespaceName('Quota_Test')).toMatch(
+      /^quota-test-[0-9a-f]{8}$/,
+    );
   });
 
   it('waitFor returns the first defined value and times out with a description', async () => {
     let calls = 0;
     await expect(
-      waitFor('the third call', async () => (++calls >= 3 ? calls : undefined), {
-        intervalMs: 1,
-      }),
+      waitFor(
+        'the third call',
+        async () => (++calls >= 3 ? calls : undefined),
+        {
+          intervalMs: 1,
+        },
+      ),
     ).resolves.toBe(3);
 
     await expect(
@@ -133,6 +140,20 @@ describe('test cluster helpers (no cluster needed)', () => {
     ).rejects.toThrow(
       /Timed out after 20ms waiting for something that never happens \(last error: boom\)/,
     );
+  });
+
+  it('extracts the Status message of an API error', () => {
+    const status = { kind: 'Status', message: 'pods "x" is forbidden' };
+    expect(apiErrorMessage({ code: 403, body: JSON.stringify(status) })).toBe(
+      'pods "x" is forbidden',
+    );
+    expect(apiErrorMessage({ code: 403, body: status })).toBe(
+      'pods "x" is forbidden',
+    );
+    expect(apiErrorMessage({ code: 502, body: 'Bad Gateway' })).toBe(
+      'Bad Gateway',
+    );
+    expect(apiErrorMessage(new Error('socket hang up'))).toBe('socket hang up');
   });
 
   it('reads the status code of client errors only', () => {

@@ -22,6 +22,10 @@ export const TEST_NAMESPACE_LABEL = 'tenant-jobs.io/test-namespace';
 
 const CLUSTER_SCRIPT = path.join('scripts', 'cluster', 'cluster.sh');
 
+const HOW_TO_START =
+  `Start the local cluster with \`${CLUSTER_SCRIPT} up\` (or \`make cluster-up\`), ` +
+  `or point ${KUBECONFIG_ENV} at the kubeconfig of a running test cluster.`;
+
 /** The cluster is not up, or its kubeconfig cannot be used. */
 export class ClusterNotUpError extends Error {
   constructor(message: string) {
@@ -31,10 +35,11 @@ export class ClusterNotUpError extends Error {
 }
 
 /**
- * The root of this repository: the nearest folder above `from` that holds
- * scripts/cluster/cluster.sh.
+ * The root of this repository: the nearest folder at or above `from` (by
+ * default the working directory, which yarn and jest set to a package or the
+ * root of this repository) that holds scripts/cluster/cluster.sh.
  */
-export function findRepoRoot(from: string = __dirname): string {
+export function findRepoRoot(from: string = process.cwd()): string {
   let dir = path.resolve(from);
   for (;;) {
     if (fs.existsSync(path.join(dir, CLUSTER_SCRIPT))) {
@@ -74,12 +79,9 @@ export function loadTestKubeConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): KubeConfig {
   const file = testKubeconfigPath(env);
-  const howToStart =
-    `Start the local cluster with \`${CLUSTER_SCRIPT} up\` (or \`make cluster-up\`), ` +
-    `or point ${KUBECONFIG_ENV} at the kubeconfig of a running test cluster.`;
   if (!fs.existsSync(file)) {
     throw new ClusterNotUpError(
-      `The local Kubernetes cluster is not up: no kubeconfig at ${file}. ${howToStart}`,
+      `The local Kubernetes cluster is not up: no kubeconfig at ${file}. ${HOW_TO_START}`,
     );
   }
   const kc = new KubeConfig();
@@ -89,12 +91,12 @@ export function loadTestKubeConfig(
     throw new ClusterNotUpError(
       `Cannot load the kubeconfig at ${file}: ${
         (error as Error).message
-      }. ${howToStart}`,
+      }. ${HOW_TO_START}`,
     );
   }
   if (!kc.getCurrentCluster()) {
     throw new ClusterNotUpError(
-      `The kubeconfig at ${file} names no current cluster. ${howToStart}`,
+      `The kubeconfig at ${file} names no current cluster. ${HOW_TO_START}`,
     );
   }
   return kc;
@@ -136,14 +138,26 @@ export async function createTestNamespace(
   const kc = options.kubeConfig ?? loadTestKubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
   const name = uniqueNamespaceName(prefix);
-  await core.createNamespace({
-    body: {
-      metadata: {
-        name,
-        labels: { ...labels, [TEST_NAMESPACE_LABEL]: 'true' },
+  try {
+    await core.createNamespace({
+      body: {
+        metadata: {
+          name,
+          labels: { ...labels, [TEST_NAMESPACE_LABEL]: 'true' },
+        },
       },
-    },
-  });
+    });
+  } catch (error) {
+    if (statusCode(error) === undefined) {
+      // No HTTP answer at all: the cluster of this kubeconfig is gone.
+      throw new ClusterNotUpError(
+        `Cannot reach the cluster at ${kc.getCurrentCluster()?.server}: ${
+          (error as Error).message
+        }. ${HOW_TO_START}`,
+      );
+    }
+    throw error;
+  }
   const cleanup = async () => {
     try {
       await core.deleteNamespace({ name, propagationPolicy: 'Background' });
@@ -231,4 +245,26 @@ export async function waitFor<T>(
 export function statusCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * The message of a Kubernetes API error: the `message` of the Status object
+ * that @kubernetes/client-node's ApiException carries as its body (a JSON
+ * string or an object), else the error's own message.
+ */
+export function apiErrorMessage(error: unknown): string {
+  let body = (error as { body?: unknown } | undefined)?.body;
+  if (typeof body === 'string') {
+    const text: string = body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  const message = (body as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'string') {
+    return message;
+  }
+  return error instanceof Error ? error.message : String(error);
 }

@@ -145,9 +145,9 @@ export async function waitForJobFinished(
     throw new Error(
       `Job ${namespace}/${name} ended ${result.condition.type} (${
         result.condition.reason
-      }: ${result.condition.message}), expected ${expected}; status: ${JSON.stringify(
-        result.job.status,
-      )}`,
+      }: ${
+        result.condition.message
+      }), expected ${expected}; status: ${JSON.stringify(result.job.status)}`,
     );
   }
   return result;
