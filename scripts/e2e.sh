@@ -13,10 +13,20 @@ cd "$TJ_ROOT"
 scripts/ensure-chromium.sh || exit 1
 
 started=()
+started_cluster=0
 cleanup() {
   for name in "${started[@]}"; do stop_service "$name"; done
+  if [ "$started_cluster" = 1 ]; then
+    scripts/cluster/cluster.sh down >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
+
+# The portal's backend runs tenant jobs on the local cluster.
+if ! scripts/cluster/cluster.sh status >/dev/null 2>&1; then
+  scripts/cluster/cluster.sh up || exit 1
+  started_cluster=1
+fi
 
 if ! http_ok "$BACKEND_READY_URL"; then
   start_service e2e-backend yarn workspace backend start

@@ -32,6 +32,14 @@ stage() {
   printf '%s\t%s\t%s\t%s\n' "$name" "$kind" "$rc" "$(($(date +%s) - start))" >>"$REPORTS/stages.tsv"
 }
 
+# A real PostgreSQL for the store tests, beside SQLite.
+case " $STAGES " in *" unit "* | *" integration "*)
+  pg_env="$(scripts/ensure-postgres.sh)" || exit 1
+  eval "$pg_env"
+  trap 'scripts/ensure-postgres.sh stop' EXIT
+  ;;
+esac
+
 stage typecheck check yarn tsc
 stage lint check yarn backstage-cli repo lint
 stage unit jest yarn backstage-cli repo test --watchAll=false \

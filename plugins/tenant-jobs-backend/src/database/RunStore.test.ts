@@ -1,11 +1,20 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { openDatabase } from '.';
 import { NewRun } from './types';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_16'] });
+// PostgreSQL comes from Debian's packages (scripts/ensure-postgres.sh, run
+// by `make test`), in the version that machine has.
+const postgresId = `POSTGRES_${
+  process.env.TENANT_JOBS_TEST_PG_MAJOR ?? '15'
+}` as TestDatabaseId;
+const databases = TestDatabases.create({ ids: ['SQLITE_3', postgresId] });
 
 function newRun(overrides: Partial<NewRun> = {}): NewRun {
   const id = overrides.id ?? `run-${Math.random().toString(36).slice(2, 10)}`;

@@ -1,0 +1,20 @@
+import { createConditionExports } from '@backstage/plugin-permission-node';
+import { tenantJobPermissionResourceRef } from './resource';
+import { tenantJobRules } from './rules';
+
+const exports = createConditionExports({
+  resourceRef: tenantJobPermissionResourceRef,
+  rules: tenantJobRules,
+});
+
+/**
+ * Conditions for permission policies, e.g.
+ * `tenantJobConditions.isTenantMember({ claims: user.ownershipEntityRefs })`.
+ *
+ * @public
+ */
+export const tenantJobConditions = exports.conditions;
+
+/** @public */
+export const createTenantJobConditionalDecision =
+  exports.createConditionalDecision;

@@ -1,0 +1,7 @@
+export { tenantJobPermissionResourceRef } from './resource';
+export type { TenantJobFilter, TenantJobResource } from './resource';
+export { isTenantMember, tenantJobRules } from './rules';
+export {
+  createTenantJobConditionalDecision,
+  tenantJobConditions,
+} from './conditions';

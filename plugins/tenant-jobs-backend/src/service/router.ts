@@ -1,0 +1,243 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  parseJobRequest,
+  PRIORITIES,
+  tenantJobCancelPermission,
+  tenantJobCreatePermission,
+  tenantJobReadPermission,
+  tenantJobResourceRef,
+  TIERS,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { TenantDirectory } from '../catalog/TenantDirectory';
+import { AuditStore, RunStore } from '../database';
+import { createAudit } from './audit';
+import { JobService, SubmitResult, toApiRun } from './JobService';
+import { JobTypeRegistry } from './JobTypeRegistry';
+import { JobClusters } from './ports';
+
+/** Largest accepted request body; parameters are capped lower by the schema. */
+export const MAX_BODY_SIZE = '64kb';
+
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  userInfo: UserInfoService;
+  auditor: AuditorService;
+  logger: LoggerService;
+  jobs: JobService;
+  jobTypes: JobTypeRegistry;
+  tenants: TenantDirectory;
+  runs: RunStore;
+  audit: AuditStore;
+  clusters: JobClusters;
+}): Promise<express.Router> {
+  const { httpAuth, permissions, jobs, runs } = options;
+  const audited = createAudit({
+    auditor: options.auditor,
+    store: options.audit,
+    logger: options.logger,
+  });
+
+  const router = Router();
+  router.use(express.json({ limit: MAX_BODY_SIZE }));
+
+  const userCredentials = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user'] });
+
+  async function authorize(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    permission: ResourcePermission<'tenant-job'>,
+    resourceRef: string,
+    denial: string,
+  ) {
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(denial);
+    }
+  }
+
+  function send(res: express.Response, result: SubmitResult) {
+    if (result.kind === 'dryRun') {
+      res.status(200).json({ dryRun: true, ...result.dryRun });
+    } else {
+      res.status(result.kind === 'created' ? 201 : 200).json(result.run);
+    }
+  }
+
+  router.get('/job-types', async (req, res) => {
+    await userCredentials(req);
+    res.json({
+      items: options.jobTypes.list().map(type => ({
+        id: type.id,
+        title: type.title,
+        description: type.description,
+        category: type.category,
+        gpu: type.gpu ?? false,
+        defaultTier: type.defaultTier,
+        allowedTiers: type.allowedTiers,
+        defaultDeadlineSeconds: type.defaultDeadlineSeconds,
+        retries: type.retries,
+        parameterSchema: type.parameterSchema,
+      })),
+    });
+  });
+
+  router.get('/tiers', async (req, res) => {
+    await userCredentials(req);
+    res.json({ items: TIERS });
+  });
+
+  router.get('/priorities', async (req, res) => {
+    await userCredentials(req);
+    res.json({ items: PRIORITIES });
+  });
+
+  router.get('/tenants', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+      credentials,
+    );
+    const mine = await options.tenants.getTenantsFor(ownershipEntityRefs);
+    const items = await Promise.all(
+      mine.map(async tenant => {
+        const resolved = await jobs.resolveTenant(tenant.id);
+        let quota: unknown = null;
+        try {
+          quota =
+            (await options.clusters
+              .get(resolved.cluster)
+              .getQuota(resolved.namespace)) ?? null;
+        } catch (error) {
+          options.logger.warn(
+            `Could not read the quota of tenant '${tenant.id}': ${
+              (error as Error).message
+            }`,
+          );
+        }
+        return {
+          id: resolved.id,
+          title: resolved.title,
+          groupRef: resolved.groupRef,
+          plan: resolved.plan,
+          cluster: resolved.cluster,
+          namespace: resolved.namespace,
+          activeJobs: await runs.countActive(resolved.id),
+          quota,
+        };
+      }),
+    );
+    res.json({ items });
+  });
+
+  router.post('/jobs', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const actor = credentials.principal.userEntityRef;
+    const parsed = parseJobRequest(req.body);
+    const tenantId = parsed.success ? parsed.request.tenantId : undefined;
+    const result = await audited(
+      'job-submit',
+      req,
+      actor,
+      { tenantId },
+      async ctx => {
+        if (!parsed.success) {
+          throw new InputError(parsed.message);
+        }
+        const request = parsed.request;
+        await authorize(
+          credentials,
+          tenantJobCreatePermission,
+          tenantJobResourceRef.forTenant(request.tenantId),
+          `You may not launch jobs for tenant '${request.tenantId}': you are not a member of it`,
+        );
+        const outcome = await jobs.submit(request, actor);
+        if (outcome.kind !== 'dryRun') {
+          ctx.runId = outcome.run.id;
+        }
+        ctx.detail = { jobType: request.jobType, dryRun: request.dryRun };
+        return outcome;
+      },
+    );
+    send(res, result);
+  });
+
+  router.get('/jobs/:id', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const run = await runs.get(req.params.id);
+    await authorize(
+      credentials,
+      tenantJobReadPermission,
+      tenantJobResourceRef.forRun(run.id),
+      `You may not see jobs of tenant '${run.tenantId}': you are not a member of it`,
+    );
+    res.json(toApiRun(run));
+  });
+
+  router.post('/jobs/:id/cancel', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const actor = credentials.principal.userEntityRef;
+    const run = await runs.get(req.params.id);
+    const cancelled = await audited(
+      'job-cancel',
+      req,
+      actor,
+      { tenantId: run.tenantId, runId: run.id },
+      async () => {
+        await authorize(
+          credentials,
+          tenantJobCancelPermission,
+          tenantJobResourceRef.forRun(run.id),
+          `You may not cancel jobs of tenant '${run.tenantId}': you are not a member of it`,
+        );
+        return jobs.cancel(run, actor);
+      },
+    );
+    res.json(cancelled);
+  });
+
+  router.post('/jobs/:id/retry', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const actor = credentials.principal.userEntityRef;
+    const run = await runs.get(req.params.id);
+    const result = await audited(
+      'job-retry',
+      req,
+      actor,
+      { tenantId: run.tenantId, runId: run.id },
+      async ctx => {
+        await authorize(
+          credentials,
+          tenantJobCreatePermission,
+          tenantJobResourceRef.forTenant(run.tenantId),
+          `You may not launch jobs for tenant '${run.tenantId}': you are not a member of it`,
+        );
+        const outcome = await jobs.retry(run, actor);
+        if (outcome.kind !== 'dryRun') {
+          ctx.detail = { newRunId: outcome.run.id };
+        }
+        return outcome;
+      },
+    );
+    send(res, result);
+  });
+
+  return router;
+}
