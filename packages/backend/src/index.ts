@@ -28,6 +28,9 @@ backend.add(import('./modules/permissionPolicy'));
 // Events bus (catalog, signals and tenant-jobs triggers)
 backend.add(import('@backstage/plugin-events-backend'));
 
+// Tenant Jobs: submit and track tenants' Kubernetes jobs
+backend.add(import('@tenant-jobs/plugin-tenant-jobs-backend'));
+
 // Live updates to the browser
 backend.add(import('@backstage/plugin-signals-backend'));
 

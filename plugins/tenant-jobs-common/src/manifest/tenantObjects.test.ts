@@ -113,16 +113,11 @@ describe('buildTenantObjects', () => {
     ]);
   });
 
-  it('caps GPUs per container only for plans with GPUs', () => {
-    expect(objectsOf(gpuPlan).limitRange.spec?.limits[0].max).toEqual({
-      cpu: '16',
-      memory: '32Gi',
-      'nvidia.com/gpu': '2',
-    });
-    expect(
-      objectsOf({ ...gpuPlan, quota: { ...gpuPlan.quota, gpu: 0 } }).limitRange
-        .spec?.limits[0].max,
-    ).toEqual({ cpu: '16', memory: '32Gi' });
+  it('never puts GPUs in the LimitRange: the apiserver makes its max the default', () => {
+    const [limits] = objectsOf(gpuPlan).limitRange.spec!.limits;
+    expect(limits.max).toEqual({ cpu: '16', memory: '32Gi' });
+    expect(limits._default).not.toHaveProperty('nvidia.com/gpu');
+    expect(limits.defaultRequest).not.toHaveProperty('nvidia.com/gpu');
   });
 
   it('denies all ingress and egress except DNS to kube-dns', () => {

@@ -138,13 +138,13 @@ export function buildTenantLimitRange(
 ): V1LimitRange {
   const smallest = TIERS[0];
   const largest = getTier(plan.maxTier);
+  // No GPU entry: the apiserver defaults a LimitRange's missing `default`
+  // to its `max`, so a GPU max would hand every container GPUs. GPUs are
+  // bounded by the ResourceQuota and the tiers instead.
   const max: Record<string, string> = {
     cpu: largest.cpu,
     memory: largest.memory,
   };
-  if (resolvePlanLimits(plan).gpu > 0 && largest.gpu) {
-    max[GPU_RESOURCE_NAME] = String(largest.gpu);
-  }
   return {
     apiVersion: 'v1',
     kind: 'LimitRange',

@@ -40,16 +40,14 @@ describe('DemoSignInPage', () => {
 
   beforeEach(() => {
     window.sessionStorage.clear();
-    fetchSpy = jest
-      .spyOn(global, 'fetch')
-      .mockResolvedValue(
-        new Response(
-          JSON.stringify({
-            error: { name: 'NotFoundError', message: 'User not found' },
-          }),
-          { status: 404, headers: { 'content-type': 'application/json' } },
-        ),
-      );
+    fetchSpy = jest.spyOn(global, 'fetch').mockResolvedValue(
+      new Response(
+        JSON.stringify({
+          error: { name: 'NotFoundError', message: 'User not found' },
+        }),
+        { status: 404, headers: { 'content-type': 'application/json' } },
+      ),
+    );
   });
   afterEach(() => fetchSpy.mockRestore());
 

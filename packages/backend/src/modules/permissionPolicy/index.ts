@@ -1,4 +1,4 @@
 export { permissionModuleTenantJobsPolicy as default } from './module';
 export { ProjectPermissionPolicy } from './policy';
 export type { PolicyRule, PolicyUser } from './policy';
-export { onlyAdminsUnregisterEntities } from './rules';
+export { onlyAdminsUnregisterEntities, tenantJobsForMembers } from './rules';

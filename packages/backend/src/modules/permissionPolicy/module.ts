@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { ProjectPermissionPolicy } from './policy';
-import { onlyAdminsUnregisterEntities } from './rules';
+import { onlyAdminsUnregisterEntities, tenantJobsForMembers } from './rules';
 
 const DEFAULT_ADMIN_GROUPS = ['group:default/platform-team'];
 
@@ -26,7 +26,10 @@ export const permissionModuleTenantJobsPolicy = createBackendModule({
         policy.setPolicy(
           new ProjectPermissionPolicy({
             userInfo,
-            rules: [onlyAdminsUnregisterEntities(adminGroups)],
+            rules: [
+              onlyAdminsUnregisterEntities(adminGroups),
+              tenantJobsForMembers(),
+            ],
           }),
         );
       },

@@ -4,7 +4,7 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { ProjectPermissionPolicy } from './policy';
-import { onlyAdminsUnregisterEntities } from './rules';
+import { onlyAdminsUnregisterEntities, tenantJobsForMembers } from './rules';
 
 const deleteEntity = createPermission({
   name: 'catalog.entity.delete',
@@ -86,5 +86,55 @@ describe('ProjectPermissionPolicy', () => {
     await expect(
       policy.handle({ permission: deleteEntity }, asUser),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+});
+
+describe('tenantJobsForMembers', () => {
+  const createJob = createPermission({
+    name: 'tenant-jobs.job.create',
+    attributes: { action: 'create' },
+    resourceType: 'tenant-job',
+  });
+
+  it('makes every tenant-jobs permission conditional on tenant membership', async () => {
+    const policy = new ProjectPermissionPolicy({
+      userInfo: mockServices.userInfo({
+        userEntityRef: 'user:default/carol',
+        ownershipEntityRefs: [
+          'user:default/carol',
+          'group:default/acme-analytics',
+        ],
+      }),
+      rules: [tenantJobsForMembers()],
+    });
+    await expect(
+      policy.handle({ permission: createJob }, asUser),
+    ).resolves.toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'tenant-jobs',
+      resourceType: 'tenant-job',
+      conditions: {
+        rule: 'IS_TENANT_MEMBER',
+        resourceType: 'tenant-job',
+        params: {
+          claims: ['user:default/carol', 'group:default/acme-analytics'],
+        },
+      },
+    });
+  });
+
+  it('denies anonymous callers and leaves other permissions alone', async () => {
+    const policy = new ProjectPermissionPolicy({
+      userInfo: mockServices.userInfo(),
+      rules: [tenantJobsForMembers()],
+    });
+    await expect(policy.handle({ permission: createJob })).resolves.toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    await expect(
+      policy.handle({ permission: readEntity }, asUser),
+    ).resolves.toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
   });
 });

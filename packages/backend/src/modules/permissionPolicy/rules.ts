@@ -1,4 +1,12 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  createTenantJobConditionalDecision,
+  tenantJobConditions,
+} from '@tenant-jobs/plugin-tenant-jobs-backend';
+import { TENANT_JOB_RESOURCE_TYPE } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { PolicyRule } from './policy';
 
 /**
@@ -19,5 +27,25 @@ export function onlyAdminsUnregisterEntities(
       admins.has(ref.toLocaleLowerCase('en-US')),
     );
     return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+  };
+}
+
+/**
+ * Tenant jobs are for the tenant's members: every tenant-jobs permission
+ * becomes the condition "is a member of the job's tenant", which the
+ * tenant-jobs backend evaluates against its runs and the catalog.
+ */
+export function tenantJobsForMembers(): PolicyRule {
+  return (request, user) => {
+    if (!isResourcePermission(request.permission, TENANT_JOB_RESOURCE_TYPE)) {
+      return undefined;
+    }
+    if (!user) {
+      return { result: AuthorizeResult.DENY };
+    }
+    return createTenantJobConditionalDecision(
+      request.permission,
+      tenantJobConditions.isTenantMember({ claims: user.ownershipEntityRefs }),
+    );
   };
 }
