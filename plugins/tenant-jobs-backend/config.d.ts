@@ -19,7 +19,7 @@ export interface Config {
       /** Path of a PEM file with the API server's CA certificate. */
       caFile?: string;
       /**
-       * PEM data of the API server's CA certificate.
+       * The API server's CA certificate: PEM, or PEM in base64 as kubeconfig files hold it.
        * @visibility secret
        */
       caData?: string;

@@ -4,6 +4,7 @@ import {
   TenantPlan,
   tenantNamespaceName,
   TierId,
+  validateTenantPlan,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 
 /** How the backend authenticates to a cluster. */
@@ -164,7 +165,12 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
   const plansConfig = config?.getOptionalConfig('plans');
   const plans = new Map<string, TenantPlan>();
   for (const id of plansConfig?.keys() ?? []) {
-    plans.set(id, readPlan(id, plansConfig!.getConfig(id)));
+    const plan = readPlan(id, plansConfig!.getConfig(id));
+    const problems = validateTenantPlan(plan);
+    if (problems.length > 0) {
+      throw new Error(`tenantJobs.plans.${id}: ${problems.join('; ')}`);
+    }
+    plans.set(id, plan);
   }
   if (plans.size === 0) {
     throw new Error('tenantJobs.plans is empty: configure at least one plan');

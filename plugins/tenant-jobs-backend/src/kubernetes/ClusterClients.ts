@@ -1,35 +1,50 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConfig } from '../config/readConfig';
 import { JobClusters } from '../service/ports';
-import { TenantClusterClient } from './TenantClusterClient';
+import {
+  KubernetesTenantClusterClient,
+  TenantClusterClient,
+} from './TenantClusterClient';
 
-/** One client per configured cluster. */
+/** One {@link TenantClusterClient} per configured cluster, by name. */
 export class ClusterClients implements JobClusters {
+  /**
+   * Builds the clients of tenantJobs.clusters. Throws at startup for a
+   * cluster whose settings cannot work (no current context, bad caData);
+   * nothing is sent to the clusters yet.
+   */
   static fromConfig(
     clusters: ClusterConfig[],
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; requestTimeoutMs?: number },
   ): ClusterClients {
     return new ClusterClients(
       new Map(
         clusters.map(cluster => [
           cluster.name,
-          new TenantClusterClient(
-            cluster,
-            options.logger.child({ cluster: cluster.name }),
-          ),
+          KubernetesTenantClusterClient.fromConfig(cluster, {
+            logger: options.logger.child({ cluster: cluster.name }),
+            requestTimeoutMs: options.requestTimeoutMs,
+          }),
         ]),
       ),
     );
   }
 
-  private constructor(
-    private readonly clients: Map<string, TenantClusterClient>,
-  ) {}
+  constructor(private readonly clients: Map<string, TenantClusterClient>) {}
+
+  /** The configured cluster names. */
+  names(): string[] {
+    return [...this.clients.keys()];
+  }
 
   get(name: string): TenantClusterClient {
     const client = this.clients.get(name);
     if (!client) {
-      throw new Error(`No cluster named '${name}' in tenantJobs.clusters`);
+      throw new Error(
+        `No cluster named '${name}' in tenantJobs.clusters; configured: ${
+          this.names().join(', ') || 'none'
+        }`,
+      );
     }
     return client;
   }

@@ -1,4 +1,27 @@
 export { ClusterClients } from './ClusterClients';
-export { TenantClusterClient } from './TenantClusterClient';
-export { createKubeConfig } from './kubeConfig';
-export { toClusterError } from './errors';
+export {
+  DEFAULT_PROVISION_TTL_MS,
+  FIELD_MANAGER,
+  KubernetesTenantClusterClient,
+} from './TenantClusterClient';
+export type {
+  JobEvent,
+  TenantClusterClient,
+  TenantQuotaUsage,
+} from './TenantClusterClient';
+export { createKubeConfig, normalizeCaData } from './kubeConfig';
+export {
+  createClusterApis,
+  createKubernetesApis,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from './kubernetesApis';
+export type { KubernetesApis } from './kubernetesApis';
+export {
+  QuotaExceededError,
+  parseQuotaMessage,
+  parseRbacMessage,
+  readStatus,
+  toClusterError,
+} from './errors';
+export type { ClusterErrorContext, KubernetesStatus } from './errors';
+export { TokenFileError } from './tokenFileAuthenticator';

@@ -77,6 +77,19 @@ function suffix(): string {
   return [...randomBytes(5)].map(b => alphabet[b % alphabet.length]).join('');
 }
 
+/** JSON with object keys sorted, so key order does not matter. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map(key => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
 /** The same request, as far as idempotency is concerned. */
 function sameRequest(a: Record<string, unknown>, b: JobRequest): boolean {
   const pick = (r: Record<string, unknown>) =>
@@ -85,7 +98,7 @@ function sameRequest(a: Record<string, unknown>, b: JobRequest): boolean {
       r.jobType,
       r.tier ?? null,
       r.priority,
-      r.parameters,
+      canonical(r.parameters),
       r.entityRef ?? null,
     ]);
   return pick(a) === pick(b as unknown as Record<string, unknown>);
@@ -251,8 +264,16 @@ export class JobService {
     try {
       created = await cluster.createJob(manifest, { dryRun: false });
     } catch (error) {
-      // Refused by the cluster: nothing was created, so nothing is kept.
-      await this.deps.runs.delete(run.id);
+      // Refused by the cluster: nothing was created, so nothing is kept. On
+      // any other failure (timeout, unreachable) the Job may exist: the run
+      // stays Queued for reconciliation rather than be forgotten.
+      if (
+        error instanceof InputError ||
+        error instanceof ConflictError ||
+        error instanceof NotFoundError
+      ) {
+        await this.deps.runs.delete(run.id);
+      }
       throw error;
     }
     run = await this.deps.runs.update(run.id, {

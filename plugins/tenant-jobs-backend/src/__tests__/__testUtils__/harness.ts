@@ -1,0 +1,681 @@
+/*
+ * Shared setup of the HTTP integration suites: the whole Tenant Jobs plugin
+ * in a test backend, talking to the local cluster (scripts/cluster/cluster.sh
+ * up) as a ServiceAccount bound to exactly deploy/clusterrole.yaml, with the
+ * real permission backend deciding through the plugin's own rule and
+ * resource loader. The admin kubeconfig is used only to set that up, to look
+ * behind the backend's back and to clean up.
+ */
+import {
+  AuditorService,
+  AuthService,
+  BackstageCredentials,
+  BackstageUserInfo,
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  ServiceMock,
+  startTestBackend,
+  TestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  ApiException,
+  AuthorizationV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  NetworkingV1Api,
+  PatchStrategy,
+  RbacAuthorizationV1Api,
+  V1ClusterRole,
+  V1Job,
+} from '@kubernetes/client-node';
+import {
+  BUILT_IN_JOB_TYPES,
+  JobTypeDefinition,
+  TENANT_JOB_RESOURCE_TYPE,
+  TENANT_JOBS_ANNOTATIONS,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import {
+  createTenantJobConditionalDecision,
+  tenantJobConditions,
+} from '../../permissions';
+import { tenantJobsPlugin } from '../../plugin';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../../../..');
+const CLUSTER_ROLE_FILE = path.resolve(
+  __dirname,
+  '../../../deploy/clusterrole.yaml',
+);
+const CLUSTER_ROLE_NAME = 'tenant-jobs-backend';
+const SETUP_FIELD_MANAGER = 'tenant-jobs-http-integration-test';
+
+/** Labels of every Job the plugin creates. */
+export const LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  tenant: 'tenant-jobs.io/tenant',
+  type: 'tenant-jobs.io/type',
+  priority: 'tenant-jobs.io/priority',
+  runId: 'tenant-jobs.io/run-id',
+} as const;
+
+/**
+ * The test plans. `gold` may run everything (GPU included), `basic` only
+ * three types up to `medium`, `oneJob` keeps a single Job object at a time
+ * (ResourceQuota count/jobs.batch=1) so the apiserver's quota admission can
+ * be seen refusing.
+ */
+export const PLANS = {
+  gold: {
+    maxTier: 'xlarge',
+    maxConcurrentJobs: 50,
+    quota: {
+      cpu: '48',
+      memory: '96Gi',
+      gpu: 2,
+      pods: 20,
+      jobs: 100,
+    },
+  },
+  basic: {
+    maxTier: 'medium',
+    allowedJobTypes: ['data-etl', 'billing-report', 'security-scan'],
+    maxConcurrentJobs: 10,
+    quota: { cpu: '4', memory: '8Gi', pods: 10, jobs: 50 },
+  },
+  oneJob: {
+    maxTier: 'small',
+    maxConcurrentJobs: 10,
+    quota: { cpu: '1', memory: '2Gi', pods: 2, jobs: 1 },
+  },
+};
+
+export type TenantKey = 'a' | 'b' | 'c';
+export type UserKey = 'alice' | 'bob' | 'carol' | 'mallory';
+
+export type TestOrg = {
+  /** Unique per run: namespaces persist in the shared cluster. */
+  runTag: string;
+  tenants: Record<TenantKey, string>;
+  groups: Record<TenantKey | 'outsiders', string>;
+  users: Record<UserKey, string>;
+  entities: Entity[];
+  /** Ownership entity refs per user ref, as the catalog would resolve them. */
+  ownership: Map<string, string[]>;
+};
+
+/**
+ * Tenant a (plan gold: alice), b (basic: bob), c (oneJob: carol), and
+ * mallory, a signed-in user whose group owns no tenant.
+ */
+export function createTestOrg(): TestOrg {
+  const runTag = randomBytes(3).toString('hex');
+  const tenants = {
+    a: `it-${runTag}-a`,
+    b: `it-${runTag}-b`,
+    c: `it-${runTag}-c`,
+  };
+  const planOf: Record<TenantKey, keyof typeof PLANS> = {
+    a: 'gold',
+    b: 'basic',
+    c: 'oneJob',
+  };
+  const groupName = (key: string) => `it-${runTag}-${key}-team`;
+  const groups = {
+    a: `group:default/${groupName('a')}`,
+    b: `group:default/${groupName('b')}`,
+    c: `group:default/${groupName('c')}`,
+    outsiders: `group:default/${groupName('outsiders')}`,
+  };
+  const users = {
+    alice: 'user:default/alice',
+    bob: 'user:default/bob',
+    carol: 'user:default/carol',
+    mallory: 'user:default/mallory',
+  };
+  const memberOf: Record<UserKey, TenantKey | 'outsiders'> = {
+    alice: 'a',
+    bob: 'b',
+    carol: 'c',
+    mallory: 'outsiders',
+  };
+
+  const entities: Entity[] = [
+    ...(Object.keys(tenants) as TenantKey[]).map(key => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: {
+        name: groupName(key),
+        annotations: {
+          [TENANT_JOBS_ANNOTATIONS.tenantId]: tenants[key],
+          [TENANT_JOBS_ANNOTATIONS.plan]: planOf[key],
+        },
+      },
+      spec: {
+        type: 'team',
+        profile: { displayName: `Tenant ${key.toUpperCase()}` },
+        children: [],
+      },
+    })),
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: groupName('outsiders') },
+      spec: { type: 'team', children: [] },
+    },
+    ...(Object.keys(users) as UserKey[]).map(user => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name: user },
+      spec: { memberOf: [groupName(memberOf[user])] },
+    })),
+  ];
+  const ownership = new Map(
+    (Object.keys(users) as UserKey[]).map(user => [
+      users[user],
+      [users[user], groups[memberOf[user]]],
+    ]),
+  );
+  return { runTag, tenants, groups, users, entities, ownership };
+}
+
+export function namespaceOf(tenantId: string): string {
+  return `tenant-${tenantId}`;
+}
+
+/** The admin kubeconfig of the local cluster. */
+export function adminKubeConfig(): KubeConfig {
+  const file =
+    process.env.TENANT_JOBS_KUBECONFIG?.trim() ||
+    path.join(REPO_ROOT, '.local/cluster/kubeconfig');
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `No kubeconfig at ${file}: start the local cluster with scripts/cluster/cluster.sh up, or set TENANT_JOBS_KUBECONFIG`,
+    );
+  }
+  const kc = new KubeConfig();
+  kc.loadFromFile(file);
+  return kc;
+}
+
+/** Polls `probe` until it returns a value; fails with the last error at the deadline. */
+export async function waitFor<T>(
+  description: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+      lastError = undefined;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Timed out after ${timeoutMs}ms waiting for ${description}${
+          lastError ? ` (last error: ${(lastError as Error).message})` : ''
+        }`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as ApiException<unknown>)?.code === 404;
+}
+
+async function ignoreNotFound(fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/** Parameters that satisfy a job type: its required ones from the schema's examples. */
+export function requiredParameters(
+  jobType: JobTypeDefinition,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    (jobType.parameterSchema.required ?? []).map(name => {
+      const schema = jobType.parameterSchema.properties[name] as {
+        examples?: unknown[];
+        default?: unknown;
+      };
+      const value = schema.examples?.[0] ?? schema.default;
+      if (value === undefined) {
+        throw new Error(
+          `Job type '${jobType.id}' has no example for required parameter '${name}'`,
+        );
+      }
+      return [name, value];
+    }),
+  );
+}
+
+/** A valid request body for `jobType` and `tenantId`, overridable. */
+export function validBody(
+  tenantId: string,
+  jobTypeId: keyof typeof BUILT_IN_JOB_TYPES,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    tenantId,
+    jobType: jobTypeId,
+    parameters: requiredParameters(BUILT_IN_JOB_TYPES[jobTypeId]),
+    ...overrides,
+  };
+}
+
+/**
+ * The mock auth service turns a user's on-behalf-of token into plain user
+ * credentials and drops the calling plugin, while the real one keeps it as
+ * the principal's `actor`. The permissions registry's apply-conditions
+ * endpoint refuses user credentials without an actor, so the permission
+ * backend could never ask the plugin to apply its conditions. This keeps the
+ * actor, as the real DefaultAuthService does.
+ */
+const actorKeepingAuthServiceFactory = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }): AuthService {
+    const pluginId = plugin.getId();
+    const inner = mockServices.auth({ pluginId });
+    return {
+      authenticate: (token, options) => inner.authenticate(token, options),
+      getNoneCredentials: () => inner.getNoneCredentials(),
+      getOwnServiceCredentials: () => inner.getOwnServiceCredentials(),
+      isPrincipal: inner.isPrincipal.bind(inner) as AuthService['isPrincipal'],
+      getLimitedUserToken: credentials =>
+        inner.getLimitedUserToken(credentials),
+      listPublicServiceKeys: () => inner.listPublicServiceKeys(),
+      async getPluginRequestToken(options) {
+        const { principal } = options.onBehalfOf as BackstageCredentials<{
+          type: string;
+          userEntityRef?: string;
+        }>;
+        if (principal.type === 'user' && principal.userEntityRef) {
+          return {
+            token: mockCredentials.user.token(principal.userEntityRef, {
+              actor: { subject: `plugin:${pluginId}` },
+            }),
+          };
+        }
+        return inner.getPluginRequestToken(options);
+      },
+    };
+  },
+});
+
+/** userInfo for every plugin: the test org's ownership refs. */
+function userInfoServiceFactory(org: TestOrg) {
+  return createServiceFactory({
+    service: coreServices.userInfo,
+    deps: {},
+    factory: () => ({
+      async getUserInfo(
+        credentials: BackstageCredentials,
+      ): Promise<BackstageUserInfo> {
+        const principal = credentials.principal as {
+          type: string;
+          userEntityRef?: string;
+        };
+        if (principal.type !== 'user' || !principal.userEntityRef) {
+          throw new Error(`No user info for a ${principal.type} principal`);
+        }
+        return {
+          userEntityRef: principal.userEntityRef,
+          ownershipEntityRefs: org.ownership.get(principal.userEntityRef) ?? [
+            principal.userEntityRef,
+          ],
+        };
+      },
+    }),
+  });
+}
+
+/**
+ * The adopter's policy: tenant jobs are decided by the plugin's
+ * IS_TENANT_MEMBER rule on the caller's ownership refs; everything else is
+ * allowed. The conditions are sent back to the plugin, whose registered rule
+ * and resource loader give the answer.
+ */
+const tenantMembershipPolicyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'tenant-jobs-membership-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        policy: policyExtensionPoint,
+        userInfo: coreServices.userInfo,
+      },
+      async init({ policy, userInfo }) {
+        class TenantMembershipPolicy implements PermissionPolicy {
+          async handle(
+            request: PolicyQuery,
+            user?: PolicyQueryUser,
+          ): Promise<PolicyDecision> {
+            if (
+              isResourcePermission(request.permission, TENANT_JOB_RESOURCE_TYPE)
+            ) {
+              const claims = user
+                ? (await userInfo.getUserInfo(user.credentials))
+                    .ownershipEntityRefs
+                : [];
+              return createTenantJobConditionalDecision(
+                request.permission,
+                tenantJobConditions.isTenantMember({ claims }),
+              );
+            }
+            return { result: AuthorizeResult.ALLOW };
+          }
+        }
+        policy.setPolicy(new TenantMembershipPolicy());
+      },
+    });
+  },
+});
+
+export type AdminApis = {
+  core: CoreV1Api;
+  batch: BatchV1Api;
+  networking: NetworkingV1Api;
+  rbac: RbacAuthorizationV1Api;
+};
+
+export type AuditorMock = ServiceMock<AuditorService>;
+
+export type TenantJobsTestEnv = {
+  org: TestOrg;
+  backend: TestBackend;
+  /** The HTTP server, for supertest. */
+  server: TestBackend['server'];
+  /** The plugin's database (runs, audit), as the backend uses it. */
+  knex: Knex;
+  auditor: AuditorMock;
+  admin: AdminApis;
+  /** Authorization header of a test user. */
+  as(user: UserKey): string;
+  /** Jobs in a tenant's namespace (0 when it does not exist yet). */
+  listJobs(tenantId: string, labelSelector?: string): Promise<V1Job[]>;
+  countJobs(tenantId: string, labelSelector?: string): Promise<number>;
+  /** Rows of the runs table, optionally of one tenant. */
+  countRuns(tenantId?: string): Promise<number>;
+  readJob(tenantId: string, name: string): Promise<V1Job | undefined>;
+  stop(): Promise<void>;
+};
+
+/** Applies deploy/clusterrole.yaml as it is in the repository. */
+async function applyShippedClusterRole(kc: KubeConfig): Promise<void> {
+  const documents = parseAllDocuments(
+    fs.readFileSync(CLUSTER_ROLE_FILE, 'utf8'),
+  );
+  const roles = documents
+    .map(document => {
+      if (document.errors.length > 0) {
+        throw new Error(
+          `${CLUSTER_ROLE_FILE} is not valid YAML: ${document.errors
+            .map(e => e.message)
+            .join('; ')}`,
+        );
+      }
+      return document.toJS() as V1ClusterRole | null;
+    })
+    .filter((role): role is V1ClusterRole => Boolean(role));
+  const role = roles.find(
+    r => r.kind === 'ClusterRole' && r.metadata?.name === CLUSTER_ROLE_NAME,
+  );
+  if (!role || roles.length !== 1) {
+    throw new Error(
+      `${CLUSTER_ROLE_FILE} must hold exactly the ClusterRole ${CLUSTER_ROLE_NAME}`,
+    );
+  }
+  await KubernetesObjectApi.makeApiClient(kc).patch(
+    role,
+    undefined,
+    undefined,
+    SETUP_FIELD_MANAGER,
+    true,
+    PatchStrategy.ServerSideApply,
+  );
+}
+
+/**
+ * Starts the plugin against the local cluster as a least-privilege
+ * ServiceAccount. Call in beforeAll; call `stop` in afterAll.
+ */
+export async function startTenantJobsTestBackend(options: {
+  databases: TestDatabases;
+}): Promise<TenantJobsTestEnv> {
+  const org = createTestOrg();
+  const kc = adminKubeConfig();
+  const admin: AdminApis = {
+    core: kc.makeApiClient(CoreV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+    networking: kc.makeApiClient(NetworkingV1Api),
+    rbac: kc.makeApiClient(RbacAuthorizationV1Api),
+  };
+  const backendNamespace = `tj-it-http-${org.runTag}`;
+  const bindingName = `tenant-jobs-it-http-${org.runTag}`;
+  const serviceAccount = 'tenant-jobs-backend';
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tj-it-http-'));
+  let backend: TestBackend | undefined;
+
+  const cleanUp = async () => {
+    if (backend) {
+      await backend.stop();
+      backend = undefined;
+    }
+    for (const name of [
+      ...Object.values(org.tenants).map(namespaceOf),
+      backendNamespace,
+    ]) {
+      await ignoreNotFound(() =>
+        admin.core.deleteNamespace({ name, propagationPolicy: 'Background' }),
+      );
+    }
+    await ignoreNotFound(() =>
+      admin.rbac.deleteClusterRoleBinding({ name: bindingName }),
+    );
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  };
+
+  try {
+    await applyShippedClusterRole(kc);
+    await admin.core.createNamespace({
+      body: {
+        metadata: {
+          name: backendNamespace,
+          labels: { 'tenant-jobs.io/test-run': org.runTag },
+        },
+      },
+    });
+    await admin.core.createNamespacedServiceAccount({
+      namespace: backendNamespace,
+      body: { metadata: { name: serviceAccount } },
+    });
+    await admin.rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: bindingName },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: CLUSTER_ROLE_NAME,
+        },
+        subjects: [
+          {
+            kind: 'ServiceAccount',
+            name: serviceAccount,
+            namespace: backendNamespace,
+          },
+        ],
+      },
+    });
+    const tokenRequest = await admin.core.createNamespacedServiceAccountToken({
+      name: serviceAccount,
+      namespace: backendNamespace,
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
+    const token = tokenRequest.status?.token;
+    if (!token) {
+      throw new Error('The TokenRequest API returned no token');
+    }
+    const tokenFile = path.join(tmpDir, 'token');
+    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+
+    const adminCluster = kc.getCurrentCluster();
+    const caPem = adminCluster?.caData
+      ? Buffer.from(adminCluster.caData, 'base64').toString('utf8')
+      : adminCluster?.caFile && fs.readFileSync(adminCluster.caFile, 'utf8');
+    if (!adminCluster?.server || !caPem) {
+      throw new Error(
+        'The admin kubeconfig names no server or certificate authority',
+      );
+    }
+    const caData = Buffer.from(caPem, 'utf8').toString('base64');
+
+    // RBAC reaches the authorizer a moment after the binding is created.
+    const asBackend = new KubeConfig();
+    asBackend.loadFromOptions({
+      clusters: [{ name: 'local', server: adminCluster.server, caData }],
+      users: [{ name: serviceAccount, token }],
+      contexts: [{ name: 'local', cluster: 'local', user: serviceAccount }],
+      currentContext: 'local',
+    });
+    const authorization = asBackend.makeApiClient(AuthorizationV1Api);
+    await waitFor('the ClusterRoleBinding to take effect', async () => {
+      const review = await authorization.createSelfSubjectAccessReview({
+        body: {
+          spec: {
+            resourceAttributes: {
+              verb: 'create',
+              resource: 'jobs',
+              group: 'batch',
+              namespace: namespaceOf(org.tenants.a),
+            },
+          },
+        },
+      });
+      return review.status?.allowed === true;
+    });
+
+    const knex = await options.databases.init('SQLITE_3');
+    const auditor: AuditorMock = mockServices.auditor.mock();
+
+    backend = await startTestBackend({
+      features: [
+        tenantJobsPlugin,
+        permissionPlugin,
+        tenantMembershipPolicyModule,
+        permissionsServiceFactory,
+        permissionsRegistryServiceFactory,
+        actorKeepingAuthServiceFactory,
+        userInfoServiceFactory(org),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.database.factory({ knex }),
+        auditor.factory,
+        catalogServiceMock.factory({ entities: org.entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            permission: { enabled: true },
+            tenantJobs: {
+              clusters: [
+                {
+                  name: 'local',
+                  url: adminCluster.server,
+                  caData: caPem,
+                  auth: { type: 'serviceAccountToken', tokenFile },
+                },
+              ],
+              defaultPlan: 'basic',
+              plans: PLANS,
+            },
+          },
+        }),
+      ],
+    });
+
+    const listJobs = async (tenantId: string, labelSelector?: string) => {
+      try {
+        return (
+          await admin.batch.listNamespacedJob({
+            namespace: namespaceOf(tenantId),
+            labelSelector,
+          })
+        ).items;
+      } catch (error) {
+        if (isNotFound(error)) return [];
+        throw error;
+      }
+    };
+    const started = backend;
+    return {
+      org,
+      backend: started,
+      server: started.server,
+      knex,
+      auditor,
+      admin,
+      as: user => mockCredentials.user.header(org.users[user]),
+      listJobs,
+      countJobs: async (tenantId, labelSelector) =>
+        (await listJobs(tenantId, labelSelector)).length,
+      async countRuns(tenantId) {
+        const query = knex('tenant_jobs_runs');
+        if (tenantId) query.where({ tenant_id: tenantId });
+        const [{ count }] = await query.count({ count: '*' });
+        return Number(count);
+      },
+      async readJob(tenantId, name) {
+        try {
+          return await admin.batch.readNamespacedJob({
+            namespace: namespaceOf(tenantId),
+            name,
+          });
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      },
+      stop: cleanUp,
+    };
+  } catch (error) {
+    await cleanUp().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,113 @@
+import {
+  BatchV1Api,
+  CoreV1Api,
+  createConfiguration,
+  KubeConfig,
+  KubernetesObjectApi,
+  Middleware,
+  ServerConfiguration,
+} from '@kubernetes/client-node';
+import fs from 'node:fs';
+import { ClusterConfig } from '../config/readConfig';
+import { createKubeConfig } from './kubeConfig';
+
+/** Default time a single apiserver request may take. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The client-node APIs the Tenant Jobs backend uses against one cluster. */
+export type KubernetesApis = {
+  core: CoreV1Api;
+  batch: BatchV1Api;
+  /** For server-side apply of objects of any kind. */
+  objects: KubernetesObjectApi;
+};
+
+/** Aborts every request that takes longer than `timeoutMs`. */
+function timeoutMiddleware(timeoutMs: number): Middleware {
+  return {
+    async pre(context) {
+      context.setSignal(AbortSignal.timeout(timeoutMs));
+      return context;
+    },
+    async post(context) {
+      return context;
+    },
+  };
+}
+
+/**
+ * The APIs for the current context of `kc`. Unlike `kc.makeApiClient`,
+ * every request gets a deadline (client-node sets none, so a cluster that
+ * accepts connections but never answers would hang a submit forever).
+ */
+export function createKubernetesApis(
+  kc: KubeConfig,
+  options: { requestTimeoutMs?: number } = {},
+): KubernetesApis {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) {
+    throw new Error('The kubeconfig has no current cluster');
+  }
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [
+      timeoutMiddleware(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+    ],
+  });
+  return {
+    core: new CoreV1Api(configuration),
+    batch: new BatchV1Api(configuration),
+    objects: new KubernetesObjectApi(configuration),
+  };
+}
+
+function fileStamp(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * The APIs of a configured cluster, as a function that returns them for
+ * each call. With `kubeconfig` auth the file is loaded again whenever it
+ * changes (a recreated local cluster has a new CA, port and certificate;
+ * a rotated kubeconfig a new token), and a file that is missing at startup
+ * (the local cluster not up yet) is only an error once the cluster is used.
+ * Other auth types read their token per request already (see
+ * createKubeConfig) and are built once, so a bad setting fails at startup.
+ */
+export function createClusterApis(
+  cluster: ClusterConfig,
+  options: { requestTimeoutMs?: number } = {},
+): () => KubernetesApis {
+  const build = () => createKubernetesApis(createKubeConfig(cluster), options);
+  const { auth } = cluster;
+  if (auth.type !== 'kubeconfig') {
+    const apis = build();
+    return () => apis;
+  }
+  let cached: { stamp: string; apis: KubernetesApis } | undefined;
+  const current = () => {
+    const stamp = fileStamp(auth.file);
+    if (!cached || cached.stamp !== stamp) {
+      try {
+        cached = { stamp, apis: build() };
+      } catch (error) {
+        throw new Error(
+          `Cannot load the kubeconfig of cluster '${cluster.name}' from ${
+            auth.file
+          }: ${(error as Error).message}`,
+        );
+      }
+    }
+    return cached.apis;
+  };
+  if (fs.existsSync(auth.file)) {
+    current(); // a wrong context or caData fails at startup
+  }
+  return current;
+}

@@ -1,0 +1,711 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { V1Job } from '@kubernetes/client-node';
+import {
+  BUILT_IN_JOB_TYPE_IDS,
+  PRIORITIES,
+  TenantPlan,
+  tenantJobCancelPermission,
+  tenantJobCreatePermission,
+  tenantJobReadPermission,
+  tenantNamespaceName,
+  TIERS,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import express from 'express';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { TenantDirectory } from '../catalog/TenantDirectory';
+import { readTenantJobsConfig } from '../config/readConfig';
+import { openDatabase } from '../database';
+import { JobService } from './JobService';
+import { JobTypeRegistry } from './JobTypeRegistry';
+import { JobCluster, JobClusters } from './ports';
+import { createRouter } from './router';
+
+jest.setTimeout(30_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/** A cluster that remembers what it was sent. */
+class FakeCluster implements JobCluster {
+  readonly created: V1Job[] = [];
+  readonly dryRuns: V1Job[] = [];
+  readonly deleted: string[] = [];
+  readonly provisioned: Array<{ tenantId: string; plan: TenantPlan }> = [];
+  createError?: Error;
+  quota:
+    | { hard: Record<string, string>; used: Record<string, string> }
+    | undefined = {
+    hard: { 'count/jobs.batch': '200' },
+    used: { 'count/jobs.batch': '0' },
+  };
+  quotaError?: Error;
+
+  async ensurePriorityClasses(): Promise<void> {}
+
+  async provisionTenant(
+    tenantId: string,
+    plan: TenantPlan,
+    namespacePattern: string,
+  ): Promise<string> {
+    this.provisioned.push({ tenantId, plan });
+    return tenantNamespaceName(namespacePattern, tenantId);
+  }
+
+  async createJob(job: V1Job, options: { dryRun: boolean }): Promise<V1Job> {
+    if (this.createError) throw this.createError;
+    (options.dryRun ? this.dryRuns : this.created).push(job);
+    return {
+      ...job,
+      metadata: {
+        ...job.metadata,
+        uid: options.dryRun ? undefined : `uid-${this.created.length}`,
+      },
+    };
+  }
+
+  async deleteJob(namespace: string, name: string): Promise<void> {
+    this.deleted.push(`${namespace}/${name}`);
+  }
+
+  async getQuota(_namespace: string) {
+    if (this.quotaError) throw this.quotaError;
+    return this.quota;
+  }
+}
+
+const ALICE = 'user:default/alice';
+const ACME_GROUP = 'group:default/acme-team';
+
+const entities = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: {
+      name: 'acme-team',
+      annotations: {
+        'tenant-jobs.io/tenant-id': 'acme',
+        'tenant-jobs.io/plan': 'standard',
+      },
+    },
+    spec: { type: 'team', children: [], profile: { displayName: 'ACME' } },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: {
+      name: 'solo-team',
+      annotations: {
+        'tenant-jobs.io/tenant-id': 'solo',
+        'tenant-jobs.io/plan': 'solo',
+      },
+    },
+    spec: { type: 'team', children: [] },
+  },
+];
+
+const config = readTenantJobsConfig(
+  new ConfigReader({
+    tenantJobs: {
+      clusters: [
+        {
+          name: 'local',
+          url: 'https://127.0.0.1:6443',
+          auth: { type: 'serviceAccountToken', tokenFile: '/dev/null' },
+        },
+      ],
+      plans: {
+        standard: {
+          maxTier: 'large',
+          allowedJobTypes: ['data-etl', 'billing-report', 'tenant-backup'],
+          quota: { cpu: '8', memory: '16Gi' },
+        },
+        solo: {
+          maxTier: 'small',
+          maxConcurrentJobs: 1,
+          quota: { cpu: '1', memory: '2Gi' },
+        },
+      },
+    },
+  }),
+);
+
+const etl = (overrides: Record<string, unknown> = {}) => ({
+  tenantId: 'acme',
+  jobType: 'data-etl',
+  parameters: { source: 'events-db', destination: 'warehouse' },
+  ...overrides,
+});
+
+describe('createRouter', () => {
+  let knex: Knex;
+  let cluster: FakeCluster;
+  let permissions: ReturnType<typeof mockServices.permissions.mock>;
+  let auditor: ReturnType<typeof mockServices.auditor.mock>;
+  let logger: jest.Mocked<LoggerService>;
+  let app: express.Express;
+
+  beforeEach(async () => {
+    knex = await databases.init('SQLITE_3');
+    const { runs, audit } = await openDatabase({
+      database: mockServices.database({ knex }),
+    });
+    cluster = new FakeCluster();
+    const clusters: JobClusters = {
+      get: name => {
+        expect(name).toBe('local');
+        return cluster;
+      },
+    };
+    permissions = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    });
+    auditor = mockServices.auditor.mock();
+    logger = mockServices.logger.mock();
+    const tenants = new TenantDirectory({
+      catalog: catalogServiceMock({ entities }),
+      auth: mockServices.auth(),
+      logger,
+    });
+    const jobTypes = new JobTypeRegistry({
+      added: [],
+      overrides: config.jobTypes,
+    });
+    const router = await createRouter({
+      httpAuth: mockServices.httpAuth(),
+      permissions,
+      userInfo: mockServices.userInfo({
+        ownershipEntityRefs: [ALICE, ACME_GROUP],
+      }),
+      auditor,
+      logger,
+      jobs: new JobService({
+        config,
+        jobTypes,
+        tenants,
+        runs,
+        clusters,
+        logger,
+      }),
+      jobTypes,
+      tenants,
+      runs,
+      audit,
+      clusters,
+    });
+    app = express().use(router).use(mockErrorHandler());
+  });
+
+  const deny = () =>
+    permissions.authorize.mockImplementation(async requests =>
+      requests.map(() => ({ result: AuthorizeResult.DENY })),
+    );
+  const runCount = async () =>
+    Number((await knex('tenant_jobs_runs').count({ n: '*' }))[0].n);
+  const auditRows = () => knex('tenant_jobs_audit').orderBy('id');
+  const submit = (body: unknown) =>
+    request(app)
+      .post('/jobs')
+      .set('Authorization', mockCredentials.user.header(ALICE))
+      .send(body as object);
+
+  describe('catalog endpoints', () => {
+    it('GET /job-types lists the job types with what a form needs', async () => {
+      const res = await request(app).get('/job-types');
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((t: { id: string }) => t.id).sort()).toEqual(
+        [...BUILT_IN_JOB_TYPE_IDS].sort(),
+      );
+      for (const item of res.body.items) {
+        expect(Object.keys(item).sort()).toEqual(
+          [
+            'allowedTiers',
+            'category',
+            'defaultDeadlineSeconds',
+            'defaultTier',
+            'description',
+            'gpu',
+            'id',
+            'parameterSchema',
+            'retries',
+            'title',
+          ].sort(),
+        );
+        expect(item.allowedTiers).toContain(item.defaultTier);
+        expect(item.parameterSchema).toMatchObject({
+          type: 'object',
+          additionalProperties: false,
+        });
+        expect(typeof item.gpu).toBe('boolean');
+      }
+      expect(
+        res.body.items.find((t: { id: string }) => t.id === 'ml-training'),
+      ).toMatchObject({ gpu: true, defaultTier: 'xlarge' });
+    });
+
+    it('GET /tiers and /priorities list the catalogs, smallest and most urgent first', async () => {
+      const tiers = await request(app).get('/tiers');
+      expect(tiers.status).toBe(200);
+      expect(tiers.body).toEqual({ items: JSON.parse(JSON.stringify(TIERS)) });
+      expect(tiers.body.items.map((t: { id: string }) => t.id)).toEqual([
+        'micro',
+        'small',
+        'medium',
+        'large',
+        'xlarge',
+        'enterprise',
+      ]);
+      expect(tiers.body.items[0]).toMatchObject({
+        cpu: '100m',
+        memory: '128Mi',
+      });
+
+      const priorities = await request(app).get('/priorities');
+      expect(priorities.status).toBe(200);
+      expect(priorities.body).toEqual({
+        items: JSON.parse(JSON.stringify(PRIORITIES)),
+      });
+      expect(
+        priorities.body.items.map(
+          (p: { id: string; priorityClassName: string }) => [
+            p.id,
+            p.priorityClassName,
+          ],
+        ),
+      ).toEqual([
+        ['critical', 'tenant-jobs-critical'],
+        ['high', 'tenant-jobs-high'],
+        ['normal', 'tenant-jobs-normal'],
+        ['low', 'tenant-jobs-low'],
+        ['batch', 'tenant-jobs-batch'],
+      ]);
+      expect(
+        priorities.body.items.find((p: { id: string }) => p.id === 'batch')
+          .preemptionPolicy,
+      ).toBe('Never');
+    });
+
+    it("GET /tenants lists the caller's tenants with plan, namespace, usage and quota", async () => {
+      await submit(etl()).expect(201);
+      const res = await request(app).get('/tenants');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        items: [
+          {
+            id: 'acme',
+            title: 'ACME',
+            groupRef: ACME_GROUP,
+            plan: expect.objectContaining({ id: 'standard', maxTier: 'large' }),
+            cluster: 'local',
+            namespace: 'tenant-acme',
+            activeJobs: 1,
+            quota: cluster.quota,
+          },
+        ],
+      });
+    });
+
+    it('GET /tenants still answers when the quota cannot be read', async () => {
+      cluster.quotaError = new ServiceUnavailableError('cluster down');
+      const res = await request(app).get('/tenants');
+      expect(res.status).toBe(200);
+      expect(res.body.items[0]).toMatchObject({ id: 'acme', quota: null });
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining("Could not read the quota of tenant 'acme'"),
+      );
+    });
+  });
+
+  describe('authentication', () => {
+    it.each([
+      ['get', '/job-types'],
+      ['get', '/tiers'],
+      ['get', '/priorities'],
+      ['get', '/tenants'],
+      ['post', '/jobs'],
+      ['get', '/jobs/some-id'],
+      ['post', '/jobs/some-id/cancel'],
+      ['post', '/jobs/some-id/retry'],
+    ] as const)('%s %s is 401 without credentials', async (method, path) => {
+      const res = await request(app)
+        [method](path)
+        .set('Authorization', mockCredentials.none.header())
+        .send(etl());
+      expect(res.status).toBe(401);
+      expect(res.body.error.name).toBe('AuthenticationError');
+      expect(cluster.created).toEqual([]);
+      expect(permissions.authorize).not.toHaveBeenCalled();
+    });
+
+    it('is 401 for an invalid token and refuses service principals', async () => {
+      const invalid = await request(app)
+        .post('/jobs')
+        .set('Authorization', mockCredentials.user.invalidHeader())
+        .send(etl());
+      expect(invalid.status).toBe(401);
+      const service = await request(app)
+        .post('/jobs')
+        .set('Authorization', mockCredentials.service.header())
+        .send(etl());
+      expect(service.status).toBe(403);
+      expect(await runCount()).toBe(0);
+    });
+  });
+
+  describe('POST /jobs', () => {
+    it('creates the run and the Job: 201, authorized for the tenant', async () => {
+      const res = await submit(etl({ priority: 'low' }));
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        tenantId: 'acme',
+        jobType: 'data-etl',
+        tier: 'large',
+        priority: 'low',
+        status: 'Pending',
+        namespace: 'tenant-acme',
+        submittedBy: ALICE,
+        uid: 'uid-1',
+        dryRun: false,
+      });
+      expect(permissions.authorize).toHaveBeenCalledWith(
+        [
+          {
+            permission: tenantJobCreatePermission,
+            resourceRef: 'tenant:acme',
+          },
+        ],
+        {
+          credentials: expect.objectContaining({
+            principal: expect.objectContaining({ userEntityRef: ALICE }),
+          }),
+        },
+      );
+      expect(cluster.provisioned).toEqual([
+        { tenantId: 'acme', plan: expect.objectContaining({ id: 'standard' }) },
+      ]);
+      expect(cluster.created).toHaveLength(1);
+      expect(cluster.created[0].metadata).toMatchObject({
+        name: res.body.jobName,
+        namespace: 'tenant-acme',
+        labels: expect.objectContaining({
+          'tenant-jobs.io/run-id': res.body.id,
+        }),
+      });
+      expect(await runCount()).toBe(1);
+      const [row] = await auditRows();
+      expect(row).toMatchObject({
+        actor: ALICE,
+        action: 'job-submit',
+        tenant_id: 'acme',
+        run_id: res.body.id,
+        outcome: 'succeeded',
+      });
+    });
+
+    it.each([
+      [
+        'an unknown tier',
+        etl({ tier: 'huge' }),
+        "tier: must be one of micro, small, medium, large, xlarge, enterprise (got 'huge')",
+      ],
+      [
+        'a tier above the plan',
+        etl({ tier: 'xlarge' }),
+        "tier: tier 'xlarge' exceeds the maximum tier 'large' of plan 'standard'",
+      ],
+      [
+        'an unknown job type',
+        etl({ jobType: 'crypto-miner' }),
+        "jobType: unknown job type 'crypto-miner'; available: ml-training, data-etl",
+      ],
+      [
+        'a job type the plan does not allow',
+        { tenantId: 'acme', jobType: 'security-scan' },
+        "jobType: job type 'security-scan' is not available on plan 'standard'",
+      ],
+      [
+        'a parameter the type does not have',
+        etl({ parameters: { source: 'a', destination: 'b', cmd: 'id' } }),
+        'parameters.cmd: is not a parameter of this job type',
+      ],
+      [
+        'a missing required parameter',
+        etl({ parameters: { source: 'a' } }),
+        'parameters.destination: is required',
+      ],
+      [
+        'a shell string in a parameter',
+        etl({ parameters: { source: '$(id)', destination: 'b' } }),
+        'parameters.source: must match pattern',
+      ],
+      [
+        'an unknown field',
+        etl({ namespace: 'kube-system' }),
+        'namespace: unknown field; allowed fields are tenantId, jobType',
+      ],
+      [
+        'a malformed tenant id',
+        etl({ tenantId: 'ACME!' }),
+        'tenantId: must be a DNS-1123 label',
+      ],
+      ['an array', [etl()], 'request body: must be a JSON object'],
+    ])('is 400 for %s, saying what to fix', async (_, body, message) => {
+      const res = await submit(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain(message);
+      expect(cluster.created).toEqual([]);
+      expect(cluster.dryRuns).toEqual([]);
+      expect(await runCount()).toBe(0);
+      expect((await auditRows()).map(r => r.outcome)).toEqual(['refused']);
+    });
+
+    it('is 413 for a body over 64kb', async () => {
+      const res = await submit(
+        etl({ parameters: { source: 'x'.repeat(65 * 1024) } }),
+      );
+      expect(res.status).toBe(413);
+      expect(await runCount()).toBe(0);
+    });
+
+    it('is 403 when the permission framework denies, and nothing is sent or stored', async () => {
+      deny();
+      const res = await submit(etl());
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          "You may not launch jobs for tenant 'acme': you are not a member of it",
+      });
+      expect(cluster.provisioned).toEqual([]);
+      expect(cluster.created).toEqual([]);
+      expect(await runCount()).toBe(0);
+      expect(await auditRows()).toEqual([
+        expect.objectContaining({
+          actor: ALICE,
+          action: 'job-submit',
+          tenant_id: 'acme',
+          outcome: 'refused',
+        }),
+      ]);
+      const event = await auditor.createEvent.mock.results[0].value;
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'job-submit',
+          meta: { tenantId: 'acme', runId: undefined },
+        }),
+      );
+      expect(event.fail).toHaveBeenCalled();
+    });
+
+    it("is 409 once the tenant's plan's maxConcurrentJobs are active, and frees a slot on cancel", async () => {
+      const solo = (extra: Record<string, unknown> = {}) => ({
+        tenantId: 'solo',
+        jobType: 'billing-report',
+        tier: 'small',
+        parameters: { period: '2026-01' },
+        ...extra,
+      });
+      const first = await submit(solo());
+      expect(first.status).toBe(201);
+
+      const second = await submit(solo({ parameters: { period: '2026-02' } }));
+      expect(second.status).toBe(409);
+      expect(second.body.error.message).toBe(
+        "Tenant 'solo' already has 1 jobs queued or running; its plan 'solo' allows 1 at once (maxConcurrentJobs)",
+      );
+      expect(cluster.created).toHaveLength(1);
+      expect(await runCount()).toBe(1);
+
+      // A dry run does not take a slot, so it is not limited.
+      const dryRun = await submit(solo({ dryRun: true }));
+      expect(dryRun.status).toBe(200);
+
+      await request(app).post(`/jobs/${first.body.id}/cancel`).expect(200);
+      const third = await submit(solo({ parameters: { period: '2026-03' } }));
+      expect(third.status).toBe(201);
+    });
+
+    it('answers a dry run with 200 and the manifest, creating nothing', async () => {
+      const res = await submit(etl({ dryRun: true, tier: 'small' }));
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        dryRun: true,
+        tenantId: 'acme',
+        jobType: 'data-etl',
+        tier: 'small',
+        priority: 'normal',
+        namespace: 'tenant-acme',
+        manifest: expect.objectContaining({ kind: 'Job' }),
+      });
+      expect(res.body.manifest.metadata.name).toBe(res.body.jobName);
+      expect(cluster.dryRuns).toHaveLength(1);
+      expect(cluster.created).toEqual([]);
+      expect(await runCount()).toBe(0);
+    });
+
+    it('replays an idempotent submission and refuses the key for another request', async () => {
+      const first = await submit(etl({ idempotencyKey: 'k-1' }));
+      expect(first.status).toBe(201);
+      const again = await submit(etl({ idempotencyKey: 'k-1' }));
+      expect(again.status).toBe(200);
+      expect(again.body.id).toBe(first.body.id);
+      const other = await submit(etl({ idempotencyKey: 'k-1', tier: 'small' }));
+      expect(other.status).toBe(409);
+      expect(other.body.error.message).toContain(
+        `idempotencyKey: 'k-1' was already used for a different request (run ${first.body.id})`,
+      );
+      expect(cluster.created).toHaveLength(1);
+      expect(await runCount()).toBe(1);
+    });
+
+    it.each([
+      [
+        'a quota refusal',
+        new ConflictError('exceeded quota: tenant-jobs-quota'),
+        409,
+        'refused',
+        0,
+      ],
+      // The Job may exist after all: the run stays Queued for reconciliation.
+      [
+        'an unreachable cluster',
+        new ServiceUnavailableError("Cluster 'local' could not be reached"),
+        503,
+        'failed',
+        1,
+      ],
+    ])(
+      'passes on %s and keeps a run only when the Job may exist',
+      async (_, error, status, outcome, runs) => {
+        cluster.createError = error;
+        const res = await submit(etl());
+        expect(res.status).toBe(status);
+        expect(res.body.error.message).toBe(error.message);
+        expect(await runCount()).toBe(runs);
+        expect((await auditRows()).map(r => r.outcome)).toEqual([outcome]);
+      },
+    );
+  });
+
+  describe('GET /jobs/:id', () => {
+    it('returns the run after authorizing read on it', async () => {
+      const created = await submit(etl());
+      const res = await request(app).get(`/jobs/${created.body.id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(created.body);
+      expect(permissions.authorize).toHaveBeenLastCalledWith(
+        [
+          {
+            permission: tenantJobReadPermission,
+            resourceRef: `run:${created.body.id}`,
+          },
+        ],
+        expect.anything(),
+      );
+    });
+
+    it('is 403 when denied', async () => {
+      const created = await submit(etl());
+      deny();
+      const res = await request(app).get(`/jobs/${created.body.id}`);
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+    });
+
+    it('is 404 for an unknown run id', async () => {
+      const res = await request(app).get('/jobs/no-such-run');
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: "No tenant job run with id 'no-such-run'",
+      });
+    });
+  });
+
+  describe('POST /jobs/:id/cancel and /retry', () => {
+    it('cancels: deletes the Job, marks the run Cancelled, then refuses a second cancel', async () => {
+      const created = await submit(etl());
+      const res = await request(app).post(`/jobs/${created.body.id}/cancel`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        id: created.body.id,
+        status: 'Cancelled',
+        reason: 'CancelledByUser',
+        message: `Cancelled by ${
+          mockCredentials.user().principal.userEntityRef
+        }`,
+      });
+      expect(cluster.deleted).toEqual([`tenant-acme/${created.body.jobName}`]);
+      expect(permissions.authorize).toHaveBeenLastCalledWith(
+        [
+          {
+            permission: tenantJobCancelPermission,
+            resourceRef: `run:${created.body.id}`,
+          },
+        ],
+        expect.anything(),
+      );
+
+      const again = await request(app).post(`/jobs/${created.body.id}/cancel`);
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toContain('is already Cancelled');
+      expect(cluster.deleted).toHaveLength(1);
+    });
+
+    it('is 403 to cancel when denied, and the Job stays', async () => {
+      const created = await submit(etl());
+      deny();
+      const res = await request(app).post(`/jobs/${created.body.id}/cancel`);
+      expect(res.status).toBe(403);
+      expect(cluster.deleted).toEqual([]);
+      const rows = await auditRows();
+      expect(rows.at(-1)).toMatchObject({
+        action: 'job-cancel',
+        run_id: created.body.id,
+        outcome: 'refused',
+      });
+    });
+
+    it('retries a finished run under a new id, and refuses to retry an active one', async () => {
+      const created = await submit(etl({ idempotencyKey: 'retry-me' }));
+      const early = await request(app).post(`/jobs/${created.body.id}/retry`);
+      expect(early.status).toBe(409);
+      expect(early.body.error.message).toContain('is still Pending');
+
+      await request(app).post(`/jobs/${created.body.id}/cancel`).expect(200);
+      const retry = await request(app).post(`/jobs/${created.body.id}/retry`);
+      expect(retry.status).toBe(201);
+      expect(retry.body.id).not.toBe(created.body.id);
+      expect(retry.body.parameters).toEqual(created.body.parameters);
+      expect(cluster.created).toHaveLength(2);
+      const row = await knex('tenant_jobs_runs')
+        .where({ id: retry.body.id })
+        .first();
+      expect(row).toMatchObject({
+        retry_of: created.body.id,
+        idempotency_key: null,
+      });
+    });
+
+    it.each(['cancel', 'retry'])(
+      '%s is 404 for an unknown run id',
+      async action => {
+        const res = await request(app).post(`/jobs/no-such-run/${action}`);
+        expect(res.status).toBe(404);
+        expect(cluster.deleted).toEqual([]);
+        expect(cluster.created).toEqual([]);
+      },
+    );
+  });
+});
