@@ -183,6 +183,7 @@ export class JobService {
 
     const limits = resolvePlanLimits(tenant.plan);
     if (!request.dryRun) {
+      await this.refreshActiveRuns(tenant.id);
       const active = await this.deps.runs.countActive(tenant.id);
       if (active >= limits.maxConcurrentJobs) {
         throw new ConflictError(
@@ -315,6 +316,56 @@ export class JobService {
       actor,
       { retryOf: run.id },
     );
+  }
+
+  /**
+   * Brings the tenant's Pending and Running runs up to date with their Jobs,
+   * so finished runs free their slot. A stopgap until the watch-based
+   * tracker of DESIGN.md lands; cheap for the few runs a plan allows.
+   */
+  private async refreshActiveRuns(tenantId: string): Promise<void> {
+    const active = await this.deps.runs.list({
+      tenantIds: [tenantId],
+      statuses: ['Pending', 'Running'],
+      limit: 100,
+    });
+    for (const run of active) {
+      const job = await this.deps.clusters
+        .get(run.cluster)
+        .getJob(run.namespace, run.k8sName);
+      const conditions = job?.status?.conditions ?? [];
+      const done = conditions.find(
+        c =>
+          (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+      );
+      if (!job) {
+        await this.deps.runs.update(run.id, {
+          status: 'Failed',
+          reason: 'JobNotFound',
+          message: `Job ${run.k8sName} no longer exists in ${run.namespace}`,
+          finishedAt: new Date().toISOString(),
+        });
+      } else if (done) {
+        await this.deps.runs.update(run.id, {
+          status: done.type === 'Complete' ? 'Succeeded' : 'Failed',
+          reason: done.reason ?? done.type,
+          message: done.message,
+          attempts: (job.status?.succeeded ?? 0) + (job.status?.failed ?? 0),
+          finishedAt: (done.lastTransitionTime
+            ? new Date(done.lastTransitionTime)
+            : new Date()
+          ).toISOString(),
+        });
+      } else if ((job.status?.active ?? 0) > 0 && run.status === 'Pending') {
+        await this.deps.runs.update(run.id, {
+          status: 'Running',
+          startedAt: (job.status?.startTime
+            ? new Date(job.status.startTime)
+            : new Date()
+          ).toISOString(),
+        });
+      }
+    }
   }
 
   private replay(existing: RunRecord, request: JobRequest): SubmitResult {

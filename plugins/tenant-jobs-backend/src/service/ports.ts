@@ -11,6 +11,7 @@ export interface JobCluster {
     namespacePattern: string,
   ): Promise<string>;
   createJob(job: V1Job, options: { dryRun: boolean }): Promise<V1Job>;
+  getJob(namespace: string, name: string): Promise<V1Job | undefined>;
   deleteJob(namespace: string, name: string): Promise<void>;
   getQuota(
     namespace: string,

@@ -73,6 +73,17 @@ class FakeCluster implements JobCluster {
     };
   }
 
+  /** Job statuses by name; a created Job without one is still active. */
+  readonly statuses = new Map<string, V1Job['status']>();
+
+  async getJob(namespace: string, name: string): Promise<V1Job | undefined> {
+    const job = this.created.find(
+      j => j.metadata?.name === name && j.metadata?.namespace === namespace,
+    );
+    if (!job || this.deleted.includes(`${namespace}/${name}`)) return undefined;
+    return { ...job, status: this.statuses.get(name) ?? { active: 1 } };
+  }
+
   async deleteJob(namespace: string, name: string): Promise<void> {
     this.deleted.push(`${namespace}/${name}`);
   }
@@ -534,6 +545,37 @@ describe('createRouter', () => {
       await request(app).post(`/jobs/${first.body.id}/cancel`).expect(200);
       const third = await submit(solo({ parameters: { period: '2026-03' } }));
       expect(third.status).toBe(201);
+    });
+
+    it('frees the slot of a run whose Job finished, recording how it ended', async () => {
+      const solo = (period: string) => ({
+        tenantId: 'solo',
+        jobType: 'billing-report',
+        tier: 'small',
+        parameters: { period },
+      });
+      const first = await submit(solo('2026-01'));
+      expect(first.status).toBe(201);
+      cluster.statuses.set(first.body.jobName, {
+        succeeded: 1,
+        conditions: [
+          {
+            type: 'Complete',
+            status: 'True',
+            reason: 'Completed',
+            lastTransitionTime: new Date('2026-11-27T00:00:05Z'),
+          },
+        ],
+      });
+      const second = await submit(solo('2026-02'));
+      expect(second.status).toBe(201);
+      const done = await request(app).get(`/jobs/${first.body.id}`);
+      expect(done.body).toMatchObject({
+        status: 'Succeeded',
+        reason: 'Completed',
+        attempts: 1,
+        finishedAt: '2026-11-27T00:00:05.000Z',
+      });
     });
 
     it('answers a dry run with 200 and the manifest, creating nothing', async () => {
