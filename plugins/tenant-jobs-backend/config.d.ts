@@ -106,5 +106,30 @@ export interface Config {
 
     /** Seconds a finished Job stays in the cluster. Defaults to one day. */
     ttlSecondsAfterFinished?: number;
+
+    /** How runs are tracked. */
+    tracking?: {
+      /**
+       * Seconds between reconciliations, which heal what the watches missed
+       * (Jobs never recorded, runs never created, Jobs gone while the
+       * backend was down). One replica at a time. Defaults to 30.
+       */
+      reconcileIntervalSeconds?: number;
+      /**
+       * Bytes kept of the end of each pod's log when a run finishes, so the
+       * log stays readable after its Job is deleted. Defaults to 65536.
+       */
+      logTailBytes?: number;
+    };
+
+    /** How long history is kept; enforced by an hourly task. */
+    retention?: {
+      /** Days finished runs are kept, with their archives. Defaults to 90. */
+      runDays?: number;
+      /** Days archived pod logs are kept. Defaults to 30. */
+      logDays?: number;
+      /** Days entries of the plugin's audit table are kept. Defaults to 365. */
+      auditDays?: number;
+    };
   };
 }

@@ -2,11 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   JobTypeDefinition,
-  tenantJobResourceRef,
   tenantJobsPermissions,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { tenantJobsJobTypesExtensionPoint } from '@tenant-jobs/plugin-tenant-jobs-node';
@@ -14,14 +13,13 @@ import { TenantDirectory } from './catalog/TenantDirectory';
 import { readTenantJobsConfig } from './config/readConfig';
 import { openDatabase } from './database';
 import { ClusterClients } from './kubernetes';
-import {
-  TenantJobResource,
-  tenantJobPermissionResourceRef,
-  tenantJobRules,
-} from './permissions';
+import { tenantJobPermissionResourceRef, tenantJobRules } from './permissions';
+import { createTenantJobResourceLoader } from './permissions/resourceLoader';
 import { JobService } from './service/JobService';
 import { JobTypeRegistry } from './service/JobTypeRegistry';
 import { createRouter } from './service/router';
+import { RunQueries } from './service/RunQueries';
+import { TrackingService } from './tracking/TrackingService';
 
 /**
  * The Tenant Jobs backend plugin: REST API under /api/tenant-jobs.
@@ -51,6 +49,9 @@ export const tenantJobsPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const config = readTenantJobsConfig(deps.config);
@@ -58,7 +59,9 @@ export const tenantJobsPlugin = createBackendPlugin({
           added: addedJobTypes,
           overrides: config.jobTypes,
         });
-        const { runs, audit } = await openDatabase({ database: deps.database });
+        const { runs, audit, archives } = await openDatabase({
+          database: deps.database,
+        });
         const tenants = new TenantDirectory({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -67,44 +70,37 @@ export const tenantJobsPlugin = createBackendPlugin({
         const clusters = ClusterClients.fromConfig(config.clusters, {
           logger: deps.logger,
         });
-        const jobs = new JobService({
+        const jobs: JobService = new JobService({
           config,
           jobTypes,
           tenants,
           runs,
           clusters,
           logger: deps.logger,
+          onRunChange: (change): Promise<void> => tracking.onChange(change),
         });
 
         deps.permissionsRegistry.addResourceType({
           resourceRef: tenantJobPermissionResourceRef,
           permissions: tenantJobsPermissions,
           rules: Object.values(tenantJobRules),
-          getResources: async refs =>
-            Promise.all(
-              refs.map(async (ref): Promise<TenantJobResource | undefined> => {
-                const target = tenantJobResourceRef.parse(ref);
-                if (!target) return undefined;
-                try {
-                  const tenantId =
-                    target.kind === 'tenant'
-                      ? target.tenantId
-                      : (await runs.get(target.runId)).tenantId;
-                  const tenant = await tenants.getTenant(tenantId);
-                  return tenant
-                    ? {
-                        tenantId,
-                        tenantGroupRef: tenant.groupRef,
-                        runId: target.kind === 'run' ? target.runId : undefined,
-                      }
-                    : undefined;
-                } catch (error) {
-                  if (error instanceof NotFoundError) return undefined;
-                  throw error;
-                }
-              }),
-            ),
+          getResources: createTenantJobResourceLoader({ runs, tenants }),
         });
+
+        const tracking: TrackingService = new TrackingService({
+          config,
+          clusters,
+          runs,
+          archives,
+          audit,
+          jobs,
+          tenants,
+          signals: deps.signals,
+          logger: deps.logger,
+        });
+        await tracking.schedule(deps.scheduler);
+        deps.lifecycle.addStartupHook(() => tracking.start());
+        deps.lifecycle.addShutdownHook(() => tracking.stop());
 
         deps.httpRouter.use(
           await createRouter({
@@ -114,6 +110,7 @@ export const tenantJobsPlugin = createBackendPlugin({
             auditor: deps.auditor,
             logger: deps.logger,
             jobs,
+            queries: new RunQueries({ runs, archives, clusters }),
             jobTypes,
             tenants,
             runs,

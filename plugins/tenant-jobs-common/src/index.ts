@@ -21,6 +21,7 @@ export { parseQuantity } from './quantity';
 export * from './tiers';
 export * from './priorities';
 export * from './runStatus';
+export * from './runDetail';
 export * from './jobTypes';
 export {
   JOB_TYPE_ID_MAX_LENGTH,

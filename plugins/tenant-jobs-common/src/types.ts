@@ -305,6 +305,10 @@ export interface TenantJobRun {
   finishedAt?: string;
   /** Pods started so far. */
   attempts: number;
+  /** Seconds from start to finish (or to now while it runs). */
+  durationSeconds?: number;
+  /** Seconds from submission to start. */
+  queueWaitSeconds?: number;
   cluster: string;
   namespace: string;
   /** The Kubernetes Job name. */

@@ -41,6 +41,20 @@ export type TenantJobsConfig = {
   tenants: Map<string, { plan?: string; cluster?: string }>;
   jobTypes: Map<string, JobTypeOverride>;
   ttlSecondsAfterFinished: number;
+  tracking: {
+    /** Seconds between reconciliations of runs and Jobs. */
+    reconcileIntervalSeconds: number;
+    /** Bytes kept of each pod's log when a run finishes. */
+    logTailBytes: number;
+  };
+  retention: {
+    /** Days finished runs are kept; their archives go with them. */
+    runDays: number;
+    /** Days archived logs are kept (at most as long as their runs). */
+    logDays: number;
+    /** Days audit entries are kept. */
+    auditDays: number;
+  };
 };
 
 export const DEFAULT_NAMESPACE_PATTERN = 'tenant-{tenant}';
@@ -132,6 +146,18 @@ function readJobTypeOverride(config: Config): JobTypeOverride {
   };
 }
 
+function positive(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`tenantJobs ${key} must be a positive number, got ${value}`);
+  }
+  return value;
+}
+
 /** Reads and checks `tenantJobs`; throws with what to fix when invalid. */
 export function readTenantJobsConfig(root: Config): TenantJobsConfig {
   const config = root.getOptionalConfig('tenantJobs');
@@ -218,5 +244,18 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
     jobTypes,
     ttlSecondsAfterFinished:
       config?.getOptionalNumber('ttlSecondsAfterFinished') ?? ONE_DAY,
+    tracking: {
+      reconcileIntervalSeconds: positive(
+        config,
+        'tracking.reconcileIntervalSeconds',
+        30,
+      ),
+      logTailBytes: positive(config, 'tracking.logTailBytes', 64 * 1024),
+    },
+    retention: {
+      runDays: positive(config, 'retention.runDays', 90),
+      logDays: positive(config, 'retention.logDays', 30),
+      auditDays: positive(config, 'retention.auditDays', 365),
+    },
   };
 }

@@ -48,6 +48,11 @@ export class AuditStore {
     });
   }
 
+  /** Deletes entries older than `date`. */
+  async deleteBefore(date: Date): Promise<number> {
+    return this.db<Row>(TABLE).where('at', '<', date).delete();
+  }
+
   async list(options: {
     tenantIds: string[];
     runId?: string;

@@ -1,28 +1,45 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import { decodeCursor, encodeCursor } from './cursor';
 import {
+  ACTIVE_STATUSES,
   FINAL_STATUSES,
   NewRun,
+  RunFilter,
+  RunObservationUpdate,
   RunRecord,
   RunStatus,
+  RunTiming,
   RunUpdate,
 } from './types';
 
-const TABLE = 'tenant_jobs_runs';
+export const RUNS_TABLE = 'tenant_jobs_runs';
+const TABLE = RUNS_TABLE;
 
-/** Filters for listing runs; tenant ids are always required. */
-export type ListRunsOptions = {
-  tenantIds: string[];
-  entityRef?: string;
-  statuses?: RunStatus[];
-  limit?: number;
-  offset?: number;
-};
+/** A permission condition as the store applies it: runs of these tenants. */
+export type TenantCriteria = PermissionCriteria<{ tenantIds: string[] }>;
+
+/** A page of runs; `nextCursor` is absent on the last page. */
+export type RunPage = { items: RunRecord[]; nextCursor?: string };
+
+/** Thrown by `admit` when the tenant is at its limit of active runs. */
+export class ConcurrencyLimitError extends ConflictError {
+  constructor(message: string, readonly active: number) {
+    super(message);
+  }
+}
 
 /** Persistence of runs. */
 export interface RunStore {
   /** Inserts a run; a duplicate idempotency key is a ConflictError. */
   create(run: NewRun): Promise<RunRecord>;
+  /**
+   * Counts the tenant's active runs and inserts `run` in one transaction,
+   * serialized per tenant, so concurrent submissions never exceed
+   * `maxActive`. Over the limit it throws a {@link ConcurrencyLimitError}.
+   */
+  admit(run: NewRun, maxActive: number): Promise<RunRecord>;
   get(id: string): Promise<RunRecord>;
   findByIdempotencyKey(
     tenantId: string,
@@ -30,11 +47,48 @@ export interface RunStore {
   ): Promise<RunRecord | undefined>;
   /** Applies a change; never moves a run out of a final status. */
   update(id: string, change: RunUpdate): Promise<RunRecord>;
-  list(options: ListRunsOptions): Promise<RunRecord[]>;
+  /**
+   * Applies a change only while the run is in one of `from`: the guard of
+   * every user-driven transition (cancel, created). Returns the updated
+   * run, or undefined when the run had moved on.
+   */
+  transition(
+    id: string,
+    from: readonly RunStatus[],
+    change: RunUpdate,
+  ): Promise<RunRecord | undefined>;
+  /**
+   * Applies what the tracker saw, compare-and-set: only to a run that is
+   * not final and whose recorded observation is older. Returns the run
+   * before and after, or undefined when nothing changed.
+   */
+  observe(
+    id: string,
+    observation: RunObservationUpdate,
+  ): Promise<{ before: RunRecord; after: RunRecord } | undefined>;
+  /** A page of runs, newest first, with a stable cursor. */
+  list(
+    filter: RunFilter & { permitted?: TenantCriteria },
+    page?: { limit?: number; cursor?: string },
+  ): Promise<RunPage>;
+  /** Runs of a cluster in these statuses, oldest first. */
+  listByStatus(
+    cluster: string,
+    statuses: readonly RunStatus[],
+    limit?: number,
+  ): Promise<RunRecord[]>;
+  /** Runs of these ids that exist. */
+  existingIds(ids: string[]): Promise<Set<string>>;
+  /** Timing of the runs that match, for statistics. */
+  timings(
+    filter: RunFilter & { permitted?: TenantCriteria },
+  ): Promise<RunTiming[]>;
   /** Runs of a tenant that still hold a slot: Queued, Pending or Running. */
   countActive(tenantId: string): Promise<number>;
   /** Deletes a run that never reached the cluster. */
   delete(id: string): Promise<void>;
+  /** Deletes finished runs (and their archives) finished before `date`. */
+  deleteFinishedBefore(date: Date): Promise<number>;
 }
 
 type Row = {
@@ -56,17 +110,25 @@ type Row = {
   k8s_uid: string | null;
   attempts: number;
   retry_of: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-  started_at: Date | string | null;
-  finished_at: Date | string | null;
+  created_at: Date | string | number;
+  updated_at: Date | string | number;
+  started_at: Date | string | number | null;
+  finished_at: Date | string | number | null;
+  observed_version: number | string | null;
+  observed: string | null;
+  archived_at: Date | string | number | null;
 };
 
-function toIso(value: Date | string | null): string | undefined {
+function toIso(value: Date | string | number | null): string | undefined {
   if (value === null || value === undefined) {
     return undefined;
   }
   return new Date(value).toISOString();
+}
+
+function toMillis(value: Date | string | number | null): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  return new Date(value).getTime();
 }
 
 function fromRow(row: Row): RunRecord {
@@ -93,6 +155,10 @@ function fromRow(row: Row): RunRecord {
     updatedAt: toIso(row.updated_at)!,
     startedAt: toIso(row.started_at),
     finishedAt: toIso(row.finished_at),
+    observedVersion:
+      row.observed_version === null ? undefined : Number(row.observed_version),
+    observed: row.observed ? JSON.parse(row.observed) : undefined,
+    archivedAt: toIso(row.archived_at),
   };
 }
 
@@ -101,43 +167,147 @@ function isUniqueViolation(error: unknown): boolean {
   return /unique|duplicate/i.test(text);
 }
 
+function changeToRow(change: RunUpdate): Partial<Row> {
+  const values: Partial<Row> = { updated_at: new Date() };
+  if (change.status !== undefined) values.status = change.status;
+  if (change.reason !== undefined) values.reason = change.reason;
+  if (change.message !== undefined) values.message = change.message;
+  if (change.k8sUid !== undefined) values.k8s_uid = change.k8sUid;
+  if (change.attempts !== undefined) values.attempts = change.attempts;
+  if (change.startedAt !== undefined)
+    values.started_at = new Date(change.startedAt);
+  if (change.finishedAt !== undefined)
+    values.finished_at = new Date(change.finishedAt);
+  return values;
+}
+
+/** Applies a permission criteria tree as WHERE clauses on tenant_id. */
+function applyCriteria(query: Knex.QueryBuilder, criteria: TenantCriteria) {
+  if ('allOf' in criteria) {
+    for (const child of criteria.allOf) {
+      query.where(sub => applyCriteria(sub, child));
+    }
+  } else if ('anyOf' in criteria) {
+    query.where(outer => {
+      for (const child of criteria.anyOf) {
+        outer.orWhere(sub => applyCriteria(sub, child));
+      }
+    });
+  } else if ('not' in criteria) {
+    query.whereNot(sub => applyCriteria(sub, criteria.not));
+  } else if (criteria.tenantIds.length === 0) {
+    query.whereRaw('1 = 0');
+  } else {
+    query.whereIn('tenant_id', criteria.tenantIds);
+  }
+}
+
+function applyFilter(
+  query: Knex.QueryBuilder,
+  filter: RunFilter & { permitted?: TenantCriteria },
+) {
+  if (filter.permitted) {
+    const permitted = filter.permitted;
+    query.where(sub => applyCriteria(sub, permitted));
+  }
+  if (filter.tenantIds) {
+    if (filter.tenantIds.length === 0) query.whereRaw('1 = 0');
+    else query.whereIn('tenant_id', filter.tenantIds);
+  }
+  if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+  if (filter.statuses?.length) query.whereIn('status', filter.statuses);
+  if (filter.jobTypes?.length) query.whereIn('job_type', filter.jobTypes);
+  if (filter.priorities?.length) query.whereIn('priority', filter.priorities);
+  if (filter.submittedBy) query.where('submitted_by', filter.submittedBy);
+  if (filter.createdAfter) {
+    query.where('created_at', '>=', new Date(filter.createdAfter));
+  }
+  if (filter.createdBefore) {
+    query.where('created_at', '<', new Date(filter.createdBefore));
+  }
+}
+
+/** The largest page a list returns. */
+export const MAX_PAGE_SIZE = 200;
+
 /** The knex implementation of {@link RunStore}, SQLite and PostgreSQL. */
 export class KnexRunStore implements RunStore {
   constructor(private readonly db: Knex) {}
 
+  private rowOf(run: NewRun, now: Date): Row {
+    return {
+      id: run.id,
+      tenant_id: run.tenantId,
+      job_type: run.jobType,
+      tier: run.tier,
+      priority: run.priority,
+      status: run.status ?? 'Queued',
+      reason: run.reason ?? null,
+      message: run.message ?? null,
+      request: JSON.stringify(run.request),
+      entity_ref: run.entityRef ?? null,
+      submitted_by: run.submittedBy,
+      idempotency_key: run.idempotencyKey ?? null,
+      cluster: run.cluster,
+      namespace: run.namespace,
+      k8s_name: run.k8sName,
+      k8s_uid: run.k8sUid ?? null,
+      attempts: 0,
+      retry_of: run.retryOf ?? null,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      finished_at: null,
+      observed_version: null,
+      observed: null,
+      archived_at: null,
+    };
+  }
+
+  private duplicate(run: NewRun): ConflictError {
+    return new ConflictError(
+      run.idempotencyKey
+        ? `A run with idempotency key '${run.idempotencyKey}' already exists for tenant '${run.tenantId}'`
+        : `A run named '${run.k8sName}' already exists in namespace '${run.namespace}'`,
+    );
+  }
+
   async create(run: NewRun): Promise<RunRecord> {
-    const now = new Date();
     try {
-      await this.db<Row>(TABLE).insert({
-        id: run.id,
-        tenant_id: run.tenantId,
-        job_type: run.jobType,
-        tier: run.tier,
-        priority: run.priority,
-        status: run.status ?? 'Queued',
-        reason: run.reason ?? null,
-        message: run.message ?? null,
-        request: JSON.stringify(run.request),
-        entity_ref: run.entityRef ?? null,
-        submitted_by: run.submittedBy,
-        idempotency_key: run.idempotencyKey ?? null,
-        cluster: run.cluster,
-        namespace: run.namespace,
-        k8s_name: run.k8sName,
-        k8s_uid: run.k8sUid ?? null,
-        attempts: 0,
-        retry_of: run.retryOf ?? null,
-        created_at: now,
-        updated_at: now,
+      await this.db<Row>(TABLE).insert(this.rowOf(run, new Date()));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw this.duplicate(run);
+      throw error;
+    }
+    return this.get(run.id);
+  }
+
+  async admit(run: NewRun, maxActive: number): Promise<RunRecord> {
+    try {
+      await this.db.transaction(async tx => {
+        if (tx.client.config.client === 'pg') {
+          // Serializes admissions of one tenant across replicas; released
+          // at commit or rollback.
+          await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [
+            `tenant-jobs:${run.tenantId}`,
+          ]);
+        }
+        const [{ count }] = await tx<Row>(TABLE)
+          .where({ tenant_id: run.tenantId })
+          .whereIn('status', [...ACTIVE_STATUSES])
+          .count({ count: '*' });
+        const active = Number(count);
+        if (active >= maxActive) {
+          throw new ConcurrencyLimitError(
+            `Tenant '${run.tenantId}' already has ${active} jobs queued or running, the most its plan allows at once (maxConcurrentJobs ${maxActive}); wait for one to finish or cancel one`,
+            active,
+          );
+        }
+        await tx<Row>(TABLE).insert(this.rowOf(run, new Date()));
       });
     } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          run.idempotencyKey
-            ? `A run with idempotency key '${run.idempotencyKey}' already exists for tenant '${run.tenantId}'`
-            : `A run named '${run.k8sName}' already exists in namespace '${run.namespace}'`,
-        );
-      }
+      if (error instanceof ConcurrencyLimitError) throw error;
+      if (isUniqueViolation(error)) throw this.duplicate(run);
       throw error;
     }
     return this.get(run.id);
@@ -162,21 +332,10 @@ export class KnexRunStore implements RunStore {
   }
 
   async update(id: string, change: RunUpdate): Promise<RunRecord> {
-    const values: Partial<Row> = { updated_at: new Date() };
-    if (change.status !== undefined) values.status = change.status;
-    if (change.reason !== undefined) values.reason = change.reason;
-    if (change.message !== undefined) values.message = change.message;
-    if (change.k8sUid !== undefined) values.k8s_uid = change.k8sUid;
-    if (change.attempts !== undefined) values.attempts = change.attempts;
-    if (change.startedAt !== undefined)
-      values.started_at = new Date(change.startedAt);
-    if (change.finishedAt !== undefined)
-      values.finished_at = new Date(change.finishedAt);
-
     const updated = await this.db<Row>(TABLE)
       .where({ id })
       .whereNotIn('status', [...FINAL_STATUSES])
-      .update(values);
+      .update(changeToRow(change));
     if (updated === 0) {
       // Either missing (NotFoundError from get) or already final: unchanged.
       await this.get(id);
@@ -184,36 +343,207 @@ export class KnexRunStore implements RunStore {
     return this.get(id);
   }
 
-  async list(options: ListRunsOptions): Promise<RunRecord[]> {
-    if (options.tenantIds.length === 0) {
-      return [];
+  async transition(
+    id: string,
+    from: readonly RunStatus[],
+    change: RunUpdate,
+  ): Promise<RunRecord | undefined> {
+    const updated = await this.db<Row>(TABLE)
+      .where({ id })
+      .whereIn('status', [...from])
+      .update(changeToRow(change));
+    return updated === 0 ? undefined : this.get(id);
+  }
+
+  async observe(
+    id: string,
+    observation: RunObservationUpdate,
+  ): Promise<{ before: RunRecord; after: RunRecord } | undefined> {
+    const row = await this.db<Row>(TABLE).where({ id }).first();
+    if (!row) return undefined;
+    const before = fromRow(row);
+    if (FINAL_STATUSES.has(before.status)) return undefined;
+    if (before.observedVersion !== undefined) {
+      // Older never overwrites newer. The same version may add what only
+      // events say (why a Job has no pod), but a repeat changes nothing.
+      if (before.observedVersion > observation.version) return undefined;
+      if (
+        before.observedVersion === observation.version &&
+        before.status === observation.status &&
+        before.reason === observation.reason &&
+        before.message === observation.message
+      ) {
+        return undefined;
+      }
     }
-    let query = this.db<Row>(TABLE)
-      .whereIn('tenant_id', options.tenantIds)
+    const values: Partial<Row> = {
+      ...changeToRow({
+        status: observation.status,
+        reason: observation.reason,
+        message: observation.message,
+        attempts: observation.attempts,
+        startedAt: observation.startedAt,
+        finishedAt: observation.finishedAt,
+      }),
+      observed_version: observation.version,
+      observed: JSON.stringify(observation.observed),
+    };
+    // Compare-and-set on what was read: a concurrent observation or a
+    // cancel in between makes this a no-op.
+    const query = this.db<Row>(TABLE)
+      .where({ id, status: before.status })
+      .whereNotIn('status', [...FINAL_STATUSES]);
+    if (before.observedVersion === undefined) {
+      query.whereNull('observed_version');
+    } else {
+      query.where('observed_version', before.observedVersion);
+    }
+    const updated = await query.update(values);
+    if (updated === 0) return undefined;
+    return { before, after: await this.get(id) };
+  }
+
+  async list(
+    filter: RunFilter & { permitted?: TenantCriteria },
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<RunPage> {
+    const limit = Math.max(1, Math.min(page.limit ?? 50, MAX_PAGE_SIZE));
+    const query = this.db<Row>(TABLE)
+      .select(
+        'id',
+        'tenant_id',
+        'job_type',
+        'tier',
+        'priority',
+        'status',
+        'reason',
+        'message',
+        'request',
+        'entity_ref',
+        'submitted_by',
+        'idempotency_key',
+        'cluster',
+        'namespace',
+        'k8s_name',
+        'k8s_uid',
+        'attempts',
+        'retry_of',
+        'created_at',
+        'updated_at',
+        'started_at',
+        'finished_at',
+        'observed_version',
+        'archived_at',
+      )
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ])
-      .limit(Math.min(options.limit ?? 50, 500))
-      .offset(options.offset ?? 0);
-    if (options.entityRef) {
-      query = query.where({ entity_ref: options.entityRef });
+      .limit(limit + 1);
+    applyFilter(query, filter);
+    if (page.cursor) {
+      const cursor = decodeCursor(page.cursor);
+      if (!cursor) {
+        throw new InputError(
+          'cursor: not a cursor this API returned; start again without it',
+        );
+      }
+      const at = new Date(cursor.createdAt);
+      query.where(sub =>
+        sub
+          .where('created_at', '<', at)
+          .orWhere(eq => eq.where('created_at', at).where('id', '<', cursor.id)),
+      );
     }
-    if (options.statuses?.length) {
-      query = query.whereIn('status', options.statuses);
+    const rows = (await query) as Row[];
+    const items = rows
+      .slice(0, limit)
+      .map(row => fromRow({ ...row, observed: null }));
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({
+              createdAt: new Date(last.createdAt).getTime(),
+              id: last.id,
+            })
+          : undefined,
+    };
+  }
+
+  async listByStatus(
+    cluster: string,
+    statuses: readonly RunStatus[],
+    limit = 10_000,
+  ): Promise<RunRecord[]> {
+    const rows = await this.db<Row>(TABLE)
+      .where({ cluster })
+      .whereIn('status', [...statuses])
+      .orderBy('created_at', 'asc')
+      .limit(limit);
+    return rows.map(fromRow);
+  }
+
+  async existingIds(ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db<Row>(TABLE)
+        .select('id')
+        .whereIn('id', ids.slice(i, i + 500));
+      rows.forEach(row => found.add(row.id));
     }
-    return (await query).map(fromRow);
+    return found;
+  }
+
+  async timings(
+    filter: RunFilter & { permitted?: TenantCriteria },
+  ): Promise<RunTiming[]> {
+    const query = this.db<Row>(TABLE).select(
+      'tenant_id',
+      'job_type',
+      'status',
+      'created_at',
+      'started_at',
+      'finished_at',
+    );
+    applyFilter(query, filter);
+    const rows = (await query) as Row[];
+    return rows.map(row => ({
+      tenantId: row.tenant_id,
+      jobType: row.job_type,
+      status: row.status,
+      createdAt: toMillis(row.created_at)!,
+      startedAt: toMillis(row.started_at),
+      finishedAt: toMillis(row.finished_at),
+    }));
   }
 
   async countActive(tenantId: string): Promise<number> {
     const [{ count }] = await this.db<Row>(TABLE)
       .where({ tenant_id: tenantId })
-      .whereIn('status', ['Queued', 'Pending', 'Running'])
+      .whereIn('status', [...ACTIVE_STATUSES])
       .count({ count: '*' });
     return Number(count);
   }
 
   async delete(id: string): Promise<void> {
     await this.db<Row>(TABLE).where({ id }).delete();
+  }
+
+  async deleteFinishedBefore(date: Date): Promise<number> {
+    return this.db.transaction(async (tx): Promise<number> => {
+      const old = tx<Row>(TABLE)
+        .select('id')
+        .whereIn('status', [...FINAL_STATUSES])
+        .where('finished_at', '<', date);
+      // SQLite enforces foreign keys only when told to: delete explicitly.
+      await tx('tenant_jobs_run_logs').whereIn('run_id', old.clone()).delete();
+      const deleted = await tx<Row>(TABLE)
+        .whereIn('status', [...FINAL_STATUSES])
+        .where('finished_at', '<', date)
+        .delete();
+      return Number(deleted);
+    });
   }
 }

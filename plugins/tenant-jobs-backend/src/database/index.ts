@@ -3,10 +3,12 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { AuditStore } from './AuditStore';
+import { ArchiveStore } from './ArchiveStore';
 import { KnexRunStore, RunStore } from './RunStore';
 
-export type { RunStore, ListRunsOptions } from './RunStore';
-export { KnexRunStore } from './RunStore';
+export type { RunPage, RunStore, TenantCriteria } from './RunStore';
+export { ConcurrencyLimitError, KnexRunStore, MAX_PAGE_SIZE } from './RunStore';
+export { ArchiveStore } from './ArchiveStore';
 export { AuditStore } from './AuditStore';
 export type {
   AuditAction,
@@ -19,7 +21,7 @@ export * from './types';
 /** Migrates the plugin's database (unless told to skip) and opens its stores. */
 export async function openDatabase(options: {
   database: DatabaseService;
-}): Promise<{ runs: RunStore; audit: AuditStore }> {
+}): Promise<{ runs: RunStore; audit: AuditStore; archives: ArchiveStore }> {
   const client = await options.database.getClient();
   if (!options.database.migrations?.skip) {
     await client.migrate.latest({
@@ -29,5 +31,9 @@ export async function openDatabase(options: {
       ),
     });
   }
-  return { runs: new KnexRunStore(client), audit: new AuditStore(client) };
+  return {
+    runs: new KnexRunStore(client),
+    audit: new AuditStore(client),
+    archives: new ArchiveStore(client),
+  };
 }

@@ -1,11 +1,17 @@
-/** Status of a run, as the tracker last saw it. */
-export type RunStatus =
-  | 'Queued'
-  | 'Pending'
-  | 'Running'
-  | 'Succeeded'
-  | 'Failed'
-  | 'Cancelled';
+import type {
+  RunStatus,
+  TenantJobCondition,
+  TenantJobEvent,
+  TenantJobPod,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+
+export type { RunStatus };
+
+/** What the tracker last saw of a run's Job and pods. */
+export type RunObserved = {
+  conditions: TenantJobCondition[];
+  pods: TenantJobPod[];
+};
 
 /** One submission of a tenant job, as stored. */
 export type RunRecord = {
@@ -32,12 +38,25 @@ export type RunRecord = {
   updatedAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /** resourceVersion of the newest observation applied. */
+  observedVersion?: number;
+  observed?: RunObserved;
+  /** When the logs and events of the finished run were archived. */
+  archivedAt?: string;
 };
 
 /** What a submission records before it is sent to the cluster. */
 export type NewRun = Omit<
   RunRecord,
-  'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'startedAt' | 'finishedAt'
+  | 'status'
+  | 'attempts'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'observedVersion'
+  | 'observed'
+  | 'archivedAt'
 > & { status?: RunStatus };
 
 /** A change of a run's state; absent fields stay as they are. */
@@ -54,8 +73,57 @@ export type RunUpdate = Partial<
   >
 >;
 
+/** Statuses that hold one of the tenant's concurrency slots. */
+export const ACTIVE_STATUSES: ReadonlySet<RunStatus> = new Set([
+  'Queued',
+  'Pending',
+  'Running',
+]);
+
 export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set([
   'Succeeded',
   'Failed',
   'Cancelled',
 ]);
+
+/** What the tracker saw, applied only when newer than what is recorded. */
+export type RunObservationUpdate = {
+  status: RunStatus;
+  reason: string;
+  message: string;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  /** resourceVersion of the newest object this was derived from. */
+  version: number;
+  observed: RunObserved;
+};
+
+/** Filters of run lists; every field narrows. */
+export type RunFilter = {
+  tenantIds?: string[];
+  entityRef?: string;
+  statuses?: RunStatus[];
+  jobTypes?: string[];
+  priorities?: string[];
+  submittedBy?: string;
+  /** ISO 8601 bounds on when runs were submitted. */
+  createdAfter?: string;
+  createdBefore?: string;
+};
+
+/** The archived logs and events of a finished run. */
+export type RunArchive = {
+  logs: Array<{ podName: string; log: string; truncated: boolean }>;
+  events: TenantJobEvent[];
+};
+
+/** Timing figures of one run, for statistics. */
+export type RunTiming = {
+  tenantId: string;
+  jobType: string;
+  status: RunStatus;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+};

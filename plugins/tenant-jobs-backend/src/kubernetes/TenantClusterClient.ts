@@ -5,31 +5,37 @@ import {
   KubernetesObject,
   PatchStrategy,
   V1Job,
+  V1Pod,
 } from '@kubernetes/client-node';
+import { Writable } from 'node:stream';
 import {
   buildPriorityClasses,
   buildTenantObjects,
+  managedLabelSelector,
+  TenantJobEvent,
   TENANT_QUOTA_NAME,
   TenantPlan,
   tenantNamespaceName,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { createHash } from 'node:crypto';
 import { ClusterConfig } from '../config/readConfig';
+import {
+  JobCluster,
+  ManagedObjectsHandler,
+  ManagedObjectsWatch,
+  TenantQuotaUsage,
+} from '../service/ports';
 import { toClusterError } from './errors';
 import { createClusterApis, KubernetesApis } from './kubernetesApis';
 import { podSecurityWarnings, readWarnings } from './warnings';
+import { slim, watchManaged } from './managedObjects';
+import { readLogTail, streamLog } from './podLogs';
 
 /** The field manager of everything the backend applies or creates. */
 export const FIELD_MANAGER = 'tenant-jobs';
 
 /** How long a provisioned tenant is trusted before it is applied again. */
 export const DEFAULT_PROVISION_TTL_MS = 5 * 60_000;
-
-/** A tenant ResourceQuota: its limits and what is in use. */
-export type TenantQuotaUsage = {
-  hard: Record<string, string>;
-  used: Record<string, string>;
-};
 
 /** An event about a Job, e.g. `FailedCreate` when its pod was refused. */
 export type JobEvent = {
@@ -43,52 +49,11 @@ export type JobEvent = {
 
 /**
  * One configured cluster, seen through the backend's least-privilege
- * ClusterRole (deploy/clusterrole.yaml). Every failure is one of the
- * `@backstage/errors` types described at `toClusterError`.
+ * ClusterRole (deploy/clusterrole.yaml): the {@link JobCluster} port of the
+ * service layer, plus what only tests and tools use. Every failure is one
+ * of the `@backstage/errors` types described at `toClusterError`.
  */
-export interface TenantClusterClient {
-  /** The configured cluster name. */
-  readonly name: string;
-
-  /**
-   * Server-side applies the five `tenant-jobs-<priority>` PriorityClasses.
-   * Runs once per process; a failed attempt is retried on the next call.
-   */
-  ensurePriorityClasses(): Promise<void>;
-
-  /**
-   * Idempotently server-side applies the tenant's namespace, quota, limit
-   * range, network policy and runner ServiceAccount (namespace first) and
-   * returns the namespace name. Skipped for a few minutes after a success
-   * with the same objects; always safe to call.
-   */
-  provisionTenant(
-    tenantId: string,
-    plan: TenantPlan,
-    namespacePattern: string,
-  ): Promise<string>;
-
-  /**
-   * Creates the Job in `job.metadata.namespace`. With `dryRun` the
-   * apiserver runs all admission (quota on `count/jobs.batch`, validation,
-   * webhooks) but persists nothing. Either way, a pod template that the
-   * namespace's Pod Security level would refuse (PSA only warns on Jobs
-   * and enforces on pods) fails with an InputError before anything exists:
-   * a real create is preceded by a dry run for that. Quota on cpu, memory
-   * and pods is charged to pods, not Jobs: a Job that passes may still get
-   * no pod, which `listJobEvents` explains.
-   */
-  createJob(job: V1Job, options: { dryRun: boolean }): Promise<V1Job>;
-
-  /** The Job, or undefined when it (or its namespace) does not exist. */
-  getJob(namespace: string, name: string): Promise<V1Job | undefined>;
-
-  /** Deletes the Job and, in the background, its pods; fine if gone. */
-  deleteJob(namespace: string, name: string): Promise<void>;
-
-  /** The tenant ResourceQuota's limits and usage, or undefined if absent. */
-  getQuota(namespace: string): Promise<TenantQuotaUsage | undefined>;
-
+export interface TenantClusterClient extends JobCluster {
   /**
    * Events about the Job, oldest first: why it has no pod (`FailedCreate`
    * with the quota or Pod Security refusal), `SuccessfulCreate`,
@@ -249,7 +214,9 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     tenantId: string,
     plan: TenantPlan,
     namespacePattern: string,
+    options: { maxAgeMs?: number } = {},
   ): Promise<string> {
+    const maxAgeMs = options.maxAgeMs ?? this.provisionTtlMs;
     const namespace = tenantNamespaceName(namespacePattern, tenantId);
     const objects = buildTenantObjects(tenantId, plan, {
       namespacePattern,
@@ -261,7 +228,7 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     if (
       known &&
       known.hash === hash &&
-      Date.now() - known.at < this.provisionTtlMs
+      Date.now() - known.at < maxAgeMs
     ) {
       await known.done; // shares an apply still under way
       return namespace;
@@ -315,12 +282,14 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       }
     };
 
-    // A Job's pod template is only warned about by Pod Security; its pods
-    // would be refused later, leaving a Job that never runs. The dry run
-    // surfaces the warning while nothing exists yet.
-    const dryRun = await create(true);
-    const refusal = podSecurityWarnings(dryRun.warnings);
+    // The builder checks the restricted Pod Security profile
+    // (restrictedPodSecurityViolations), so a real create needs no dry run
+    // before it. Should the namespace still warn (a stricter or older
+    // admission), the Job would never get a pod: it is removed at once.
+    const result = await create(options.dryRun);
+    const refusal = podSecurityWarnings(result.warnings);
     if (refusal.length > 0) {
+      if (!options.dryRun) await this.deleteJob(namespace, name);
       throw new InputError(
         `Cluster '${
           this.name
@@ -329,7 +298,6 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
         )}`,
       );
     }
-    const result = options.dryRun ? dryRun : await create(false);
     for (const warning of result.warnings) {
       this.logger.warn(`Job ${namespace}/${name}: ${warning}`);
     }
@@ -391,5 +359,96 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       .sort(
         (a, b) => (a.lastSeen?.getTime() ?? 0) - (b.lastSeen?.getTime() ?? 0),
       );
+  }
+
+  async listManagedJobs(): Promise<V1Job[]> {
+    const jobs: V1Job[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = await this.call('list managed Jobs', () =>
+        this.apis.batch.listJobForAllNamespaces({
+          labelSelector: managedLabelSelector(),
+          limit: 500,
+          _continue: continueToken,
+        }),
+      );
+      jobs.push(...page.items.map(slim));
+      continueToken = page.metadata?._continue || undefined;
+    } while (continueToken);
+    return jobs;
+  }
+
+  watchJobs(handler: ManagedObjectsHandler<V1Job>): ManagedObjectsWatch {
+    return watchManaged<V1Job>('jobs', {
+      cluster: this.name,
+      apis: () => this.apis,
+      handler,
+      logger: this.logger,
+    });
+  }
+
+  watchPods(handler: ManagedObjectsHandler<V1Pod>): ManagedObjectsWatch {
+    return watchManaged<V1Pod>('pods', {
+      cluster: this.name,
+      apis: () => this.apis,
+      handler,
+      logger: this.logger,
+    });
+  }
+
+  async listRunEvents(
+    namespace: string,
+    jobName: string,
+    podNames: readonly string[],
+  ): Promise<TenantJobEvent[]> {
+    const wanted = new Set([`Job/${jobName}`, ...podNames.map(p => `Pod/${p}`)]);
+    // One list of the namespace's events, filtered here: a field selector
+    // cannot name several objects at once.
+    const list = await this.call(
+      `list the events of Job ${jobName} in ${namespace}`,
+      () => this.apis.core.listNamespacedEvent({ namespace, limit: 1000 }),
+    );
+    return list.items
+      .filter(event =>
+        wanted.has(
+          `${event.involvedObject?.kind}/${event.involvedObject?.name}`,
+        ),
+      )
+      .map(event => ({
+        type: event.type ?? 'Normal',
+        reason: event.reason ?? '',
+        message: event.message ?? '',
+        objectKind: event.involvedObject?.kind ?? '',
+        objectName: event.involvedObject?.name ?? '',
+        count: event.series?.count ?? event.count ?? 1,
+        lastSeen: eventTime(event)?.toISOString(),
+      }))
+      .sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? ''));
+  }
+
+  readPodLog(
+    namespace: string,
+    pod: string,
+    options: { limitBytes: number },
+  ): Promise<{ log: string; truncated: boolean } | undefined> {
+    return this.find(`read the log of pod ${pod} in ${namespace}`, () =>
+      readLogTail(this.apis, namespace, pod, options.limitBytes),
+    );
+  }
+
+  async streamPodLog(
+    namespace: string,
+    pod: string,
+    out: Writable,
+    options: { follow: boolean; tailLines?: number; signal?: AbortSignal },
+  ): Promise<boolean> {
+    const found = await this.find(
+      `stream the log of pod ${pod} in ${namespace}`,
+      async () => {
+        await streamLog(this.apis, namespace, pod, out, options);
+        return true;
+      },
+    );
+    return found ?? false;
   }
 }

@@ -4,11 +4,8 @@ export {
   FIELD_MANAGER,
   KubernetesTenantClusterClient,
 } from './TenantClusterClient';
-export type {
-  JobEvent,
-  TenantClusterClient,
-  TenantQuotaUsage,
-} from './TenantClusterClient';
+export type { JobEvent, TenantClusterClient } from './TenantClusterClient';
+export type { TenantQuotaUsage } from '../service/ports';
 export { createKubeConfig, normalizeCaData } from './kubeConfig';
 export {
   createClusterApis,

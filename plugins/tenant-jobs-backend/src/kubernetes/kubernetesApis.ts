@@ -20,6 +20,8 @@ export type KubernetesApis = {
   batch: BatchV1Api;
   /** For server-side apply of objects of any kind. */
   objects: KubernetesObjectApi;
+  /** The kubeconfig behind them, for watches and log streams. */
+  kubeConfig: KubeConfig;
 };
 
 /** Aborts every request that takes longer than `timeoutMs`. */
@@ -59,6 +61,7 @@ export function createKubernetesApis(
     core: new CoreV1Api(configuration),
     batch: new BatchV1Api(configuration),
     objects: new KubernetesObjectApi(configuration),
+    kubeConfig: kc,
   };
 }
 

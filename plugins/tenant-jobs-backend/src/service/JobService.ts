@@ -10,6 +10,7 @@ import {
   JobRequest,
   resolvePlanLimits,
   TenantJobRun,
+  TENANT_JOBS_LABELS,
   TenantPlan,
   tenantNamespaceName,
   TierId,
@@ -17,7 +18,12 @@ import {
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Tenant, TenantDirectory } from '../catalog/TenantDirectory';
 import { TenantJobsConfig } from '../config/readConfig';
-import { FINAL_STATUSES, RunRecord, RunStore } from '../database';
+import {
+  ConcurrencyLimitError,
+  FINAL_STATUSES,
+  RunRecord,
+  RunStore,
+} from '../database';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { validateParameters } from './parameters';
 import { JobClusters } from './ports';
@@ -46,8 +52,14 @@ export type ResolvedTenant = Tenant & {
   namespace: string;
 };
 
-export function toApiRun(run: RunRecord): TenantJobRun {
+function secondsBetween(from?: string, to?: string): number | undefined {
+  if (!from || !to) return undefined;
+  return Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
+}
+
+export function toApiRun(run: RunRecord, now = new Date()): TenantJobRun {
   const request = run.request as Partial<JobRequest>;
+  const running = run.status === 'Running' ? now.toISOString() : undefined;
   return {
     id: run.id,
     tenantId: run.tenantId,
@@ -62,6 +74,11 @@ export function toApiRun(run: RunRecord): TenantJobRun {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     attempts: run.attempts,
+    durationSeconds: secondsBetween(
+      run.startedAt,
+      run.finishedAt ?? running,
+    ),
+    queueWaitSeconds: secondsBetween(run.createdAt, run.startedAt),
     cluster: run.cluster,
     namespace: run.namespace,
     jobName: run.k8sName,
@@ -118,8 +135,25 @@ export class JobService {
       runs: RunStore;
       clusters: JobClusters;
       logger: LoggerService;
+      /** Told of every change this service makes to a run. */
+      onRunChange?(change: {
+        before: RunRecord;
+        after: RunRecord;
+      }): void | Promise<void>;
     },
   ) {}
+
+  private async changed(before: RunRecord, after: RunRecord) {
+    try {
+      await this.deps.onRunChange?.({ before, after });
+    } catch (error) {
+      this.deps.logger.warn(
+        `Could not pass on the change of run ${after.id}: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
 
   async resolveTenant(tenantId: string): Promise<ResolvedTenant> {
     const tenant = await this.deps.tenants.getTenant(tenantId);
@@ -182,16 +216,6 @@ export class JobService {
     }
 
     const limits = resolvePlanLimits(tenant.plan);
-    if (!request.dryRun) {
-      await this.refreshActiveRuns(tenant.id);
-      const active = await this.deps.runs.countActive(tenant.id);
-      if (active >= limits.maxConcurrentJobs) {
-        throw new ConflictError(
-          `Tenant '${tenant.id}' already has ${active} jobs queued or running; its plan '${tenant.plan.id}' allows ${limits.maxConcurrentJobs} at once (maxConcurrentJobs)`,
-        );
-      }
-    }
-
     const runId = randomUUID();
     const jobName = buildRunName(jobType.id, tenant.id, new Date(), suffix());
     const manifest = buildJob(request, {
@@ -205,11 +229,14 @@ export class JobService {
     });
 
     const cluster = this.deps.clusters.get(tenant.cluster);
+    // Once per process and tenant: afterwards the reconcile keeps the
+    // tenant's objects in place, so a submission costs one write.
     await cluster.ensurePriorityClasses();
     await cluster.provisionTenant(
       tenant.id,
       tenant.plan,
       this.deps.config.namespacePattern,
+      { maxAgeMs: Infinity },
     );
 
     if (request.dryRun) {
@@ -228,27 +255,35 @@ export class JobService {
       };
     }
 
-    // Recorded before it is sent: a crash in between leaves a Queued run
-    // that reconciliation completes or fails, never a Job nobody knows.
+    // Admitted and recorded in one transaction before it is sent: a crash
+    // in between leaves a Queued run that the reconcile creates, never a
+    // Job nobody knows.
     let run: RunRecord;
     try {
-      run = await this.deps.runs.create({
-        id: runId,
-        tenantId: tenant.id,
-        jobType: jobType.id,
-        tier,
-        priority: request.priority,
-        request: { ...request, dryRun: false },
-        entityRef: request.entityRef,
-        submittedBy: actor,
-        idempotencyKey: request.idempotencyKey,
-        cluster: tenant.cluster,
-        namespace: tenant.namespace,
-        k8sName: jobName,
-        retryOf: options.retryOf,
-      });
+      run = await this.deps.runs.admit(
+        {
+          id: runId,
+          tenantId: tenant.id,
+          jobType: jobType.id,
+          tier,
+          priority: request.priority,
+          request: { ...request, dryRun: false },
+          entityRef: request.entityRef,
+          submittedBy: actor,
+          idempotencyKey: request.idempotencyKey,
+          cluster: tenant.cluster,
+          namespace: tenant.namespace,
+          k8sName: jobName,
+          retryOf: options.retryOf,
+        },
+        limits.maxConcurrentJobs,
+      );
     } catch (error) {
-      if (error instanceof ConflictError && request.idempotencyKey) {
+      if (
+        error instanceof ConflictError &&
+        !(error instanceof ConcurrencyLimitError) &&
+        request.idempotencyKey
+      ) {
         // A concurrent request with the same key won the race.
         const winner = await this.deps.runs.findByIdempotencyKey(
           tenant.id,
@@ -260,48 +295,125 @@ export class JobService {
       }
       throw error;
     }
+    return { kind: 'created', run: toApiRun(await this.send(run, manifest)) };
+  }
 
+  /**
+   * Creates the Job of a recorded Queued run and marks it Pending. A run
+   * cancelled meanwhile gets its Job deleted again, so a cancel that races
+   * a submit leaves nothing running.
+   */
+  private async send(run: RunRecord, manifest: V1Job): Promise<RunRecord> {
+    const cluster = this.deps.clusters.get(run.cluster);
     let created: V1Job;
     try {
       created = await cluster.createJob(manifest, { dryRun: false });
     } catch (error) {
-      // Refused by the cluster: nothing was created, so nothing is kept. On
-      // any other failure (timeout, unreachable) the Job may exist: the run
-      // stays Queued for reconciliation rather than be forgotten.
-      if (
-        error instanceof InputError ||
-        error instanceof ConflictError ||
-        error instanceof NotFoundError
-      ) {
-        await this.deps.runs.delete(run.id);
+      if (error instanceof ConflictError) {
+        // Already created (a retried send): adopt it if it is this run's.
+        const existing = await cluster.getJob(run.namespace, run.k8sName);
+        if (
+          existing?.metadata?.labels?.[TENANT_JOBS_LABELS.runId] === run.id
+        ) {
+          created = existing;
+        } else {
+          await this.deps.runs.delete(run.id);
+          throw error;
+        }
+      } else {
+        // Refused by the cluster: nothing was created, so nothing is kept.
+        // On any other failure (timeout, unreachable) the Job may exist:
+        // the run stays Queued for the reconcile rather than be forgotten.
+        if (error instanceof InputError || error instanceof NotFoundError) {
+          await this.deps.runs.delete(run.id);
+        }
+        throw error;
       }
-      throw error;
     }
-    run = await this.deps.runs.update(run.id, {
+    const pending = await this.deps.runs.transition(run.id, ['Queued'], {
       status: 'Pending',
       k8sUid: created.metadata?.uid,
       reason: 'Created',
-      message: `Job ${jobName} created in ${tenant.namespace}`,
+      message: `Job ${run.k8sName} created in ${run.namespace}`,
     });
-    return { kind: 'created', run: toApiRun(run) };
+    if (pending) {
+      await this.changed(run, pending);
+      return pending;
+    }
+    const current = await this.deps.runs.get(run.id);
+    if (current.status === 'Cancelled') {
+      await cluster.deleteJob(run.namespace, run.k8sName);
+    }
+    return current;
+  }
+
+  /**
+   * Sends a run that was recorded but whose Job was never created (the
+   * backend died or timed out in between). Refusals fail the run.
+   */
+  async sendRecorded(run: RunRecord): Promise<RunRecord> {
+    const jobType = this.deps.jobTypes.get(run.jobType);
+    if (!jobType) {
+      return this.deps.runs.update(run.id, {
+        status: 'Failed',
+        reason: 'NotCreated',
+        message: `Its job type '${run.jobType}' is no longer configured`,
+        finishedAt: new Date().toISOString(),
+      });
+    }
+    const manifest = buildJob(run.request as JobRequest, {
+      jobType,
+      namespace: run.namespace,
+      runId: run.id,
+      jobName: run.k8sName,
+      tier: run.tier as TierId,
+      priority: run.priority as JobRequest['priority'],
+      ttlSecondsAfterFinished: this.deps.config.ttlSecondsAfterFinished,
+    });
+    try {
+      return await this.send(run, manifest);
+    } catch (error) {
+      if (error instanceof InputError || error instanceof NotFoundError) {
+        // send() deleted the run; keep a record of why instead.
+        await this.deps.runs.create({
+          ...run,
+          status: 'Failed',
+          reason: 'NotCreated',
+          message: `The cluster refused its Job: ${(error as Error).message}`,
+        });
+        return this.deps.runs.update(run.id, {
+          finishedAt: new Date().toISOString(),
+        });
+      }
+      throw error;
+    }
   }
 
   async cancel(run: RunRecord, actor: string): Promise<TenantJobRun> {
-    if (FINAL_STATUSES.has(run.status)) {
+    // Guarded by the state read: a run that finished meanwhile stays as it
+    // finished. The Job goes after the run is final, so the tracker never
+    // records the deletion as a loss.
+    const cancelled = await this.deps.runs.transition(
+      run.id,
+      ['Queued', 'Pending', 'Running'],
+      {
+        status: 'Cancelled',
+        reason: 'CancelledByUser',
+        message: `Cancelled by ${actor}`,
+        finishedAt: new Date().toISOString(),
+      },
+    );
+    if (!cancelled) {
+      const current = await this.deps.runs.get(run.id);
       throw new ConflictError(
-        `Run ${run.id} is already ${run.status}; only Queued, Pending or Running runs can be cancelled`,
+        `Run ${run.id} is already ${current.status}; only Queued, Pending or Running runs can be cancelled`,
       );
     }
     await this.deps.clusters
       .get(run.cluster)
       .deleteJob(run.namespace, run.k8sName);
-    const updated = await this.deps.runs.update(run.id, {
-      status: 'Cancelled',
-      reason: 'CancelledByUser',
-      message: `Cancelled by ${actor}`,
-      finishedAt: new Date().toISOString(),
-    });
-    return toApiRun(updated);
+    await this.changed(run, cancelled);
+    return toApiRun(cancelled);
   }
 
   async retry(run: RunRecord, actor: string): Promise<SubmitResult> {
@@ -316,56 +428,6 @@ export class JobService {
       actor,
       { retryOf: run.id },
     );
-  }
-
-  /**
-   * Brings the tenant's Pending and Running runs up to date with their Jobs,
-   * so finished runs free their slot. A stopgap until the watch-based
-   * tracker of DESIGN.md lands; cheap for the few runs a plan allows.
-   */
-  private async refreshActiveRuns(tenantId: string): Promise<void> {
-    const active = await this.deps.runs.list({
-      tenantIds: [tenantId],
-      statuses: ['Pending', 'Running'],
-      limit: 100,
-    });
-    for (const run of active) {
-      const job = await this.deps.clusters
-        .get(run.cluster)
-        .getJob(run.namespace, run.k8sName);
-      const conditions = job?.status?.conditions ?? [];
-      const done = conditions.find(
-        c =>
-          (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
-      );
-      if (!job) {
-        await this.deps.runs.update(run.id, {
-          status: 'Failed',
-          reason: 'JobNotFound',
-          message: `Job ${run.k8sName} no longer exists in ${run.namespace}`,
-          finishedAt: new Date().toISOString(),
-        });
-      } else if (done) {
-        await this.deps.runs.update(run.id, {
-          status: done.type === 'Complete' ? 'Succeeded' : 'Failed',
-          reason: done.reason ?? done.type,
-          message: done.message,
-          attempts: (job.status?.succeeded ?? 0) + (job.status?.failed ?? 0),
-          finishedAt: (done.lastTransitionTime
-            ? new Date(done.lastTransitionTime)
-            : new Date()
-          ).toISOString(),
-        });
-      } else if ((job.status?.active ?? 0) > 0 && run.status === 'Pending') {
-        await this.deps.runs.update(run.id, {
-          status: 'Running',
-          startedAt: (job.status?.startTime
-            ? new Date(job.status.startTime)
-            : new Date()
-          ).toISOString(),
-        });
-      }
-    }
   }
 
   private replay(existing: RunRecord, request: JobRequest): SubmitResult {

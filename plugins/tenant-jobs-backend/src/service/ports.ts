@@ -1,21 +1,98 @@
-import type { TenantClusterClient } from '../kubernetes';
-
-/**
- * What the job service needs of a cluster: the part of
- * {@link TenantClusterClient} it calls (documented there), so tests can
- * stand in a small fake.
+/*
+ * What the service layer needs of a cluster. The service owns these
+ * interfaces; the Kubernetes adapter (kubernetes/TenantClusterClient)
+ * implements them, and tests stand in small fakes.
  */
-export type JobCluster = Pick<
-  TenantClusterClient,
-  | 'ensurePriorityClasses'
-  | 'provisionTenant'
-  | 'createJob'
-  | 'getJob'
-  | 'deleteJob'
-  | 'getQuota'
->;
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type {
+  TenantJobEvent,
+  TenantPlan,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import type { Writable } from 'node:stream';
+
+/** A tenant ResourceQuota: its limits and what is in use. */
+export type TenantQuotaUsage = {
+  hard: Record<string, string>;
+  used: Record<string, string>;
+};
+
+/** A change the apiserver reported about a watched object. */
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** Receives a list+watch of managed objects, one call at a time. */
+export interface ManagedObjectsHandler<T> {
+  /** A full list replaced everything known: at start and after 410 Gone. */
+  onList(items: T[]): void | Promise<void>;
+  onEvent(type: WatchEventType, object: T): void | Promise<void>;
+}
+
+/** Health of one list+watch. */
+export type WatchStats = {
+  synced: boolean;
+  lists: number;
+  restarts: number;
+  lastEventAt: number;
+  lastError?: string;
+};
+
+/** A running list+watch. */
+export interface ManagedObjectsWatch {
+  stop(): Promise<void>;
+  getStats(): WatchStats;
+}
+
+/** One cluster, as the job service and the tracker use it. */
+export interface JobCluster {
+  readonly name: string;
+  /** Applies the tenant-jobs PriorityClasses; once per process. */
+  ensurePriorityClasses(): Promise<void>;
+  /**
+   * Applies the tenant's namespace objects unless they were applied with
+   * the same content within `maxAgeMs` (default: a few minutes).
+   */
+  provisionTenant(
+    tenantId: string,
+    plan: TenantPlan,
+    namespacePattern: string,
+    options?: { maxAgeMs?: number },
+  ): Promise<string>;
+  /** Creates the Job (or dry-runs it); refusals are 4xx errors. */
+  createJob(job: V1Job, options: { dryRun: boolean }): Promise<V1Job>;
+  getJob(namespace: string, name: string): Promise<V1Job | undefined>;
+  deleteJob(namespace: string, name: string): Promise<void>;
+  getQuota(namespace: string): Promise<TenantQuotaUsage | undefined>;
+  /** Every Job the plugin manages, across namespaces. */
+  listManagedJobs(): Promise<V1Job[]>;
+  /** Starts a list+watch of the Jobs the plugin manages. */
+  watchJobs(handler: ManagedObjectsHandler<V1Job>): ManagedObjectsWatch;
+  /** Starts a list+watch of the pods of those Jobs. */
+  watchPods(handler: ManagedObjectsHandler<V1Pod>): ManagedObjectsWatch;
+  /** Events about a Job and its pods, oldest first. */
+  listRunEvents(
+    namespace: string,
+    jobName: string,
+    podNames: readonly string[],
+  ): Promise<TenantJobEvent[]>;
+  /** The last `limitBytes` of a pod's log; undefined when the pod is gone. */
+  readPodLog(
+    namespace: string,
+    pod: string,
+    options: { limitBytes: number },
+  ): Promise<{ log: string; truncated: boolean } | undefined>;
+  /**
+   * Streams a pod's log into `out` (following it while the pod runs when
+   * `follow`); resolves when the stream ends. False when the pod is gone.
+   */
+  streamPodLog(
+    namespace: string,
+    pod: string,
+    out: Writable,
+    options: { follow: boolean; tailLines?: number; signal?: AbortSignal },
+  ): Promise<boolean>;
+}
 
 /** Finds the client of a configured cluster by name. */
 export interface JobClusters {
+  names(): string[];
   get(name: string): JobCluster;
 }

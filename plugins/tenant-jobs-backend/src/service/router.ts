@@ -7,7 +7,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   ResourcePermission,
@@ -24,11 +24,14 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { TenantDirectory } from '../catalog/TenantDirectory';
-import { AuditStore, RunStore } from '../database';
+import { AuditStore, RunRecord, RunStore } from '../database';
+import { readableRuns } from '../permissions/readCriteria';
 import { createAudit } from './audit';
-import { JobService, SubmitResult, toApiRun } from './JobService';
+import { JobService, SubmitResult } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
+import { parseListQuery, parseLogQuery, parseStatsQuery } from './listQuery';
 import { JobClusters } from './ports';
+import { RunQueries } from './RunQueries';
 
 /** Largest accepted request body; parameters are capped lower by the schema. */
 export const MAX_BODY_SIZE = '64kb';
@@ -40,13 +43,14 @@ export async function createRouter(options: {
   auditor: AuditorService;
   logger: LoggerService;
   jobs: JobService;
+  queries: RunQueries;
   jobTypes: JobTypeRegistry;
   tenants: TenantDirectory;
   runs: RunStore;
   audit: AuditStore;
   clusters: JobClusters;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, jobs, runs } = options;
+  const { httpAuth, permissions, jobs, runs, queries } = options;
   const audited = createAudit({
     auditor: options.auditor,
     store: options.audit,
@@ -72,6 +76,35 @@ export async function createRouter(options: {
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(denial);
     }
+  }
+
+  /**
+   * The run, if the caller may read it. Another tenant's run answers the
+   * same 404 as one that does not exist, so ids reveal nothing.
+   */
+  async function readableRun(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    id: string,
+  ): Promise<RunRecord> {
+    const notFound = new NotFoundError(`No tenant job run with id '${id}'`);
+    let run: RunRecord;
+    try {
+      run = await runs.get(id);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw notFound;
+      throw error;
+    }
+    const [decision] = await permissions.authorize(
+      [
+        {
+          permission: tenantJobReadPermission,
+          resourceRef: tenantJobResourceRef.forRun(run.id),
+        },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) throw notFound;
+    return run;
   }
 
   function send(res: express.Response, result: SubmitResult) {
@@ -179,22 +212,70 @@ export async function createRouter(options: {
     send(res, result);
   });
 
+  router.get('/jobs', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { filter, page } = parseListQuery(req.query);
+    const permitted = await readableRuns(
+      permissions,
+      credentials,
+      options.tenants,
+    );
+    res.json(await queries.list(filter, permitted, page));
+  });
+
+  router.get('/stats', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const filter = parseStatsQuery(req.query);
+    const permitted = await readableRuns(
+      permissions,
+      credentials,
+      options.tenants,
+    );
+    res.json({
+      from: filter.createdAfter,
+      to: filter.createdBefore,
+      items: await queries.stats(filter, permitted),
+    });
+  });
+
   router.get('/jobs/:id', async (req, res) => {
     const credentials = await userCredentials(req);
-    const run = await runs.get(req.params.id);
-    await authorize(
-      credentials,
-      tenantJobReadPermission,
-      tenantJobResourceRef.forRun(run.id),
-      `You may not see jobs of tenant '${run.tenantId}': you are not a member of it`,
-    );
-    res.json(toApiRun(run));
+    const run = await readableRun(credentials, req.params.id);
+    res.json(queries.detail(run));
+  });
+
+  router.get('/jobs/:id/events', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const run = await readableRun(credentials, req.params.id);
+    const { source, items } = await queries.events(run);
+    res.json({ source, items });
+  });
+
+  router.get('/jobs/:id/logs', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const logQuery = parseLogQuery(req.query);
+    const run = await readableRun(credentials, req.params.id);
+    const closed = new AbortController();
+    res.on('close', () => closed.abort());
+    await queries.log(run, {
+      ...logQuery,
+      signal: closed.signal,
+      open(source) {
+        res.status(200);
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('Tenant-Jobs-Log-Source', source);
+        res.flushHeaders();
+        return res;
+      },
+    });
   });
 
   router.post('/jobs/:id/cancel', async (req, res) => {
     const credentials = await userCredentials(req);
     const actor = credentials.principal.userEntityRef;
-    const run = await runs.get(req.params.id);
+    const run = await readableRun(credentials, req.params.id);
     const cancelled = await audited(
       'job-cancel',
       req,
@@ -216,7 +297,7 @@ export async function createRouter(options: {
   router.post('/jobs/:id/retry', async (req, res) => {
     const credentials = await userCredentials(req);
     const actor = credentials.principal.userEntityRef;
-    const run = await runs.get(req.params.id);
+    const run = await readableRun(credentials, req.params.id);
     const result = await audited(
       'job-retry',
       req,

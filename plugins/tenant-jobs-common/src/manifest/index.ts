@@ -33,3 +33,4 @@ export type {
 export { buildJob, buildPodFailurePolicy, gpuToleration } from './job';
 export type { BuildJobContext, BuildJobRequest } from './job';
 export { buildPriorityClasses } from './priorityClasses';
+export { restrictedPodSecurityViolations } from './podSecurity';

@@ -29,6 +29,7 @@ import type { JobTypeDefinition, PriorityId, TierId } from '../types';
 import type { JobRequest } from '../request';
 import { runLabels } from './labels';
 import { RUN_ENV, buildArgs, buildParameterEnv } from './parameters';
+import { restrictedPodSecurityViolations } from './podSecurity';
 import {
   containerSecurityContext,
   podSecurityContext,
@@ -173,8 +174,9 @@ export function gpuToleration(): V1Toleration {
  *
  * Throws when the input is incoherent (an invalid name, a parameter the type
  * does not declare, a tier the type does not allow, a GPU type on a tier
- * without GPU): the backend's validation and admission must have refused
- * such requests, so a throw here is a bug, not a user error.
+ * without GPU, a pod that would break the `restricted` Pod Security
+ * Standard): the backend's validation and admission must have refused such
+ * requests, so a throw here is a bug, not a user error.
  *
  * @public
  */
@@ -245,7 +247,7 @@ export function buildJob(
   ]);
   const args = buildArgs(jobType, request.parameters ?? {});
 
-  return {
+  const job = {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: {
@@ -302,5 +304,17 @@ export function buildJob(
         },
       },
     },
-  };
+  } satisfies V1Job;
+
+  const violations = restrictedPodSecurityViolations(
+    job.spec.template.spec,
+    job.spec.template.metadata,
+  );
+  requireThat(
+    violations.length === 0,
+    `Job '${jobName}' would break the restricted Pod Security Standard: ${violations.join(
+      '; ',
+    )}`,
+  );
+  return job;
 }

@@ -1,0 +1,155 @@
+import { NotFoundError } from '@backstage/errors';
+import type {
+  TenantJobEvent,
+  TenantJobRunDetail,
+  TenantJobRunPage,
+  TenantJobStats,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { Writable } from 'node:stream';
+import {
+  ArchiveStore,
+  FINAL_STATUSES,
+  RunFilter,
+  RunRecord,
+  RunStore,
+  TenantCriteria,
+} from '../database';
+import { toApiRun } from './JobService';
+import { JobClusters } from './ports';
+import { computeStats } from './stats';
+
+/** Where a log came from. */
+export type LogSource = 'live' | 'archive';
+
+/**
+ * Reads of runs: lists, details and statistics from the database only;
+ * logs and events from the cluster on demand, or from the archive once
+ * the pods are gone.
+ */
+export class RunQueries {
+  constructor(
+    private readonly deps: {
+      runs: RunStore;
+      archives: ArchiveStore;
+      clusters: JobClusters;
+    },
+  ) {}
+
+  async list(
+    filter: RunFilter,
+    permitted: TenantCriteria | undefined,
+    page: { limit?: number; cursor?: string },
+  ): Promise<TenantJobRunPage> {
+    const result = await this.deps.runs.list({ ...filter, permitted }, page);
+    const now = new Date();
+    return {
+      items: result.items.map(run => toApiRun(run, now)),
+      ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
+    };
+  }
+
+  detail(run: RunRecord): TenantJobRunDetail {
+    return {
+      ...toApiRun(run),
+      conditions: run.observed?.conditions ?? [],
+      pods: run.observed?.pods ?? [],
+      logsArchived: Boolean(run.archivedAt),
+    };
+  }
+
+  async stats(
+    filter: RunFilter,
+    permitted: TenantCriteria | undefined,
+  ): Promise<TenantJobStats[]> {
+    return computeStats(await this.deps.runs.timings({ ...filter, permitted }));
+  }
+
+  /**
+   * Events of the run's Job and pods: live while the run is active or its
+   * Job still exists, else the archived ones.
+   */
+  async events(
+    run: RunRecord,
+  ): Promise<{ source: LogSource; items: TenantJobEvent[] }> {
+    const archived = await this.deps.archives.getEvents(run.id);
+    if (archived && FINAL_STATUSES.has(run.status)) {
+      return { source: 'archive', items: archived };
+    }
+    const pods = (run.observed?.pods ?? []).map(pod => pod.name);
+    const items = await this.deps.clusters
+      .get(run.cluster)
+      .listRunEvents(run.namespace, run.k8sName, pods);
+    return { source: 'live', items };
+  }
+
+  /** The pod a log is read from: the one asked for, else the newest. */
+  private podOf(run: RunRecord, pod?: string): string {
+    const pods = run.observed?.pods ?? [];
+    if (pod) {
+      if (!pods.some(p => p.name === pod)) {
+        throw new NotFoundError(`Run ${run.id} has no pod named '${pod}'`);
+      }
+      return pod;
+    }
+    const newest = pods[pods.length - 1];
+    if (!newest) {
+      throw new NotFoundError(
+        `Run ${run.id} has no pod yet, so there is no log to show; ${
+          run.message ?? 'its Job is waiting for a pod'
+        }`,
+      );
+    }
+    return newest.name;
+  }
+
+  /**
+   * Writes the log of one pod of the run (the newest by default) to
+   * `open()`'s stream: live from the cluster while the pod exists
+   * (following it when asked), else the archived tail.
+   */
+  async log(
+    run: RunRecord,
+    options: {
+      pod?: string;
+      follow: boolean;
+      tailLines?: number;
+      signal?: AbortSignal;
+      open(source: LogSource): Writable;
+    },
+  ): Promise<void> {
+    const pod = this.podOf(run, options.pod);
+    const archived = (await this.deps.archives.getLogs(run.id)).find(
+      log => log.podName === pod,
+    );
+    if (archived && FINAL_STATUSES.has(run.status)) {
+      options.open('archive').end(archived.log);
+      return;
+    }
+    let out: Writable | undefined;
+    const lazy = new Writable({
+      write(chunk, encoding, callback) {
+        out ??= options.open('live');
+        out.write(chunk, encoding, callback);
+      },
+      final(callback) {
+        out ??= options.open('live');
+        out.end(callback);
+      },
+    });
+    const found = await this.deps.clusters
+      .get(run.cluster)
+      .streamPodLog(run.namespace, pod, lazy, {
+        follow: options.follow && !FINAL_STATUSES.has(run.status),
+        tailLines: options.tailLines,
+        signal: options.signal,
+      });
+    if (found) return;
+    if (archived) {
+      options.open('archive').end(archived.log);
+      return;
+    }
+    throw new NotFoundError(
+      `The pod ${pod} of run ${run.id} is gone and its log was not archived`,
+    );
+  }
+}

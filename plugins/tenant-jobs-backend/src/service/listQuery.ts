@@ -1,0 +1,149 @@
+import { InputError } from '@backstage/errors';
+import {
+  isCompleteEntityRef,
+  PRIORITY_IDS,
+  RUN_STATUSES,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { z } from 'zod';
+import { MAX_PAGE_SIZE, RunFilter } from '../database';
+
+const list = (values: readonly string[], what: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform(value =>
+      (Array.isArray(value) ? value : [value]).flatMap(v => v.split(',')),
+    )
+    .refine(items => items.every(item => values.includes(item)), {
+      message: `must be one or more of ${values.join(', ')} (comma-separated or repeated)`,
+    })
+    .refine(items => items.length <= 20, { message: `too many ${what}` });
+
+const dns = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const idList = (what: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform(value =>
+      (Array.isArray(value) ? value : [value]).flatMap(v => v.split(',')),
+    )
+    .refine(items => items.length <= 50 && items.every(i => dns.test(i)), {
+      message: `must be ${what} ids (lowercase letters, digits and '-'), comma-separated, at most 50`,
+    });
+
+const time = z
+  .string()
+  .refine(value => !Number.isNaN(Date.parse(value)), {
+    message: 'must be an ISO 8601 time, e.g. 2026-11-27T10:00:00Z',
+  })
+  .transform(value => new Date(value).toISOString());
+
+const filterSchema = z
+  .object({
+    tenant: idList('tenant').optional(),
+    entityRef: z
+      .string()
+      .max(512)
+      .refine(isCompleteEntityRef, {
+        message: 'must be a complete entity ref kind:namespace/name',
+      })
+      .transform(ref => {
+        const slash = ref.indexOf('/');
+        return `${ref.slice(0, slash).toLocaleLowerCase('en-US')}${ref.slice(
+          slash,
+        )}`;
+      })
+      .optional(),
+    status: list(RUN_STATUSES, 'statuses').optional(),
+    type: idList('job type').optional(),
+    priority: list(PRIORITY_IDS, 'priorities').optional(),
+    submittedBy: z.string().max(512).optional(),
+    from: time.optional(),
+    to: time.optional(),
+  })
+  .strict();
+
+const pageSchema = z
+  .object({
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE_SIZE, { message: `must be at most ${MAX_PAGE_SIZE}` })
+      .optional(),
+    cursor: z.string().max(512).optional(),
+  })
+  .strict();
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .map(issue =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown query parameter(s) ${issue.keys.join(', ')}`
+        : `${issue.path.join('.') || 'query'}: ${issue.message}`,
+    )
+    .join('; ');
+}
+
+function toFilter(parsed: z.infer<typeof filterSchema>): RunFilter {
+  return {
+    tenantIds: parsed.tenant,
+    entityRef: parsed.entityRef,
+    statuses: parsed.status as RunFilter['statuses'],
+    jobTypes: parsed.type,
+    priorities: parsed.priority,
+    submittedBy: parsed.submittedBy,
+    createdAfter: parsed.from,
+    createdBefore: parsed.to,
+  };
+}
+
+/** Filters and page of `GET /jobs`; InputError naming what to fix. */
+export function parseListQuery(query: unknown): {
+  filter: RunFilter;
+  page: { limit?: number; cursor?: string };
+} {
+  const { limit, cursor, ...rest } = (query ?? {}) as Record<string, unknown>;
+  const filter = filterSchema.safeParse(rest);
+  const page = pageSchema.safeParse({ limit, cursor });
+  if (!filter.success) throw new InputError(describe(filter.error));
+  if (!page.success) throw new InputError(describe(page.error));
+  return { filter: toFilter(filter.data), page: page.data };
+}
+
+/** Filters of `GET /stats`: the list filters; the window defaults to 30 days. */
+export function parseStatsQuery(query: unknown, now = new Date()): RunFilter {
+  const filter = filterSchema.safeParse(query ?? {});
+  if (!filter.success) throw new InputError(describe(filter.error));
+  const result = toFilter(filter.data);
+  result.createdAfter ??= new Date(
+    now.getTime() - 30 * 86_400_000,
+  ).toISOString();
+  return result;
+}
+
+const logSchema = z
+  .object({
+    pod: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+        message: 'must be a pod name of this run',
+      })
+      .optional(),
+    follow: z.enum(['true', 'false']).optional(),
+    tailLines: z.coerce.number().int().min(1).max(100_000).optional(),
+  })
+  .strict();
+
+/** Options of `GET /jobs/:id/logs`. */
+export function parseLogQuery(query: unknown): {
+  pod?: string;
+  follow: boolean;
+  tailLines?: number;
+} {
+  const parsed = logSchema.safeParse(query ?? {});
+  if (!parsed.success) throw new InputError(describe(parsed.error));
+  return {
+    pod: parsed.data.pod,
+    follow: parsed.data.follow === 'true',
+    tailLines: parsed.data.tailLines,
+  };
+}

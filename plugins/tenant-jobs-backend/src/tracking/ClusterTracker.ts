@@ -1,0 +1,319 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { TENANT_JOBS_LABELS } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { RunObservationUpdate, RunRecord, RunStore } from '../database';
+import {
+  JobCluster,
+  ManagedObjectsWatch,
+  WatchEventType,
+  WatchStats,
+} from '../service/ports';
+import { versionOf } from './resourceVersion';
+import { deriveRunState, describeJobEvent } from './runState';
+
+/** A run whose recorded state changed. */
+export type RunChange = { before: RunRecord; after: RunRecord };
+
+/** How long a Job may have no pod before its events are read for a reason. */
+const EXPLAIN_AFTER_MS = 3_000;
+/** How often the events of one such Job are read at most. */
+const EXPLAIN_EVERY_MS = 10_000;
+
+function runIdOf(object: V1Job | V1Pod): string | undefined {
+  return object.metadata?.labels?.[TENANT_JOBS_LABELS.runId];
+}
+
+function createdAt(job: V1Job): number {
+  const value = job.metadata?.creationTimestamp;
+  return value ? new Date(value).getTime() : 0;
+}
+
+/**
+ * Follows every Job the plugin manages in one cluster, and their pods,
+ * with one list+watch each (label-selected, never per job), and records
+ * what it sees as compare-and-set observations of the runs. Changes are
+ * batched per run: a burst of events about one run costs one write.
+ */
+export class ClusterTracker {
+  private readonly jobs = new Map<string, V1Job>();
+  private readonly pods = new Map<string, Map<string, V1Pod>>();
+  private readonly dirty = new Set<string>();
+  private readonly explainedAt = new Map<string, number>();
+  private flushTimer?: NodeJS.Timeout;
+  private explainTimer?: NodeJS.Timeout;
+  private flushing = Promise.resolve();
+  private watches: ManagedObjectsWatch[] = [];
+
+  constructor(
+    private readonly options: {
+      cluster: JobCluster;
+      runs: RunStore;
+      logger: LoggerService;
+      /** Called after a run's recorded state changed. */
+      onChange(change: RunChange): void | Promise<void>;
+      /** How long changes are gathered before they are written. */
+      flushDelayMs?: number;
+    },
+  ) {}
+
+  get clusterName(): string {
+    return this.options.cluster.name;
+  }
+
+  start(): void {
+    if (this.watches.length > 0) return;
+    this.watches = [
+      this.options.cluster.watchJobs({
+        onList: jobs => this.replaceJobs(jobs),
+        onEvent: (type, job) => this.onJobEvent(type, job),
+      }),
+      this.options.cluster.watchPods({
+        onList: pods => this.replacePods(pods),
+        onEvent: (type, pod) => this.onPodEvent(type, pod),
+      }),
+    ];
+    this.explainTimer = setInterval(
+      () => this.markUnexplained(),
+      EXPLAIN_AFTER_MS,
+    );
+    this.explainTimer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.explainTimer);
+    clearTimeout(this.flushTimer);
+    await Promise.all(this.watches.map(w => w.stop()));
+    this.watches = [];
+    await this.flushing;
+  }
+
+  /** Whether both watches have listed and are running. */
+  isSynced(): boolean {
+    return (
+      this.watches.length > 0 && this.watches.every(w => w.getStats().synced)
+    );
+  }
+
+  stats(): { jobs: WatchStats; pods: WatchStats } | undefined {
+    if (this.watches.length === 0) return undefined;
+    return { jobs: this.watches[0].getStats(), pods: this.watches[1].getStats() };
+  }
+
+  /** The Jobs known now, by run id. */
+  knownJobs(): ReadonlyMap<string, V1Job> {
+    return this.jobs;
+  }
+
+  /** The pods of a run known now. */
+  knownPods(runId: string): V1Pod[] {
+    return [...(this.pods.get(runId)?.values() ?? [])];
+  }
+
+  /** Writes every pending change now; for tests and shutdown. */
+  async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const run = this.flushing.then(() => this.writeDirty());
+    this.flushing = run.catch(() => undefined);
+    await run;
+  }
+
+  /** Records the run's state from its Job as known now, if there is one. */
+  async refresh(runId: string): Promise<void> {
+    this.markDirty(runId);
+    await this.flush();
+  }
+
+  private replaceJobs(jobs: V1Job[]) {
+    const before = new Map(this.jobs);
+    this.jobs.clear();
+    for (const job of jobs) {
+      const runId = runIdOf(job);
+      if (!runId) continue;
+      this.jobs.set(runId, job);
+      this.markDirty(runId);
+      before.delete(runId);
+    }
+    // Gone while nobody watched: judged from what was last seen.
+    for (const [runId, job] of before) {
+      void this.recordDeleted(runId, job);
+    }
+  }
+
+  private replacePods(pods: V1Pod[]) {
+    this.pods.clear();
+    for (const pod of pods) this.putPod(pod);
+    for (const runId of this.pods.keys()) this.markDirty(runId);
+  }
+
+  private onJobEvent(type: WatchEventType, job: V1Job) {
+    const runId = runIdOf(job);
+    if (!runId) return;
+    if (type === 'DELETED') {
+      this.jobs.delete(runId);
+      this.dirty.delete(runId);
+      this.explainedAt.delete(runId);
+      void this.recordDeleted(runId, job);
+      return;
+    }
+    this.jobs.set(runId, job);
+    this.markDirty(runId);
+  }
+
+  private onPodEvent(type: WatchEventType, pod: V1Pod) {
+    const runId = runIdOf(pod);
+    if (!runId) return;
+    if (type === 'DELETED') {
+      // A removed pod changes nothing that happened; its attempt stays
+      // recorded. The map only forgets it.
+      this.pods.get(runId)?.delete(pod.metadata?.name ?? '');
+      if (this.pods.get(runId)?.size === 0) this.pods.delete(runId);
+      return;
+    }
+    this.putPod(pod);
+    this.markDirty(runId);
+  }
+
+  private putPod(pod: V1Pod) {
+    const runId = runIdOf(pod);
+    const name = pod.metadata?.name;
+    if (!runId || !name) return;
+    let pods = this.pods.get(runId);
+    if (!pods) {
+      pods = new Map();
+      this.pods.set(runId, pods);
+    }
+    pods.set(name, pod);
+  }
+
+  private markDirty(runId: string) {
+    this.dirty.add(runId);
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flushing = this.flushing
+          .then(() => this.writeDirty())
+          .catch(error =>
+            this.options.logger.error('Recording run changes failed', error),
+          );
+      }, this.options.flushDelayMs ?? 50);
+    }
+  }
+
+  /** Marks Jobs that have waited for a pod long enough to be explained. */
+  private markUnexplained() {
+    const now = Date.now();
+    for (const [runId, job] of this.jobs) {
+      if (
+        this.pods.has(runId) ||
+        now - createdAt(job) < EXPLAIN_AFTER_MS ||
+        now - (this.explainedAt.get(runId) ?? 0) < EXPLAIN_EVERY_MS
+      ) {
+        continue;
+      }
+      const done = job.status?.conditions?.some(
+        c => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+      );
+      if (!done && !job.spec?.suspend) this.markDirty(runId);
+    }
+  }
+
+  private async writeDirty(): Promise<void> {
+    const runIds = [...this.dirty];
+    this.dirty.clear();
+    for (const runId of runIds) {
+      const job = this.jobs.get(runId);
+      if (!job) continue;
+      try {
+        await this.record(runId, job);
+      } catch (error) {
+        this.options.logger.warn(
+          `Could not record run ${runId}: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+
+  private async record(runId: string, job: V1Job): Promise<void> {
+    const pods = this.knownPods(runId);
+    const state = deriveRunState(job, pods);
+    let { reason, message } = state;
+    if (state.status === 'Pending' && pods.length === 0) {
+      const explained = await this.explainMissingPod(runId, job);
+      if (explained) ({ reason, message } = explained);
+    }
+    const version = Math.max(versionOf(job), ...pods.map(versionOf));
+    await this.apply(runId, {
+      status: state.status,
+      reason,
+      message,
+      attempts: state.attempts,
+      startedAt: state.startedAt,
+      finishedAt: state.finishedAt,
+      version,
+      observed: { conditions: state.conditions, pods: state.pods },
+    });
+  }
+
+  /** Why a Job has no pod, from its events (quota, Pod Security...). */
+  private async explainMissingPod(
+    runId: string,
+    job: V1Job,
+  ): Promise<{ reason: string; message: string } | undefined> {
+    const now = Date.now();
+    if (
+      now - createdAt(job) < EXPLAIN_AFTER_MS ||
+      now - (this.explainedAt.get(runId) ?? 0) < EXPLAIN_EVERY_MS
+    ) {
+      return undefined;
+    }
+    this.explainedAt.set(runId, now);
+    const events = await this.options.cluster.listRunEvents(
+      job.metadata!.namespace!,
+      job.metadata!.name!,
+      [],
+    );
+    for (const event of [...events].reverse()) {
+      const message = describeJobEvent(event.reason, event.message);
+      if (message) {
+        const quota = /exceeded quota/i.test(event.message);
+        return { reason: quota ? 'QuotaExceeded' : event.reason, message };
+      }
+    }
+    return undefined;
+  }
+
+  private async recordDeleted(runId: string, job: V1Job): Promise<void> {
+    try {
+      const pods = this.knownPods(runId);
+      this.pods.delete(runId);
+      const state = deriveRunState(job, pods);
+      const finished = state.status === 'Succeeded' || state.status === 'Failed';
+      const version = Math.max(versionOf(job), ...pods.map(versionOf)) + 1;
+      await this.apply(runId, {
+        ...(finished
+          ? state
+          : {
+              ...state,
+              status: 'Failed',
+              reason: 'Lost',
+              message: `The Job ${job.metadata?.name} was deleted from the cluster before it finished`,
+              finishedAt: new Date().toISOString(),
+            }),
+        version,
+        observed: { conditions: state.conditions, pods: state.pods },
+      });
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not record the deletion of run ${runId}: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+
+  private async apply(runId: string, update: RunObservationUpdate) {
+    const change = await this.options.runs.observe(runId, update);
+    if (change) await this.options.onChange(change);
+  }
+}

@@ -1,0 +1,190 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type { V1Job } from '@kubernetes/client-node';
+import {
+  isPriorityId,
+  isTierId,
+  TENANT_JOBS_ANNOTATIONS,
+  TENANT_JOBS_LABELS,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { ACTIVE_STATUSES, RunRecord, RunStore } from '../database';
+import { JobClusters } from '../service/ports';
+import { ClusterTracker } from './ClusterTracker';
+
+/** What one reconcile pass did, for logs and tests. */
+export type ReconcileReport = {
+  cluster: string;
+  /** Recorded runs whose Job was created now. */
+  sent: number;
+  /** Jobs found without a run, now recorded. */
+  adopted: number;
+  /** Runs whose Job vanished before it finished. */
+  lost: number;
+  /** Jobs of cancelled runs that were still there, now deleted. */
+  deleted: number;
+  /** Runs brought up to date from their Job. */
+  refreshed: number;
+};
+
+/** A run this young is left to the submit path and the watch. */
+const GRACE_MS = 30_000;
+
+function isFinished(job: V1Job): boolean {
+  return Boolean(
+    job.status?.conditions?.some(
+      c => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+    ),
+  );
+}
+
+/**
+ * Heals what the watches missed, per cluster, from one list of the managed
+ * Jobs: runs recorded but never created are sent; Jobs created but never
+ * recorded are adopted by their run-id label; runs whose Job vanished
+ * before finishing become Failed / Lost; Jobs of cancelled runs that
+ * survived are deleted. Runs through the scheduler, one replica at a time.
+ */
+export class Reconciler {
+  constructor(
+    private readonly options: {
+      clusters: JobClusters;
+      runs: RunStore;
+      trackers: ReadonlyMap<string, ClusterTracker>;
+      logger: LoggerService;
+      /** Creates the Job of a recorded run (JobService.sendRecorded). */
+      sendRecorded(run: RunRecord): Promise<unknown>;
+      graceMs?: number;
+    },
+  ) {}
+
+  async reconcileAll(): Promise<ReconcileReport[]> {
+    const reports: ReconcileReport[] = [];
+    for (const name of this.options.clusters.names()) {
+      try {
+        reports.push(await this.reconcile(name));
+      } catch (error) {
+        this.options.logger.warn(
+          `Reconciling cluster '${name}' failed: ${(error as Error).message}`,
+        );
+      }
+    }
+    return reports;
+  }
+
+  async reconcile(clusterName: string): Promise<ReconcileReport> {
+    const { runs } = this.options;
+    const cluster = this.options.clusters.get(clusterName);
+    const tracker = this.options.trackers.get(clusterName);
+    const report: ReconcileReport = {
+      cluster: clusterName,
+      sent: 0,
+      adopted: 0,
+      lost: 0,
+      deleted: 0,
+      refreshed: 0,
+    };
+    const graceMs = this.options.graceMs ?? GRACE_MS;
+    const now = Date.now();
+
+    const jobs = new Map<string, V1Job>();
+    for (const job of await cluster.listManagedJobs()) {
+      const runId = job.metadata?.labels?.[TENANT_JOBS_LABELS.runId];
+      if (runId) jobs.set(runId, job);
+    }
+
+    // Recorded runs against the cluster's Jobs.
+    for (const run of await runs.listByStatus(clusterName, [
+      ...ACTIVE_STATUSES,
+    ])) {
+      const job = jobs.get(run.id);
+      if (job) {
+        if (tracker) {
+          await tracker.refresh(run.id);
+          report.refreshed += 1;
+        }
+        continue;
+      }
+      if (now - Date.parse(run.createdAt) < graceMs) continue;
+      if (run.status === 'Queued') {
+        this.options.logger.info(
+          `Run ${run.id} was recorded but its Job never created; creating it now`,
+        );
+        await this.options.sendRecorded(run);
+        report.sent += 1;
+        continue;
+      }
+      // Check once more by name: the list may predate a fresh create.
+      if (await cluster.getJob(run.namespace, run.k8sName)) continue;
+      const lost = await runs.transition(run.id, ['Pending', 'Running'], {
+        status: 'Failed',
+        reason: 'Lost',
+        message: `The Job ${run.k8sName} disappeared from the cluster before it finished, while the backend was not watching; its outcome is unknown`,
+        finishedAt: new Date().toISOString(),
+      });
+      if (lost) report.lost += 1;
+    }
+
+    // Jobs against recorded runs.
+    const known = await runs.existingIds([...jobs.keys()]);
+    for (const [runId, job] of jobs) {
+      if (known.has(runId)) continue;
+      if (await this.adopt(runId, job, clusterName)) {
+        report.adopted += 1;
+        await tracker?.refresh(runId);
+      }
+    }
+    const cancelled = await runs.listByStatus(clusterName, ['Cancelled'], 1000);
+    for (const run of cancelled) {
+      const job = jobs.get(run.id);
+      if (job && !isFinished(job)) {
+        await cluster.deleteJob(run.namespace, run.k8sName);
+        report.deleted += 1;
+      }
+    }
+    return report;
+  }
+
+  /** Records a Job nobody recorded, from its labels and annotations. */
+  private async adopt(
+    runId: string,
+    job: V1Job,
+    cluster: string,
+  ): Promise<boolean> {
+    const labels = job.metadata?.labels ?? {};
+    const tenantId = labels[TENANT_JOBS_LABELS.tenant];
+    const jobType = labels[TENANT_JOBS_LABELS.type];
+    const priority = labels[TENANT_JOBS_LABELS.priority];
+    const tier = job.metadata?.annotations?.['tenant-jobs.io/tier'];
+    if (!tenantId || !jobType || !priority || !isPriorityId(priority)) {
+      return false;
+    }
+    try {
+      await this.options.runs.create({
+        id: runId,
+        tenantId,
+        jobType,
+        tier: tier && isTierId(tier) ? tier : 'unknown',
+        priority,
+        status: 'Pending',
+        reason: 'Adopted',
+        message: `Job ${job.metadata?.name} was found in the cluster without a record and adopted`,
+        request: { tenantId, jobType, priority, parameters: {} },
+        entityRef:
+          job.metadata?.annotations?.[TENANT_JOBS_ANNOTATIONS.entityRef],
+        submittedBy: 'unknown',
+        cluster,
+        namespace: job.metadata!.namespace!,
+        k8sName: job.metadata!.name!,
+        k8sUid: job.metadata?.uid,
+      });
+      this.options.logger.warn(
+        `Adopted Job ${job.metadata?.namespace}/${job.metadata?.name}: it carried run id ${runId} but no run was recorded`,
+      );
+      return true;
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not adopt Job ${job.metadata?.name}: ${(error as Error).message}`,
+      );
+      return false;
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import { TenantDirectory } from '../catalog/TenantDirectory';
+import { TenantJobsConfig } from '../config/readConfig';
+import {
+  ArchiveStore,
+  AuditStore,
+  FINAL_STATUSES,
+  RunStore,
+} from '../database';
+import { JobService } from '../service/JobService';
+import { JobClusters } from '../service/ports';
+import { ClusterTracker, RunChange } from './ClusterTracker';
+import { Reconciler } from './Reconciler';
+import { RunArchiver } from './RunArchiver';
+import { RunNotifier } from './RunNotifier';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Everything that keeps runs true to the cluster: a tracker per cluster,
+ * the archive of finished runs, signals to the tenant's members, and the
+ * scheduled reconcile and retention tasks.
+ */
+export class TrackingService {
+  readonly trackers = new Map<string, ClusterTracker>();
+  readonly archiver: RunArchiver;
+  readonly reconciler: Reconciler;
+  private readonly notifier: RunNotifier;
+
+  constructor(
+    private readonly deps: {
+      config: TenantJobsConfig;
+      clusters: JobClusters;
+      runs: RunStore;
+      archives: ArchiveStore;
+      audit: AuditStore;
+      jobs: JobService;
+      tenants: TenantDirectory;
+      signals: SignalsService;
+      logger: LoggerService;
+    },
+  ) {
+    this.archiver = new RunArchiver({
+      clusters: deps.clusters,
+      archives: deps.archives,
+      logger: deps.logger,
+      logTailBytes: deps.config.tracking.logTailBytes,
+    });
+    this.notifier = new RunNotifier({
+      signals: deps.signals,
+      logger: deps.logger,
+      groupOf: async tenantId =>
+        (await deps.tenants.getTenant(tenantId))?.groupRef,
+    });
+    for (const name of deps.clusters.names()) {
+      this.trackers.set(
+        name,
+        new ClusterTracker({
+          cluster: deps.clusters.get(name),
+          runs: deps.runs,
+          logger: deps.logger.child({ cluster: name }),
+          onChange: change => this.onChange(change),
+        }),
+      );
+    }
+    this.reconciler = new Reconciler({
+      clusters: deps.clusters,
+      runs: deps.runs,
+      trackers: this.trackers,
+      logger: deps.logger,
+      sendRecorded: run => deps.jobs.sendRecorded(run),
+    });
+  }
+
+  /** Publishes and archives; also for changes made outside the tracker. */
+  async onChange({ before, after }: RunChange): Promise<void> {
+    if (before.status !== after.status || before.reason !== after.reason) {
+      await this.notifier.runChanged(after);
+    }
+    if (FINAL_STATUSES.has(after.status) && !FINAL_STATUSES.has(before.status)) {
+      this.archiver.enqueue(after);
+    }
+  }
+
+  start(): void {
+    for (const tracker of this.trackers.values()) tracker.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.trackers.values()].map(t => t.stop()));
+    await this.archiver.whenIdle();
+  }
+
+  /** Deletes history past its retention. */
+  async enforceRetention(now = Date.now()): Promise<void> {
+    const { retention } = this.deps.config;
+    const runs = await this.deps.runs.deleteFinishedBefore(
+      new Date(now - retention.runDays * DAY_MS),
+    );
+    const logs = await this.deps.archives.deleteLogsBefore(
+      new Date(now - retention.logDays * DAY_MS),
+    );
+    const audit = await this.deps.audit.deleteBefore(
+      new Date(now - retention.auditDays * DAY_MS),
+    );
+    if (runs + logs + audit > 0) {
+      this.deps.logger.info(
+        `Retention removed ${runs} runs, ${logs} archived logs and ${audit} audit entries`,
+      );
+    }
+  }
+
+  /** Registers the reconcile and retention tasks (one replica at a time). */
+  async schedule(scheduler: SchedulerService): Promise<void> {
+    await scheduler.scheduleTask({
+      id: 'tenant-jobs-reconcile',
+      frequency: {
+        seconds: this.deps.config.tracking.reconcileIntervalSeconds,
+      },
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 5 },
+      scope: 'global',
+      fn: async () => {
+        const reports = await this.reconciler.reconcileAll();
+        for (const report of reports) {
+          const { cluster, ...counts } = report;
+          if (counts.sent + counts.adopted + counts.lost + counts.deleted > 0) {
+            this.deps.logger.info(
+              `Reconciled cluster '${cluster}': ${JSON.stringify(counts)}`,
+            );
+          }
+        }
+      },
+    });
+    await scheduler.scheduleTask({
+      id: 'tenant-jobs-retention',
+      frequency: { hours: 1 },
+      timeout: { minutes: 10 },
+      initialDelay: { minutes: 1 },
+      scope: 'global',
+      fn: () => this.enforceRetention(),
+    });
+  }
+}
