@@ -117,28 +117,194 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     await runs.create(newRun({ id: 'y1', tenantId: 'globex-retail' }));
     await runs.update('x1', { status: 'Failed' });
 
-    const acme = await runs.list({ tenantIds: ['acme-analytics'] });
-    expect(acme.map(r => r.id).sort()).toEqual(['x1', 'x2']);
-    expect(await runs.list({ tenantIds: [] })).toEqual([]);
+    const ids = async (filter: Parameters<typeof runs.list>[0]) =>
+      (await runs.list(filter)).items.map(r => r.id);
+    const acme = await ids({ tenantIds: ['acme-analytics'] });
+    expect(acme.sort()).toEqual(['x1', 'x2']);
+    expect(await ids({ tenantIds: [] })).toEqual([]);
     expect(
-      (
-        await runs.list({
-          tenantIds: ['acme-analytics'],
-          entityRef: 'component:default/b',
-        })
-      ).map(r => r.id),
+      await ids({
+        tenantIds: ['acme-analytics'],
+        entityRef: 'component:default/b',
+      }),
     ).toEqual(['x2']);
     expect(
       (
-        await runs.list({
+        await ids({
           tenantIds: ['acme-analytics', 'globex-retail'],
           statuses: ['Queued'],
         })
-      )
-        .map(r => r.id)
-        .sort(),
+      ).sort(),
     ).toEqual(['x2', 'y1']);
+    // Permission criteria become SQL: members of acme only, or not acme.
+    expect(
+      (await ids({ permitted: { tenantIds: ['acme-analytics'] } })).sort(),
+    ).toEqual(['x1', 'x2']);
+    expect(
+      await ids({ permitted: { not: { tenantIds: ['acme-analytics'] } } }),
+    ).toEqual(['y1']);
+    expect(
+      (
+        await ids({
+          permitted: {
+            anyOf: [
+              { tenantIds: ['globex-retail'] },
+              { tenantIds: ['acme-analytics'] },
+            ],
+          },
+          statuses: ['Failed'],
+        })
+      ).sort(),
+    ).toEqual(['x1']);
+    expect(await ids({ permitted: { tenantIds: [] } })).toEqual([]);
     expect(await runs.countActive('acme-analytics')).toBe(1);
+  });
+
+  it('pages with a stable cursor, newest first, without gaps or repeats', async () => {
+    const { runs } = await open();
+    for (let i = 0; i < 7; i++) {
+      await runs.create(newRun({ id: `p${i}` }));
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await runs.list(
+        { tenantIds: ['acme-analytics'] },
+        { limit: 3, cursor },
+      );
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map(r => r.id));
+      cursor = page.nextCursor;
+      // A run submitted while paging does not disturb the pages after it.
+      if (seen.length === 3) await runs.create(newRun({ id: 'late' }));
+    } while (cursor);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen).size).toBe(7);
+    const all = await runs.list({ tenantIds: ['acme-analytics'] });
+    expect(all.items[0].id).toBe('late');
+    await expect(
+      runs.list({}, { cursor: 'not-a-cursor' }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+  });
+
+  it('admits under the limit in one transaction, also when submissions race', async () => {
+    const { runs } = await open();
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        runs.admit(newRun({ id: `c${i}` }), 2),
+      ),
+    );
+    const admitted = results.filter(r => r.status === 'fulfilled');
+    expect(admitted).toHaveLength(2);
+    const refused = results.filter(r => r.status === 'rejected');
+    expect(refused).toHaveLength(8);
+    expect((refused[0] as PromiseRejectedResult).reason.message).toContain(
+      'maxConcurrentJobs 2',
+    );
+    expect(await runs.countActive('acme-analytics')).toBe(2);
+    // Another tenant has its own slots.
+    await expect(
+      runs.admit(newRun({ id: 'g1', tenantId: 'globex-retail' }), 2),
+    ).resolves.toMatchObject({ status: 'Queued' });
+  });
+
+  it('applies observations compare-and-set: older never overwrites newer, final stays final', async () => {
+    const { runs } = await open();
+    await runs.create(newRun({ id: 'o1' }));
+    const observation = (
+      version: number,
+      status: 'Pending' | 'Running' | 'Succeeded',
+      reason: string = status,
+    ) => ({
+      status,
+      reason,
+      message: `${status} at ${version}`,
+      attempts: 1,
+      version,
+      observed: {
+        conditions: [],
+        pods: [{ name: 'o1-pod', phase: status, restarts: 0 }],
+      },
+    });
+    const running = await runs.observe('o1', observation(20, 'Running'));
+    expect(running?.before.status).toBe('Queued');
+    expect(running?.after).toMatchObject({
+      status: 'Running',
+      observedVersion: 20,
+      observed: { pods: [{ name: 'o1-pod' }] },
+    });
+    expect(await runs.observe('o1', observation(10, 'Pending'))).toBeUndefined();
+    expect(await runs.observe('o1', observation(20, 'Running'))).toBeUndefined();
+    expect(
+      (await runs.observe('o1', observation(20, 'Running', 'Other')))?.after
+        .reason,
+    ).toBe('Other');
+    await runs.observe('o1', observation(30, 'Succeeded'));
+    expect(await runs.observe('o1', observation(40, 'Running'))).toBeUndefined();
+    expect((await runs.get('o1')).status).toBe('Succeeded');
+    expect(
+      await runs.observe('missing', observation(1, 'Running')),
+    ).toBeUndefined();
+  });
+
+  it('guards transitions by the state read', async () => {
+    const { runs } = await open();
+    await runs.create(newRun({ id: 't1' }));
+    const cancelled = await runs.transition('t1', ['Queued', 'Pending'], {
+      status: 'Cancelled',
+      finishedAt: new Date().toISOString(),
+    });
+    expect(cancelled?.status).toBe('Cancelled');
+    expect(
+      await runs.transition('t1', ['Queued'], { status: 'Pending' }),
+    ).toBeUndefined();
+    expect((await runs.get('t1')).status).toBe('Cancelled');
+  });
+
+  it('archives logs and events, and retention removes old history', async () => {
+    const { runs, archives, audit } = await open();
+    await runs.create(newRun({ id: 'old' }));
+    await runs.create(newRun({ id: 'new' }));
+    const longAgo = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    await runs.update('old', { status: 'Succeeded', finishedAt: longAgo });
+    await runs.update('new', {
+      status: 'Succeeded',
+      finishedAt: new Date().toISOString(),
+    });
+    for (const id of ['old', 'new']) {
+      await archives.save(id, {
+        logs: [{ podName: `${id}-pod`, log: `log of ${id}\n`, truncated: false }],
+        events: [
+          {
+            type: 'Normal',
+            reason: 'Completed',
+            message: 'Job completed',
+            objectKind: 'Job',
+            objectName: id,
+            count: 1,
+          },
+        ],
+      });
+    }
+    expect(await archives.getLogs('new')).toEqual([
+      { podName: 'new-pod', log: 'log of new\n', truncated: false },
+    ]);
+    expect((await archives.getEvents('new'))?.[0].reason).toBe('Completed');
+    expect((await runs.get('new')).archivedAt).toBeDefined();
+    await audit.append({
+      actor: 'user:default/alice',
+      action: 'job-submit',
+      outcome: 'succeeded',
+    });
+
+    expect(
+      await runs.deleteFinishedBefore(new Date(Date.now() - 90 * 86_400_000)),
+    ).toBe(1);
+    await expect(runs.get('old')).rejects.toThrow(NotFoundError);
+    expect(await archives.getLogs('old')).toEqual([]);
+    expect(await archives.getLogs('new')).toHaveLength(1);
+    expect(await archives.deleteLogsBefore(new Date(Date.now() + 1000))).toBe(1);
+    expect(await audit.deleteBefore(new Date(Date.now() + 1000))).toBe(1);
   });
 
   it('keeps an audit trail per tenant', async () => {

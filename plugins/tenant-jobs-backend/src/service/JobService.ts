@@ -279,9 +279,13 @@ export class JobService {
         limits.maxConcurrentJobs,
       );
     } catch (error) {
+      if (error instanceof ConcurrencyLimitError) {
+        throw new ConflictError(
+          `Tenant '${tenant.id}' already has ${error.active} jobs queued or running; its plan '${tenant.plan.id}' allows ${limits.maxConcurrentJobs} at once (maxConcurrentJobs)`,
+        );
+      }
       if (
         error instanceof ConflictError &&
-        !(error instanceof ConcurrencyLimitError) &&
         request.idempotencyKey
       ) {
         // A concurrent request with the same key won the race.

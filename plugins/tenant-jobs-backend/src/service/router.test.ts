@@ -11,6 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { V1Job } from '@kubernetes/client-node';
 import {
+  TenantJobEvent,
   BUILT_IN_JOB_TYPE_IDS,
   PRIORITIES,
   TenantPlan,
@@ -22,13 +23,15 @@ import {
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import { Knex } from 'knex';
+import { Writable } from 'node:stream';
 import request from 'supertest';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { readTenantJobsConfig } from '../config/readConfig';
-import { openDatabase } from '../database';
+import { openDatabase, RunStore } from '../database';
 import { JobService } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
-import { JobCluster, JobClusters } from './ports';
+import { JobCluster, JobClusters, ManagedObjectsWatch } from './ports';
+import { RunQueries } from './RunQueries';
 import { createRouter } from './router';
 
 jest.setTimeout(30_000);
@@ -37,6 +40,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 /** A cluster that remembers what it was sent. */
 class FakeCluster implements JobCluster {
+  readonly name = 'local';
   readonly created: V1Job[] = [];
   readonly dryRuns: V1Job[] = [];
   readonly deleted: string[] = [];
@@ -91,6 +95,43 @@ class FakeCluster implements JobCluster {
   async getQuota(_namespace: string) {
     if (this.quotaError) throw this.quotaError;
     return this.quota;
+  }
+
+  async listManagedJobs(): Promise<V1Job[]> {
+    return this.created;
+  }
+
+  watchJobs(): ManagedObjectsWatch {
+    throw new Error('not watched in router tests');
+  }
+
+  watchPods(): ManagedObjectsWatch {
+    throw new Error('not watched in router tests');
+  }
+
+  readonly events: TenantJobEvent[] = [];
+
+  async listRunEvents(): Promise<TenantJobEvent[]> {
+    return this.events;
+  }
+
+  /** Live pod logs by pod name; absent pods are gone. */
+  readonly logs = new Map<string, string>();
+
+  async readPodLog(_namespace: string, pod: string) {
+    const log = this.logs.get(pod);
+    return log === undefined ? undefined : { log, truncated: false };
+  }
+
+  async streamPodLog(
+    _namespace: string,
+    pod: string,
+    out: Writable,
+  ): Promise<boolean> {
+    const log = this.logs.get(pod);
+    if (log === undefined) return false;
+    out.end(log);
+    return true;
   }
 }
 
@@ -164,14 +205,17 @@ describe('createRouter', () => {
   let auditor: ReturnType<typeof mockServices.auditor.mock>;
   let logger: jest.Mocked<LoggerService>;
   let app: express.Express;
+  let store: RunStore;
 
   beforeEach(async () => {
     knex = await databases.init('SQLITE_3');
-    const { runs, audit } = await openDatabase({
+    const { runs, audit, archives } = await openDatabase({
       database: mockServices.database({ knex }),
     });
     cluster = new FakeCluster();
+    store = runs;
     const clusters: JobClusters = {
+      names: () => ['local'],
       get: name => {
         expect(name).toBe('local');
         return cluster;
@@ -208,6 +252,7 @@ describe('createRouter', () => {
         clusters,
         logger,
       }),
+      queries: new RunQueries({ runs, archives, clusters }),
       jobTypes,
       tenants,
       runs,
@@ -556,16 +601,16 @@ describe('createRouter', () => {
       });
       const first = await submit(solo('2026-01'));
       expect(first.status).toBe(201);
-      cluster.statuses.set(first.body.jobName, {
-        succeeded: 1,
-        conditions: [
-          {
-            type: 'Complete',
-            status: 'True',
-            reason: 'Completed',
-            lastTransitionTime: new Date('2026-11-27T00:00:05Z'),
-          },
-        ],
+      // What the tracker records when the Job completes.
+      await store.observe(first.body.id, {
+        status: 'Succeeded',
+        reason: 'Completed',
+        message: 'Finished successfully after 1 attempt',
+        attempts: 1,
+        startedAt: '2026-11-27T00:00:01.000Z',
+        finishedAt: '2026-11-27T00:00:05.000Z',
+        version: 10,
+        observed: { conditions: [], pods: [] },
       });
       const second = await submit(solo('2026-02'));
       expect(second.status).toBe(201);
@@ -645,7 +690,8 @@ describe('createRouter', () => {
       const created = await submit(etl());
       const res = await request(app).get(`/jobs/${created.body.id}`);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual(created.body);
+      expect(res.body).toMatchObject(created.body);
+      expect(res.body).toMatchObject({ conditions: [], pods: [] });
       expect(permissions.authorize).toHaveBeenLastCalledWith(
         [
           {
@@ -657,12 +703,16 @@ describe('createRouter', () => {
       );
     });
 
-    it('is 403 when denied', async () => {
+    it('is the same 404 when denied as for a run that does not exist', async () => {
       const created = await submit(etl());
       deny();
       const res = await request(app).get(`/jobs/${created.body.id}`);
-      expect(res.status).toBe(403);
-      expect(res.body.error.name).toBe('NotAllowedError');
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: `No tenant job run with id '${created.body.id}'`,
+      });
+      expect(JSON.stringify(res.body)).not.toContain('acme');
     });
 
     it('is 404 for an unknown run id', async () => {
@@ -705,9 +755,16 @@ describe('createRouter', () => {
       expect(cluster.deleted).toHaveLength(1);
     });
 
-    it('is 403 to cancel when denied, and the Job stays', async () => {
+    it('is 403 to cancel when only cancelling is denied, and the Job stays', async () => {
       const created = await submit(etl());
-      deny();
+      permissions.authorize.mockImplementation(async requests =>
+        requests.map(r => ({
+          result:
+            r.permission.name === tenantJobCancelPermission.name
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })),
+      );
       const res = await request(app).post(`/jobs/${created.body.id}/cancel`);
       expect(res.status).toBe(403);
       expect(cluster.deleted).toEqual([]);
