@@ -244,6 +244,17 @@ export interface JobTypeDefinition {
    * the requester.
    */
   secretRefs?: readonly string[];
+  /**
+   * Node labels the job's pods must match, e.g. a dedicated node pool;
+   * merged with the GPU node selector of GPU types.
+   */
+  nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * For the simulated local cluster only: the value of the pod annotation
+   * `tenant-jobs.io/simulate` (e.g. `fail=42,duration=5s`), so tests and
+   * demos can define types that fail or run long. Real clusters ignore it.
+   */
+  simulate?: string;
 }
 
 /**

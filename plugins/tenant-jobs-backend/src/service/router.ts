@@ -272,16 +272,27 @@ export async function createRouter(options: {
     });
   });
 
+  /** The tenant of a run for the audit trail; never sent to the caller. */
+  async function auditedTenantOf(id: string): Promise<string | undefined> {
+    try {
+      return (await runs.get(id)).tenantId;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   router.post('/jobs/:id/cancel', async (req, res) => {
     const credentials = await userCredentials(req);
     const actor = credentials.principal.userEntityRef;
-    const run = await readableRun(credentials, req.params.id);
+    const id = req.params.id;
     const cancelled = await audited(
       'job-cancel',
       req,
       actor,
-      { tenantId: run.tenantId, runId: run.id },
+      { tenantId: await auditedTenantOf(id), runId: id },
       async () => {
+        const run = await readableRun(credentials, id);
         await authorize(
           credentials,
           tenantJobCancelPermission,
@@ -297,13 +308,14 @@ export async function createRouter(options: {
   router.post('/jobs/:id/retry', async (req, res) => {
     const credentials = await userCredentials(req);
     const actor = credentials.principal.userEntityRef;
-    const run = await readableRun(credentials, req.params.id);
+    const id = req.params.id;
     const result = await audited(
       'job-retry',
       req,
       actor,
-      { tenantId: run.tenantId, runId: run.id },
+      { tenantId: await auditedTenantOf(id), runId: id },
       async ctx => {
+        const run = await readableRun(credentials, id);
         await authorize(
           credentials,
           tenantJobCreatePermission,

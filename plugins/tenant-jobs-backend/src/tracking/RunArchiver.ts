@@ -20,6 +20,12 @@ export class RunArchiver {
       /** Bytes kept of each pod's log. */
       logTailBytes: number;
       concurrency?: number;
+      /**
+       * How long after a run finished its archive is read: the Job
+       * controller's last events (Completed, BackoffLimitExceeded) are
+       * written just after the status that ends the run.
+       */
+      delayMs?: number;
     },
   ) {}
 
@@ -62,6 +68,9 @@ export class RunArchiver {
 
   /** Reads the logs and events of a run from its cluster and stores them. */
   async archive(run: RunRecord): Promise<void> {
+    await new Promise(resolve =>
+      setTimeout(resolve, this.options.delayMs ?? 2_000),
+    );
     const cluster = this.options.clusters.get(run.cluster);
     const podNames = (run.observed?.pods ?? []).map(pod => pod.name);
     const logs: RunArchive['logs'] = [];

@@ -228,8 +228,23 @@ export function buildJob(
     : {};
   const podAnnotations = {
     ...entityAnnotations,
-    ...simulationAnnotations(context.annotations),
+    ...simulationAnnotations({
+      ...(jobType.simulate
+        ? { [SIMULATION_ANNOTATION_PREFIX]: jobType.simulate }
+        : {}),
+      ...context.annotations,
+    }),
   };
+  const nodeSelector: Record<string, string> = {
+    ...jobType.nodeSelector,
+    ...(gpu ? { [NODE_CLASS_LABEL]: 'gpu' } : {}),
+  };
+  for (const [key, value] of Object.entries(nodeSelector)) {
+    requireThat(
+      isQualifiedKey(key) && isLabelValue(value),
+      `Invalid node selector ${key}=${value}`,
+    );
+  }
 
   const env: V1EnvVar[] = [
     { name: RUN_ENV.tenantId, value: request.tenantId },
@@ -277,12 +292,8 @@ export function buildJob(
           enableServiceLinks: false,
           priorityClassName: priority.priorityClassName,
           securityContext: podSecurityContext(),
-          ...(gpu
-            ? {
-                nodeSelector: { [NODE_CLASS_LABEL]: 'gpu' },
-                tolerations: [gpuToleration()],
-              }
-            : {}),
+          ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
+          ...(gpu ? { tolerations: [gpuToleration()] } : {}),
           containers: [
             {
               name: JOB_CONTAINER_NAME,

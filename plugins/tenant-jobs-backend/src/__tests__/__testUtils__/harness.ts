@@ -25,6 +25,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
@@ -69,6 +70,7 @@ import {
   tenantJobConditions,
 } from '../../permissions';
 import { tenantJobsPlugin } from '../../plugin';
+import { tenantJobsJobTypesExtensionPoint } from '@tenant-jobs/plugin-tenant-jobs-node';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 const CLUSTER_ROLE_FILE = path.resolve(
@@ -435,6 +437,11 @@ export type TenantJobsTestEnv = {
   /** Rows of the runs table, optionally of one tenant. */
   countRuns(tenantId?: string): Promise<number>;
   readJob(tenantId: string, name: string): Promise<V1Job | undefined>;
+  /**
+   * Stops the backend (the cluster and database stay), runs `between`
+   * while it is down, and starts a new one on the same database.
+   */
+  restart(between?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -479,6 +486,12 @@ async function applyShippedClusterRole(kc: KubeConfig): Promise<void> {
  */
 export async function startTenantJobsTestBackend(options: {
   databases: TestDatabases;
+  /** Plan settings merged over PLANS, by plan name. */
+  plans?: Partial<Record<keyof typeof PLANS, Record<string, unknown>>>;
+  /** Extra job types, added through the plugin's extension point. */
+  jobTypes?: JobTypeDefinition[];
+  /** More `tenantJobs` config, e.g. `tracking`. */
+  config?: Record<string, unknown>;
 }): Promise<TenantJobsTestEnv> {
   const org = createTestOrg();
   const kc = adminKubeConfig();
@@ -594,41 +607,66 @@ export async function startTenantJobsTestBackend(options: {
 
     const knex = await options.databases.init('SQLITE_3');
     const auditor: AuditorMock = mockServices.auditor.mock();
-
-    backend = await startTestBackend({
-      features: [
-        tenantJobsPlugin,
-        permissionPlugin,
-        tenantMembershipPolicyModule,
-        permissionsServiceFactory,
-        permissionsRegistryServiceFactory,
-        actorKeepingAuthServiceFactory,
-        userInfoServiceFactory(org),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.database.factory({ knex }),
-        auditor.factory,
-        catalogServiceMock.factory({ entities: org.entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            tenantJobs: {
-              clusters: [
-                {
-                  name: 'local',
-                  url: adminCluster.server,
-                  caData: caPem,
-                  auth: { type: 'serviceAccountToken', tokenFile },
-                },
-              ],
-              defaultPlan: 'basic',
-              plans: PLANS,
-            },
+    const plans = Object.fromEntries(
+      Object.entries(PLANS).map(([name, plan]) => [
+        name,
+        { ...plan, ...options.plans?.[name as keyof typeof PLANS] },
+      ]),
+    );
+    const testJobTypesModule = createBackendModule({
+      pluginId: 'tenant-jobs',
+      moduleId: 'test-job-types',
+      register(reg) {
+        reg.registerInit({
+          deps: { jobTypes: tenantJobsJobTypesExtensionPoint },
+          async init({ jobTypes }) {
+            jobTypes.addJobTypes(...(options.jobTypes ?? []));
           },
-        }),
-      ],
+        });
+      },
     });
+
+    const startBackend = () =>
+      startTestBackend({
+        features: [
+          tenantJobsPlugin,
+          testJobTypesModule,
+          permissionPlugin,
+          tenantMembershipPolicyModule,
+          permissionsServiceFactory,
+          permissionsRegistryServiceFactory,
+          // The real scheduler, so the reconcile runs on its schedule (the
+          // mock runs tasks only when told to).
+          schedulerServiceFactory,
+          actorKeepingAuthServiceFactory,
+          userInfoServiceFactory(org),
+          mockServices.httpAuth.factory({
+            defaultCredentials: mockCredentials.none(),
+          }),
+          mockServices.database.factory({ knex }),
+          auditor.factory,
+          catalogServiceMock.factory({ entities: org.entities }),
+          mockServices.rootConfig.factory({
+            data: {
+              permission: { enabled: true },
+              tenantJobs: {
+                clusters: [
+                  {
+                    name: 'local',
+                    url: adminCluster.server,
+                    caData: caPem,
+                    auth: { type: 'serviceAccountToken', tokenFile },
+                  },
+                ],
+                defaultPlan: 'basic',
+                plans,
+                ...options.config,
+              },
+            },
+          }),
+        ],
+      });
+    backend = await startBackend();
 
     const listJobs = async (tenantId: string, labelSelector?: string) => {
       try {
@@ -643,11 +681,10 @@ export async function startTenantJobsTestBackend(options: {
         throw error;
       }
     };
-    const started = backend;
-    return {
+    const env: TenantJobsTestEnv = {
       org,
-      backend: started,
-      server: started.server,
+      backend,
+      server: backend.server,
       knex,
       auditor,
       admin,
@@ -672,8 +709,17 @@ export async function startTenantJobsTestBackend(options: {
           throw error;
         }
       },
+      async restart(between) {
+        await backend?.stop();
+        backend = undefined;
+        await between?.();
+        backend = await startBackend();
+        env.backend = backend;
+        env.server = backend.server;
+      },
       stop: cleanUp,
     };
+    return env;
   } catch (error) {
     await cleanUp().catch(() => undefined);
     throw error;
