@@ -43,7 +43,7 @@ esac
 stage typecheck check yarn tsc
 stage lint check yarn backstage-cli repo lint
 stage unit jest yarn backstage-cli repo test --watchAll=false \
-  --testPathIgnorePatterns '\.(integration|e2e)\.test\.'
+  --testPathIgnorePatterns '\.(integration|e2e|bench)\.test\.'
 stage integration jest scripts/integration.sh
 stage e2e jest scripts/e2e.sh
 

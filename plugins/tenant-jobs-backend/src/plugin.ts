@@ -19,6 +19,7 @@ import { JobService } from './service/JobService';
 import { JobTypeRegistry } from './service/JobTypeRegistry';
 import { createRouter } from './service/router';
 import { RunQueries } from './service/RunQueries';
+import { RunChangeListeners } from './tracking/RunChangeListeners';
 import { TrackingService } from './tracking/TrackingService';
 
 /**
@@ -70,14 +71,15 @@ export const tenantJobsPlugin = createBackendPlugin({
         const clusters = ClusterClients.fromConfig(config.clusters, {
           logger: deps.logger,
         });
-        const jobs: JobService = new JobService({
+        const runChanges = new RunChangeListeners();
+        const jobs = new JobService({
           config,
           jobTypes,
           tenants,
           runs,
           clusters,
           logger: deps.logger,
-          onRunChange: (change): Promise<void> => tracking.onChange(change),
+          onRunChange: change => runChanges.notify(change),
         });
 
         deps.permissionsRegistry.addResourceType({
@@ -87,7 +89,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           getResources: createTenantJobResourceLoader({ runs, tenants }),
         });
 
-        const tracking: TrackingService = new TrackingService({
+        const tracking = new TrackingService({
           config,
           clusters,
           runs,
@@ -98,6 +100,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           signals: deps.signals,
           logger: deps.logger,
         });
+        runChanges.add(change => tracking.onChange(change));
         await tracking.schedule(deps.scheduler);
         deps.lifecycle.addStartupHook(() => tracking.start());
         deps.lifecycle.addShutdownHook(() => tracking.stop());

@@ -77,8 +77,8 @@ export interface RunStore {
     statuses: readonly RunStatus[],
     limit?: number,
   ): Promise<RunRecord[]>;
-  /** Runs of these ids that exist. */
-  existingIds(ids: string[]): Promise<Set<string>>;
+  /** The status of each of these runs that exists. */
+  statusesOf(ids: string[]): Promise<Map<string, RunStatus>>;
   /** Timing of the runs that match, for statistics. */
   timings(
     filter: RunFilter & { permitted?: TenantCriteria },
@@ -485,13 +485,13 @@ export class KnexRunStore implements RunStore {
     return rows.map(fromRow);
   }
 
-  async existingIds(ids: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  async statusesOf(ids: string[]): Promise<Map<string, RunStatus>> {
+    const found = new Map<string, RunStatus>();
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await this.db<Row>(TABLE)
-        .select('id')
+        .select('id', 'status')
         .whereIn('id', ids.slice(i, i + 500));
-      rows.forEach(row => found.add(row.id));
+      rows.forEach(row => found.set(row.id, row.status));
     }
     return found;
   }

@@ -107,7 +107,9 @@ export class ListWatch<T extends KubernetesObject> {
     while (!this.stopped) {
       try {
         if (!this.resourceVersion) {
+          this.stats.synced = false;
           await this.listAll();
+          if (this.stopped || !this.resourceVersion) continue;
         }
         await this.watchOnce();
         failures = 0;
@@ -174,7 +176,10 @@ export class ListWatch<T extends KubernetesObject> {
         }
         const version = object?.metadata?.resourceVersion;
         if (type === 'BOOKMARK') {
-          if (version) this.resourceVersion = version;
+          // In order with the events before it, which may still be handled.
+          chain = chain.then(() => {
+            if (version) this.resourceVersion = version;
+          });
           return;
         }
         if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') {

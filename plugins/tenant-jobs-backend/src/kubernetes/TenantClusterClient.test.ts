@@ -187,15 +187,15 @@ describe('KubernetesTenantClusterClient', () => {
       });
     });
 
-    it('without dryRun, checks by a dry run first, then creates', async () => {
+    it('without dryRun, creates with one request (the builder checks Pod Security)', async () => {
       const { client, batch } = setup();
       await client.createJob(job, { dryRun: false });
       expect(
         batch.createNamespacedJobWithHttpInfo.mock.calls.map(c => c[0].dryRun),
-      ).toEqual(['All', undefined]);
+      ).toEqual([undefined]);
     });
 
-    it('refuses a Job whose pods Pod Security would refuse, before creating it', async () => {
+    it('removes at once a Job whose pods Pod Security would refuse, and says why', async () => {
       const { client, batch } = setup();
       batch.createNamespacedJobWithHttpInfo.mockResolvedValue({
         data: job,
@@ -206,7 +206,21 @@ describe('KubernetesTenantClusterClient', () => {
       await expect(attempt).rejects.toThrow(
         'would violate PodSecurity "restricted:latest": runAsNonRoot != true',
       );
-      expect(batch.createNamespacedJobWithHttpInfo).toHaveBeenCalledTimes(1);
+      expect(batch.deleteNamespacedJob).toHaveBeenCalledWith(
+        expect.objectContaining({ name: job.metadata!.name }),
+      );
+    });
+
+    it('a dry run refused by Pod Security deletes nothing', async () => {
+      const { client, batch } = setup();
+      batch.createNamespacedJobWithHttpInfo.mockResolvedValue({
+        data: job,
+        headers: { warning: PSA_WARNING },
+      });
+      await expect(client.createJob(job, { dryRun: true })).rejects.toThrow(
+        InputError,
+      );
+      expect(batch.deleteNamespacedJob).not.toHaveBeenCalled();
     });
 
     it('maps AlreadyExists to a ConflictError', async () => {

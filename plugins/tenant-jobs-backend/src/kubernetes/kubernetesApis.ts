@@ -10,6 +10,7 @@ import {
 import fs from 'node:fs';
 import { ClusterConfig } from '../config/readConfig';
 import { createKubeConfig } from './kubeConfig';
+import { PooledAuthentication } from './pooledAuthentication';
 
 /** Default time a single apiserver request may take. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -52,7 +53,7 @@ export function createKubernetesApis(
   }
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
-    authMethods: { default: kc },
+    authMethods: { default: new PooledAuthentication(kc) },
     promiseMiddleware: [
       timeoutMiddleware(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
     ],

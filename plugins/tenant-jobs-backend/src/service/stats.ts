@@ -18,14 +18,22 @@ const round = (value: number | undefined) =>
 export function computeStats(timings: RunTiming[]): TenantJobStats[] {
   const groups = new Map<string, RunTiming[]>();
   for (const timing of timings) {
-    const key = `${timing.tenantId}\u0000${timing.jobType}`;
+    const key = JSON.stringify([timing.tenantId, timing.jobType]);
     const list = groups.get(key);
     if (list) list.push(timing);
     else groups.set(key, [timing]);
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, runs]) => {
+  const byName = (a: string, b: string) => {
+    if (a === b) return 0;
+    return a < b ? -1 : 1;
+  };
+  return [...groups.values()]
+    .sort(
+      (a, b) =>
+        byName(a[0].tenantId, b[0].tenantId) ||
+        byName(a[0].jobType, b[0].jobType),
+    )
+    .map(runs => {
       const count = (status: string) =>
         runs.filter(run => run.status === status).length;
       const succeeded = count('Succeeded');

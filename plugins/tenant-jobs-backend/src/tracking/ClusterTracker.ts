@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { TENANT_JOBS_LABELS } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { RunObservationUpdate, RunRecord, RunStore } from '../database';
+import { RunObservationUpdate, RunStore } from '../database';
 import {
   JobCluster,
   ManagedObjectsWatch,
@@ -11,8 +11,9 @@ import {
 import { versionOf } from './resourceVersion';
 import { deriveRunState, describeJobEvent } from './runState';
 
-/** A run whose recorded state changed. */
-export type RunChange = { before: RunRecord; after: RunRecord };
+import { RunChange } from './RunChangeListeners';
+
+export type { RunChange };
 
 /** How long a Job may have no pod before its events are read for a reason. */
 const EXPLAIN_AFTER_MS = 3_000;
@@ -39,6 +40,11 @@ export class ClusterTracker {
   private readonly pods = new Map<string, Map<string, V1Pod>>();
   private readonly dirty = new Set<string>();
   private readonly explainedAt = new Map<string, number>();
+  /** The last explanation of a Job without a pod, kept between reads. */
+  private readonly explanations = new Map<
+    string,
+    { reason: string; message: string }
+  >();
   private flushTimer?: NodeJS.Timeout;
   private explainTimer?: NodeJS.Timeout;
   private flushing = Promise.resolve();
@@ -153,6 +159,7 @@ export class ClusterTracker {
       this.jobs.delete(runId);
       this.dirty.delete(runId);
       this.explainedAt.delete(runId);
+      this.explanations.delete(runId);
       void this.recordDeleted(runId, job);
       return;
     }
@@ -239,8 +246,12 @@ export class ClusterTracker {
     const state = deriveRunState(job, pods);
     let { reason, message } = state;
     if (state.status === 'Pending' && pods.length === 0) {
-      const explained = await this.explainMissingPod(runId, job);
+      const explained =
+        (await this.explainMissingPod(runId, job)) ??
+        this.explanations.get(runId);
       if (explained) ({ reason, message } = explained);
+    } else {
+      this.explanations.delete(runId);
     }
     const version = Math.max(versionOf(job), ...pods.map(versionOf));
     await this.apply(runId, {
@@ -277,7 +288,12 @@ export class ClusterTracker {
       const message = describeJobEvent(event.reason, event.message);
       if (message) {
         const quota = /exceeded quota/i.test(event.message);
-        return { reason: quota ? 'QuotaExceeded' : event.reason, message };
+        const explanation = {
+          reason: quota ? 'QuotaExceeded' : event.reason,
+          message,
+        };
+        this.explanations.set(runId, explanation);
+        return explanation;
       }
     }
     return undefined;

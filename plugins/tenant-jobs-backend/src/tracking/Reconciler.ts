@@ -3,6 +3,7 @@ import type { V1Job } from '@kubernetes/client-node';
 import {
   isPriorityId,
   isTierId,
+  RUN_ENV,
   TENANT_JOBS_ANNOTATIONS,
   TENANT_JOBS_LABELS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
@@ -123,20 +124,18 @@ export class Reconciler {
       if (lost) report.lost += 1;
     }
 
-    // Jobs against recorded runs.
-    const known = await runs.existingIds([...jobs.keys()]);
+    // Jobs against recorded runs: unknown ones are adopted, those of
+    // cancelled runs that are still going are deleted.
+    const statuses = await runs.statusesOf([...jobs.keys()]);
     for (const [runId, job] of jobs) {
-      if (known.has(runId)) continue;
-      if (await this.adopt(runId, job, clusterName)) {
-        report.adopted += 1;
-        await tracker?.refresh(runId);
-      }
-    }
-    const cancelled = await runs.listByStatus(clusterName, ['Cancelled'], 1000);
-    for (const run of cancelled) {
-      const job = jobs.get(run.id);
-      if (job && !isFinished(job)) {
-        await cluster.deleteJob(run.namespace, run.k8sName);
+      const status = statuses.get(runId);
+      if (status === undefined) {
+        if (await this.adopt(runId, job, clusterName)) {
+          report.adopted += 1;
+          await tracker?.refresh(runId);
+        }
+      } else if (status === 'Cancelled' && !isFinished(job)) {
+        await cluster.deleteJob(job.metadata!.namespace!, job.metadata!.name!);
         report.deleted += 1;
       }
     }
@@ -153,7 +152,9 @@ export class Reconciler {
     const tenantId = labels[TENANT_JOBS_LABELS.tenant];
     const jobType = labels[TENANT_JOBS_LABELS.type];
     const priority = labels[TENANT_JOBS_LABELS.priority];
-    const tier = job.metadata?.annotations?.['tenant-jobs.io/tier'];
+    const tier = job.spec?.template?.spec?.containers?.[0]?.env?.find(
+      env => env.name === RUN_ENV.tier,
+    )?.value;
     if (!tenantId || !jobType || !priority || !isPriorityId(priority)) {
       return false;
     }

@@ -21,6 +21,7 @@ import {
   ServiceMock,
   startTestBackend,
   TestBackend,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
@@ -492,6 +493,8 @@ export async function startTenantJobsTestBackend(options: {
   jobTypes?: JobTypeDefinition[];
   /** More `tenantJobs` config, e.g. `tracking`. */
   config?: Record<string, unknown>;
+  /** The database; SQLite in memory unless told otherwise. */
+  databaseId?: TestDatabaseId;
 }): Promise<TenantJobsTestEnv> {
   const org = createTestOrg();
   const kc = adminKubeConfig();
@@ -605,7 +608,7 @@ export async function startTenantJobsTestBackend(options: {
       return review.status?.allowed === true;
     });
 
-    const knex = await options.databases.init('SQLITE_3');
+    const knex = await options.databases.init(options.databaseId ?? 'SQLITE_3');
     const auditor: AuditorMock = mockServices.auditor.mock();
     const plans = Object.fromEntries(
       Object.entries(PLANS).map(([name, plan]) => [
