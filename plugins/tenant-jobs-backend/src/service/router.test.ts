@@ -27,7 +27,7 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { readTenantJobsConfig } from '../config/readConfig';
-import { openDatabase, RunStore } from '../database';
+import { ArchiveStore, openDatabase, RunStore } from '../database';
 import { JobService } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { JobCluster, JobClusters, ManagedObjectsWatch } from './ports';
@@ -65,8 +65,12 @@ class FakeCluster implements JobCluster {
     return tenantNamespaceName(namespacePattern, tenantId);
   }
 
+  /** While set, creates wait for it: lets a test race a cancel. */
+  createGate?: Promise<void>;
+
   async createJob(job: V1Job, options: { dryRun: boolean }): Promise<V1Job> {
     if (this.createError) throw this.createError;
+    await this.createGate;
     (options.dryRun ? this.dryRuns : this.created).push(job);
     return {
       ...job,
@@ -206,12 +210,15 @@ describe('createRouter', () => {
   let logger: jest.Mocked<LoggerService>;
   let app: express.Express;
   let store: RunStore;
+  let archives: ArchiveStore;
 
   beforeEach(async () => {
     knex = await databases.init('SQLITE_3');
-    const { runs, audit, archives } = await openDatabase({
+    const opened = await openDatabase({
       database: mockServices.database({ knex }),
     });
+    const { runs, audit } = opened;
+    archives = opened.archives;
     cluster = new FakeCluster();
     store = runs;
     const clusters: JobClusters = {
@@ -806,5 +813,138 @@ describe('createRouter', () => {
         expect(cluster.created).toEqual([]);
       },
     );
+  });
+
+  describe('races and reads', () => {
+    it('a cancel that races a submit leaves no Job running', async () => {
+      let release!: () => void;
+      cluster.createGate = new Promise(resolve => {
+        release = resolve;
+      });
+      const submitting = submit(etl()).then(res => res);
+      let queued: { id: string; k8s_name: string } | undefined;
+      for (let i = 0; i < 200 && !queued; i++) {
+        queued = await knex('tenant_jobs_runs').where({ status: 'Queued' }).first();
+        if (!queued) await new Promise(resolve => setTimeout(resolve, 5));
+      }
+      expect(queued).toBeDefined();
+
+      const cancel = await request(app).post(`/jobs/${queued!.id}/cancel`);
+      expect(cancel.status).toBe(200);
+      expect(cancel.body.status).toBe('Cancelled');
+      release();
+      const submitted = await submitting;
+
+      expect(submitted.status).toBe(201);
+      expect(submitted.body.status).toBe('Cancelled');
+      expect(cluster.created.map(j => j.metadata?.name)).toEqual([
+        queued!.k8s_name,
+      ]);
+      // The Job created after the cancel was deleted again.
+      expect(cluster.deleted.at(-1)).toBe(`tenant-acme/${queued!.k8s_name}`);
+      expect((await store.get(queued!.id)).status).toBe('Cancelled');
+    });
+
+    it('lists only what the read conditions allow, filtered in the query', async () => {
+      const mine = await submit(etl());
+      await store.create({
+        id: 'other-tenant-run',
+        tenantId: 'solo',
+        jobType: 'billing-report',
+        tier: 'small',
+        priority: 'normal',
+        request: { tenantId: 'solo', jobType: 'billing-report' },
+        submittedBy: 'user:default/bob',
+        cluster: 'local',
+        namespace: 'tenant-solo',
+        k8sName: 'billing-report-solo-1',
+      });
+      permissions.authorizeConditional.mockResolvedValue([
+        {
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'tenant-jobs',
+          resourceType: 'tenant-job',
+          conditions: {
+            rule: 'IS_TENANT_MEMBER',
+            resourceType: 'tenant-job',
+            params: { claims: [ALICE, ACME_GROUP] },
+          },
+        },
+      ]);
+      const res = await request(app).get('/jobs');
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((r: { id: string }) => r.id)).toEqual([
+        mine.body.id,
+      ]);
+      const stats = await request(app).get('/stats');
+      expect(stats.body.items).toEqual([
+        expect.objectContaining({ tenantId: 'acme', total: 1, active: 1 }),
+      ]);
+
+      permissions.authorizeConditional.mockResolvedValue([
+        { result: AuthorizeResult.DENY },
+      ]);
+      expect((await request(app).get('/jobs')).body.items).toEqual([]);
+      permissions.authorizeConditional.mockResolvedValue([
+        { result: AuthorizeResult.ALLOW },
+      ]);
+      expect((await request(app).get('/jobs')).body.items).toHaveLength(2);
+    });
+
+    it('serves logs live while the pod exists and from the archive after', async () => {
+      const created = await submit(etl());
+      const id = created.body.id;
+      const pod = `${created.body.jobName}-abcde`;
+      await store.observe(id, {
+        status: 'Succeeded',
+        reason: 'Completed',
+        message: 'Finished successfully after 1 attempt.',
+        attempts: 1,
+        version: 5,
+        observed: {
+          conditions: [],
+          pods: [{ name: pod, phase: 'Succeeded', exitCode: 0, restarts: 0 }],
+        },
+      });
+      cluster.logs.set(pod, 'live line\n');
+      const live = await request(app).get(`/jobs/${id}/logs`);
+      expect(live.status).toBe(200);
+      expect(live.headers['tenant-jobs-log-source']).toBe('live');
+      expect(live.text).toBe('live line\n');
+
+      await archives.save(id, {
+        logs: [{ podName: pod, log: 'archived line\n', truncated: false }],
+        events: [
+          {
+            type: 'Normal',
+            reason: 'Completed',
+            message: 'Job completed',
+            objectKind: 'Job',
+            objectName: created.body.jobName,
+            count: 1,
+          },
+        ],
+      });
+      cluster.logs.delete(pod);
+      const archived = await request(app).get(`/jobs/${id}/logs`);
+      expect(archived.headers['tenant-jobs-log-source']).toBe('archive');
+      expect(archived.text).toBe('archived line\n');
+      const events = await request(app).get(`/jobs/${id}/events`);
+      expect(events.body).toMatchObject({
+        source: 'archive',
+        items: [{ reason: 'Completed' }],
+      });
+      const detail = await request(app).get(`/jobs/${id}`);
+      expect(detail.body).toMatchObject({
+        logsArchived: true,
+        pods: [{ name: pod, exitCode: 0 }],
+      });
+
+      const noPod = await request(app).get(`/jobs/${id}/logs?pod=nope`);
+      expect(noPod.status).toBe(404);
+      const badQuery = await request(app).get(`/jobs/${id}/logs?lines=5`);
+      expect(badQuery.status).toBe(400);
+      expect(badQuery.body.error.message).toContain('lines');
+    });
   });
 });
