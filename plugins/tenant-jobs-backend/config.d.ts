@@ -122,6 +122,19 @@ export interface Config {
       logTailBytes?: number;
     };
 
+    /**
+     * Backstage notifications (needs the notifications backend) when a run
+     * fails, is preempted or evicted, or succeeds after running long.
+     */
+    notifications?: {
+      /** Defaults to true. */
+      enabled?: boolean;
+      /** Also notify the tenant's Group, not only the submitter. Defaults to false. */
+      notifyTenantGroup?: boolean;
+      /** A success is notified once the run took this long. Defaults to 3600. */
+      longRunSeconds?: number;
+    };
+
     /** How long history is kept; enforced by an hourly task. */
     retention?: {
       /** Days finished runs are kept, with their archives. Defaults to 90. */

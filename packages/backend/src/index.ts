@@ -31,7 +31,8 @@ backend.add(import('@backstage/plugin-events-backend'));
 // Tenant Jobs: submit and track tenants' Kubernetes jobs
 backend.add(import('@tenant-jobs/plugin-tenant-jobs-backend'));
 
-// Live updates to the browser
+// Live updates to the browser, and notifications about runs
 backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.start();

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   JobTypeDefinition,
@@ -53,6 +54,7 @@ export const tenantJobsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const config = readTenantJobsConfig(deps.config);
@@ -98,6 +100,8 @@ export const tenantJobsPlugin = createBackendPlugin({
           jobs,
           tenants,
           signals: deps.signals,
+          notifications: deps.notifications,
+          appBaseUrl: deps.config.getOptionalString('app.baseUrl'),
           logger: deps.logger,
         });
         runChanges.add(change => tracking.onChange(change));

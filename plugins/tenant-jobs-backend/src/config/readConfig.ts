@@ -47,6 +47,11 @@ export type TenantJobsConfig = {
     /** Bytes kept of each pod's log when a run finishes. */
     logTailBytes: number;
   };
+  notifications: {
+    enabled: boolean;
+    notifyTenantGroup: boolean;
+    longRunSeconds: number;
+  };
   retention: {
     /** Days finished runs are kept; their archives go with them. */
     runDays: number;
@@ -251,6 +256,12 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
         30,
       ),
       logTailBytes: positive(config, 'tracking.logTailBytes', 64 * 1024),
+    },
+    notifications: {
+      enabled: config?.getOptionalBoolean('notifications.enabled') ?? true,
+      notifyTenantGroup:
+        config?.getOptionalBoolean('notifications.notifyTenantGroup') ?? false,
+      longRunSeconds: positive(config, 'notifications.longRunSeconds', 3600),
     },
     retention: {
       runDays: positive(config, 'retention.runDays', 90),

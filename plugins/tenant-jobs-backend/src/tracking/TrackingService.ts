@@ -2,6 +2,7 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { TenantJobsConfig } from '../config/readConfig';
@@ -16,9 +17,21 @@ import { JobClusters } from '../service/ports';
 import { ClusterTracker, RunChange } from './ClusterTracker';
 import { Reconciler } from './Reconciler';
 import { RunArchiver } from './RunArchiver';
+import { RunNotifications } from './RunNotifications';
 import { RunNotifier } from './RunNotifier';
 
 const DAY_MS = 86_400_000;
+
+/** The catalog page of the entity a run was launched from. */
+function entityPageLink(
+  baseUrl: string | undefined,
+  entityRef: string | undefined,
+): string | undefined {
+  const match = entityRef?.match(/^([^:]+):([^/]+)\/(.+)$/);
+  if (!baseUrl || !match) return undefined;
+  const [, kind, namespace, name] = match.map(encodeURIComponent);
+  return `${baseUrl.replace(/\/$/, '')}/catalog/${namespace}/${kind}/${name}`;
+}
 
 /**
  * Everything that keeps runs true to the cluster: a tracker per cluster,
@@ -30,6 +43,7 @@ export class TrackingService {
   readonly archiver: RunArchiver;
   readonly reconciler: Reconciler;
   private readonly notifier: RunNotifier;
+  private readonly notifications: RunNotifications;
 
   constructor(
     private readonly deps: {
@@ -41,6 +55,9 @@ export class TrackingService {
       jobs: JobService;
       tenants: TenantDirectory;
       signals: SignalsService;
+      notifications: NotificationService;
+      /** The portal's base URL, for links in notifications. */
+      appBaseUrl?: string;
       logger: LoggerService;
     },
   ) {
@@ -55,6 +72,14 @@ export class TrackingService {
       logger: deps.logger,
       groupOf: async tenantId =>
         (await deps.tenants.getTenant(tenantId))?.groupRef,
+    });
+    this.notifications = new RunNotifications({
+      notifications: deps.notifications,
+      settings: deps.config.notifications,
+      logger: deps.logger,
+      groupOf: async tenantId =>
+        (await deps.tenants.getTenant(tenantId))?.groupRef,
+      linkTo: run => entityPageLink(deps.appBaseUrl, run.entityRef),
     });
     for (const name of deps.clusters.names()) {
       this.trackers.set(
@@ -77,9 +102,11 @@ export class TrackingService {
   }
 
   /** Publishes and archives; also for changes made outside the tracker. */
-  async onChange({ before, after }: RunChange): Promise<void> {
+  async onChange(change: RunChange): Promise<void> {
+    const { before, after } = change;
     if (before.status !== after.status || before.reason !== after.reason) {
       await this.notifier.runChanged(after);
+      await this.notifications.runChanged(change);
     }
     if (FINAL_STATUSES.has(after.status) && !FINAL_STATUSES.has(before.status)) {
       this.archiver.enqueue(after);
