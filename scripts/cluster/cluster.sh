@@ -42,6 +42,8 @@ Commands:
   status       print the cluster state; exit 0 when it is up and healthy
   kubeconfig   print the path of the admin kubeconfig
   kubectl ...  run the pinned kubectl against the local cluster
+  restart-apiserver
+               stop the kube-apiserver and start it again (failure tests)
 
 Versions: Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}, KWOK ${KWOK_VERSION}
 EOF
@@ -389,6 +391,64 @@ cmd_status() {
   kc get nodes -L topology.kubernetes.io/zone -L tenant-jobs.io/node-class
 }
 
+# Starts a component again with the command line it had, detached and with
+# no descriptor of ours, like kwokctl starts it; records its pid.
+relaunch() {
+  local name=$1
+  shift
+  setsid "$@" >>"${CLUSTER_DIR}/logs/${name}.log" 2>&1 </dev/null 8>&- 9>&- &
+  echo $! >"${CLUSTER_DIR}/pids/${name}.pid"
+}
+
+# Stops the kube-apiserver and starts it again with the same command line,
+# as a failure test: clients see their connections drop and watches end,
+# and must resume; etcd keeps the state. The controller-manager and the
+# scheduler exit when they cannot renew their leases for a while; like a
+# kubelet restarting static pods, this starts again any that did.
+cmd_restart_apiserver() {
+  mkdir -p "${STATE_DIR}"
+  exec 9>"${STATE_DIR}/.lock"
+  flock 9
+  cluster_healthy || die "the cluster is not up; run: $0 up"
+  local name pid i
+  local -A argv_of=()
+  for name in kube-apiserver kube-controller-manager kube-scheduler; do
+    pid=$(cat "${CLUSTER_DIR}/pids/${name}.pid")
+    is_component "${pid}" || die "no ${name} of this cluster at pid ${pid}"
+    # NUL-separated argv, kept as one string with NULs turned into \x01
+    argv_of[${name}]=$(tr '\0' '\001' <"/proc/${pid}/cmdline")
+  done
+  # A crash, not a graceful stop: connections just drop.
+  pid=$(cat "${CLUSTER_DIR}/pids/kube-apiserver.pid")
+  kill -KILL "${pid}"
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.1
+  done
+  local -a argv=()
+  IFS=$'\001' read -r -a argv <<<"${argv_of[kube-apiserver]%$'\001'}"
+  relaunch kube-apiserver "${argv[@]}"
+  for ((i = 0; i < 600; i++)); do
+    apiserver_ready && break
+    sleep 0.1
+  done
+  apiserver_ready || die "the kube-apiserver did not come back (log: ${CLUSTER_DIR}/logs/kube-apiserver.log)"
+  # They notice a lost lease up to its duration (15 s) later.
+  for ((i = 0; i < 40; i++)); do
+    for name in kube-controller-manager kube-scheduler; do
+      pid=$(cat "${CLUSTER_DIR}/pids/${name}.pid" 2>/dev/null || true)
+      if ! is_component "${pid}"; then
+        IFS=$'\001' read -r -a argv <<<"${argv_of[${name}]%$'\001'}"
+        relaunch "${name}" "${argv[@]}"
+        log "${name} had exited; started it again"
+      fi
+    done
+    sleep 0.5
+  done
+  log "kube-apiserver restarted (pid $(cat "${CLUSTER_DIR}/pids/kube-apiserver.pid"))"
+  flock -u 9
+}
+
 cmd_kubeconfig() {
   if [[ ! -f "${KUBECONFIG_PATH}" ]]; then
     log "the cluster is not up; run: $0 up"
@@ -405,6 +465,7 @@ main() {
     down) cmd_down ;;
     status) cmd_status ;;
     kubeconfig) cmd_kubeconfig ;;
+    restart-apiserver) cmd_restart_apiserver ;;
     kubectl)
       [[ -x "${K8S_DIR}/bin/kubectl" ]] || die "not built yet; run: $0 build"
       exec "${K8S_DIR}/bin/kubectl" --kubeconfig "${KUBECONFIG_PATH}" "$@"

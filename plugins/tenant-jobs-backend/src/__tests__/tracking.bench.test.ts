@@ -170,7 +170,7 @@ describe('tracking benchmark', () => {
         plans: PLANS,
         config: { ttlSecondsAfterFinished: 30 },
       });
-      base = `http://127.0.0.1:${env.server.port()}/api/tenant-jobs`;
+      base = `${env.url}/api/tenant-jobs`;
       token = env.as('alice');
     });
 
@@ -362,7 +362,7 @@ describe('tracking benchmark', () => {
           });
         }
         await env.knex.batchInsert('tenant_jobs_runs', rows, 500);
-        const url = `http://127.0.0.1:${env.server.port()}/api/tenant-jobs/jobs?limit=50`;
+        const url = `${env.url}/api/tenant-jobs/jobs?limit=50`;
         const headers = { Authorization: env.as('alice') };
         const once = async () => {
           const res = await fetch(url, { headers });

@@ -2,7 +2,7 @@ import { createConditionExports } from '@backstage/plugin-permission-node';
 import { tenantJobPermissionResourceRef } from './resource';
 import { tenantJobRules } from './rules';
 
-const exports = createConditionExports({
+const conditionExports = createConditionExports({
   resourceRef: tenantJobPermissionResourceRef,
   rules: tenantJobRules,
 });
@@ -13,8 +13,8 @@ const exports = createConditionExports({
  *
  * @public
  */
-export const tenantJobConditions = exports.conditions;
+export const tenantJobConditions = conditionExports.conditions;
 
 /** @public */
 export const createTenantJobConditionalDecision =
-  exports.createConditionalDecision;
+  conditionExports.createConditionalDecision;

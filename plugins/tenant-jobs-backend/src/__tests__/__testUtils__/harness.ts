@@ -6,15 +6,7 @@
  * resource loader. The admin kubeconfig is used only to set that up, to look
  * behind the backend's back and to clean up.
  */
-import {
-  AuditorService,
-  AuthService,
-  BackstageCredentials,
-  BackstageUserInfo,
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { AuditorService } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -24,23 +16,7 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
-import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import permissionPlugin from '@backstage/plugin-permission-backend';
-import {
-  AuthorizeResult,
-  isResourcePermission,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import {
-  PermissionPolicy,
-  PolicyQuery,
-  PolicyQueryUser,
-} from '@backstage/plugin-permission-node';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   ApiException,
   AuthorizationV1Api,
@@ -57,21 +33,18 @@ import {
 import {
   BUILT_IN_JOB_TYPES,
   JobTypeDefinition,
-  TENANT_JOB_RESOURCE_TYPE,
   TENANT_JOBS_ANNOTATIONS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { Knex } from 'knex';
+import type { JsonObject } from '@backstage/types';
+import createKnex, { Knex } from 'knex';
+import { ChildBackend, spawnChildBackend } from './childBackend';
+import { tenantJobsTestFeatures, TestBackendSettings } from './features';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import {
-  createTenantJobConditionalDecision,
-  tenantJobConditions,
-} from '../../permissions';
-import { tenantJobsPlugin } from '../../plugin';
-import { tenantJobsJobTypesExtensionPoint } from '@tenant-jobs/plugin-tenant-jobs-node';
+
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 const CLUSTER_ROLE_FILE = path.resolve(
@@ -303,115 +276,6 @@ export function validBody(
   };
 }
 
-/**
- * The mock auth service turns a user's on-behalf-of token into plain user
- * credentials and drops the calling plugin, while the real one keeps it as
- * the principal's `actor`. The permissions registry's apply-conditions
- * endpoint refuses user credentials without an actor, so the permission
- * backend could never ask the plugin to apply its conditions. This keeps the
- * actor, as the real DefaultAuthService does.
- */
-const actorKeepingAuthServiceFactory = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }): AuthService {
-    const pluginId = plugin.getId();
-    const inner = mockServices.auth({ pluginId });
-    return {
-      authenticate: (token, options) => inner.authenticate(token, options),
-      getNoneCredentials: () => inner.getNoneCredentials(),
-      getOwnServiceCredentials: () => inner.getOwnServiceCredentials(),
-      isPrincipal: inner.isPrincipal.bind(inner) as AuthService['isPrincipal'],
-      getLimitedUserToken: credentials =>
-        inner.getLimitedUserToken(credentials),
-      listPublicServiceKeys: () => inner.listPublicServiceKeys(),
-      async getPluginRequestToken(options) {
-        const { principal } = options.onBehalfOf as BackstageCredentials<{
-          type: string;
-          userEntityRef?: string;
-        }>;
-        if (principal.type === 'user' && principal.userEntityRef) {
-          return {
-            token: mockCredentials.user.token(principal.userEntityRef, {
-              actor: { subject: `plugin:${pluginId}` },
-            }),
-          };
-        }
-        return inner.getPluginRequestToken(options);
-      },
-    };
-  },
-});
-
-/** userInfo for every plugin: the test org's ownership refs. */
-function userInfoServiceFactory(org: TestOrg) {
-  return createServiceFactory({
-    service: coreServices.userInfo,
-    deps: {},
-    factory: () => ({
-      async getUserInfo(
-        credentials: BackstageCredentials,
-      ): Promise<BackstageUserInfo> {
-        const principal = credentials.principal as {
-          type: string;
-          userEntityRef?: string;
-        };
-        if (principal.type !== 'user' || !principal.userEntityRef) {
-          throw new Error(`No user info for a ${principal.type} principal`);
-        }
-        return {
-          userEntityRef: principal.userEntityRef,
-          ownershipEntityRefs: org.ownership.get(principal.userEntityRef) ?? [
-            principal.userEntityRef,
-          ],
-        };
-      },
-    }),
-  });
-}
-
-/**
- * The adopter's policy: tenant jobs are decided by the plugin's
- * IS_TENANT_MEMBER rule on the caller's ownership refs; everything else is
- * allowed. The conditions are sent back to the plugin, whose registered rule
- * and resource loader give the answer.
- */
-const tenantMembershipPolicyModule = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'tenant-jobs-membership-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        policy: policyExtensionPoint,
-        userInfo: coreServices.userInfo,
-      },
-      async init({ policy, userInfo }) {
-        class TenantMembershipPolicy implements PermissionPolicy {
-          async handle(
-            request: PolicyQuery,
-            user?: PolicyQueryUser,
-          ): Promise<PolicyDecision> {
-            if (
-              isResourcePermission(request.permission, TENANT_JOB_RESOURCE_TYPE)
-            ) {
-              const claims = user
-                ? (await userInfo.getUserInfo(user.credentials))
-                    .ownershipEntityRefs
-                : [];
-              return createTenantJobConditionalDecision(
-                request.permission,
-                tenantJobConditions.isTenantMember({ claims }),
-              );
-            }
-            return { result: AuthorizeResult.ALLOW };
-          }
-        }
-        policy.setPolicy(new TenantMembershipPolicy());
-      },
-    });
-  },
-});
-
 export type AdminApis = {
   core: CoreV1Api;
   batch: BatchV1Api;
@@ -423,9 +287,12 @@ export type AuditorMock = ServiceMock<AuditorService>;
 
 export type TenantJobsTestEnv = {
   org: TestOrg;
-  backend: TestBackend;
-  /** The HTTP server, for supertest. */
-  server: TestBackend['server'];
+  /** The in-process backend; undefined when it runs in a child process. */
+  backend: TestBackend | undefined;
+  /** The HTTP server or its URL, for supertest. */
+  server: TestBackend['server'] | string;
+  /** Base URL of the backend, e.g. http://127.0.0.1:PORT. */
+  url: string;
   /** The plugin's database (runs, audit), as the backend uses it. */
   knex: Knex;
   auditor: AuditorMock;
@@ -439,8 +306,9 @@ export type TenantJobsTestEnv = {
   countRuns(tenantId?: string): Promise<number>;
   readJob(tenantId: string, name: string): Promise<V1Job | undefined>;
   /**
-   * Stops the backend (the cluster and database stay), runs `between`
-   * while it is down, and starts a new one on the same database.
+   * Stops the backend (the cluster and database stay; a child process is
+   * killed with SIGKILL), runs `between` while it is down, and starts a
+   * new one on the same database.
    */
   restart(between?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
@@ -495,6 +363,11 @@ export async function startTenantJobsTestBackend(options: {
   config?: Record<string, unknown>;
   /** The database; SQLite in memory unless told otherwise. */
   databaseId?: TestDatabaseId;
+  /**
+   * Runs the backend in a child process on a SQLite file, so `restart`
+   * kills it with SIGKILL, as a crash would.
+   */
+  childProcess?: boolean;
 }): Promise<TenantJobsTestEnv> {
   const org = createTestOrg();
   const kc = adminKubeConfig();
@@ -509,8 +382,10 @@ export async function startTenantJobsTestBackend(options: {
   const serviceAccount = 'tenant-jobs-backend';
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tj-it-http-'));
   let backend: TestBackend | undefined;
+  let stopChild: (() => Promise<void>) | undefined;
 
   const cleanUp = async () => {
+    await stopChild?.();
     if (backend) {
       await backend.stop();
       backend = undefined;
@@ -608,7 +483,18 @@ export async function startTenantJobsTestBackend(options: {
       return review.status?.allowed === true;
     });
 
-    const knex = await options.databases.init(options.databaseId ?? 'SQLITE_3');
+    // A child process keeps its runs in a file, so a SIGKILL loses only
+    // what was never written, as in production.
+    const dbFile = options.childProcess
+      ? path.join(tmpDir, 'tenant-jobs.sqlite')
+      : undefined;
+    const knex = dbFile
+      ? createKnex({
+          client: 'better-sqlite3',
+          connection: { filename: dbFile },
+          useNullAsDefault: true,
+        })
+      : await options.databases.init(options.databaseId ?? 'SQLITE_3');
     const auditor: AuditorMock = mockServices.auditor.mock();
     const plans = Object.fromEntries(
       Object.entries(PLANS).map(([name, plan]) => [
@@ -616,60 +502,37 @@ export async function startTenantJobsTestBackend(options: {
         { ...plan, ...options.plans?.[name as keyof typeof PLANS] },
       ]),
     );
-    const testJobTypesModule = createBackendModule({
-      pluginId: 'tenant-jobs',
-      moduleId: 'test-job-types',
-      register(reg) {
-        reg.registerInit({
-          deps: { jobTypes: tenantJobsJobTypesExtensionPoint },
-          async init({ jobTypes }) {
-            jobTypes.addJobTypes(...(options.jobTypes ?? []));
-          },
-        });
-      },
-    });
-
-    const startBackend = () =>
-      startTestBackend({
+    const settings: TestBackendSettings = {
+      org,
+      server: adminCluster.server,
+      caPem,
+      tokenFile,
+      plans: plans as JsonObject,
+      jobTypes: options.jobTypes ?? [],
+      config: (options.config ?? {}) as JsonObject,
+    };
+    let child: ChildBackend | undefined;
+    stopChild = async () => {
+      await child?.kill('SIGTERM');
+      child = undefined;
+      if (dbFile) await knex.destroy();
+    };
+    const startBackend = async () => {
+      if (options.childProcess) {
+        child = await spawnChildBackend(settings, dbFile!);
+        return undefined;
+      }
+      return startTestBackend({
         features: [
-          tenantJobsPlugin,
-          testJobTypesModule,
-          permissionPlugin,
-          tenantMembershipPolicyModule,
-          permissionsServiceFactory,
-          permissionsRegistryServiceFactory,
-          // The real scheduler, so the reconcile runs on its schedule (the
-          // mock runs tasks only when told to).
-          schedulerServiceFactory,
-          actorKeepingAuthServiceFactory,
-          userInfoServiceFactory(org),
-          mockServices.httpAuth.factory({
-            defaultCredentials: mockCredentials.none(),
-          }),
+          ...tenantJobsTestFeatures(settings),
           mockServices.database.factory({ knex }),
           auditor.factory,
-          catalogServiceMock.factory({ entities: org.entities }),
-          mockServices.rootConfig.factory({
-            data: {
-              permission: { enabled: true },
-              tenantJobs: {
-                clusters: [
-                  {
-                    name: 'local',
-                    url: adminCluster.server,
-                    caData: caPem,
-                    auth: { type: 'serviceAccountToken', tokenFile },
-                  },
-                ],
-                defaultPlan: 'basic',
-                plans,
-                ...options.config,
-              },
-            },
-          }),
         ],
       });
+    };
     backend = await startBackend();
+    const baseUrl = () =>
+      child ? child.url : `http://127.0.0.1:${backend!.server.port()}`;
 
     const listJobs = async (tenantId: string, labelSelector?: string) => {
       try {
@@ -687,7 +550,8 @@ export async function startTenantJobsTestBackend(options: {
     const env: TenantJobsTestEnv = {
       org,
       backend,
-      server: backend.server,
+      server: backend?.server ?? baseUrl(),
+      url: baseUrl(),
       knex,
       auditor,
       admin,
@@ -713,12 +577,17 @@ export async function startTenantJobsTestBackend(options: {
         }
       },
       async restart(between) {
+        if (child) {
+          await child.kill('SIGKILL');
+          child = undefined;
+        }
         await backend?.stop();
         backend = undefined;
         await between?.();
         backend = await startBackend();
         env.backend = backend;
-        env.server = backend.server;
+        env.server = backend?.server ?? baseUrl();
+        env.url = baseUrl();
       },
       stop: cleanUp,
     };

@@ -1,0 +1,66 @@
+/*
+ * Runs a Tenant Jobs test backend in a child process (childBackendMain.ts,
+ * through sucrase), so a test can kill it with SIGKILL as a crash would.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestBackendSettings } from './features';
+
+/** A running child backend. */
+export type ChildBackend = {
+  url: string;
+  kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+};
+
+/** Starts the child and resolves once it listens. */
+export async function spawnChildBackend(
+  settings: TestBackendSettings,
+  dbFile: string,
+): Promise<ChildBackend> {
+  const settingsFile = `${dbFile}.settings.json`;
+  // The ownership Map travels as entries.
+  const json = JSON.stringify({
+    ...settings,
+    org: { ...settings.org, ownership: [...settings.org.ownership] },
+  });
+  fs.writeFileSync(settingsFile, json, { mode: 0o600 });
+  const sucrase = require.resolve('sucrase/register/ts');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', sucrase, path.join(__dirname, 'childBackendMain.ts'), settingsFile, dbFile],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
+  );
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  let output = '';
+  child.stderr!.on('data', chunk => {
+    output = (output + chunk).slice(-4000);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The child backend did not start: ${output}`)),
+      120_000,
+    );
+    child.stdout!.on('data', chunk => {
+      output = (output + chunk).slice(-4000);
+      const match = /tenant-jobs test backend listening on (\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', code => {
+      clearTimeout(timer);
+      reject(new Error(`The child backend exited with ${code}: ${output}`));
+    });
+  });
+  return {
+    url,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+      }
+      await exited;
+    },
+  };
+}
