@@ -85,6 +85,8 @@ export interface RunStore {
   ): Promise<RunTiming[]>;
   /** Runs of a tenant that still hold a slot: Queued, Pending or Running. */
   countActive(tenantId: string): Promise<number>;
+  /** Tenants with at least one active run. */
+  activeTenantIds(): Promise<string[]>;
   /** Deletes a run that never reached the cluster. */
   delete(id: string): Promise<void>;
   /** Deletes finished runs (and their archives) finished before `date`. */
@@ -525,6 +527,13 @@ export class KnexRunStore implements RunStore {
       .whereIn('status', [...ACTIVE_STATUSES])
       .count({ count: '*' });
     return Number(count);
+  }
+
+  async activeTenantIds(): Promise<string[]> {
+    const rows = await this.db<Row>(TABLE)
+      .distinct('tenant_id')
+      .whereIn('status', [...ACTIVE_STATUSES]);
+    return rows.map(row => row.tenant_id);
   }
 
   async delete(id: string): Promise<void> {

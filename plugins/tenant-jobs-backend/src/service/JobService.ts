@@ -352,6 +352,36 @@ export class JobService {
   }
 
   /**
+   * Applies again the namespace objects of every tenant with active runs
+   * (each at most every few minutes, see `provisionTenant`), so quota,
+   * limits, network policy and Pod Security labels that drifted are put
+   * back without any submission paying for it. Returns how many tenants
+   * were checked.
+   */
+  async keepTenantsProvisioned(): Promise<number> {
+    const tenantIds = await this.deps.runs.activeTenantIds();
+    for (const tenantId of tenantIds) {
+      try {
+        const tenant = await this.resolveTenant(tenantId);
+        await this.deps.clusters
+          .get(tenant.cluster)
+          .provisionTenant(
+            tenant.id,
+            tenant.plan,
+            this.deps.config.namespacePattern,
+          );
+      } catch (error) {
+        this.deps.logger.warn(
+          `Could not keep tenant '${tenantId}' provisioned: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    }
+    return tenantIds.length;
+  }
+
+  /**
    * Sends a run that was recorded but whose Job was never created (the
    * backend died or timed out in between). Refusals fail the run.
    */

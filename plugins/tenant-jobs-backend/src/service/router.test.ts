@@ -211,6 +211,7 @@ describe('createRouter', () => {
   let app: express.Express;
   let store: RunStore;
   let archives: ArchiveStore;
+  let jobService: JobService;
 
   beforeEach(async () => {
     knex = await databases.init('SQLITE_3');
@@ -251,14 +252,14 @@ describe('createRouter', () => {
       }),
       auditor,
       logger,
-      jobs: new JobService({
+      jobs: (jobService = new JobService({
         config,
         jobTypes,
         tenants,
         runs,
         clusters,
         logger,
-      }),
+      })),
       queries: new RunQueries({ runs, archives, clusters }),
       jobTypes,
       tenants,
@@ -843,6 +844,18 @@ describe('createRouter', () => {
       // The Job created after the cancel was deleted again.
       expect(cluster.deleted.at(-1)).toBe(`tenant-acme/${queued!.k8s_name}`);
       expect((await store.get(queued!.id)).status).toBe('Cancelled');
+    });
+
+    it('keeps the namespaces of tenants with active runs provisioned', async () => {
+      const created = await submit(etl());
+      expect(cluster.provisioned.map(p => p.tenantId)).toEqual(['acme']);
+      expect(await jobService.keepTenantsProvisioned()).toBe(1);
+      expect(cluster.provisioned.map(p => p.tenantId)).toEqual([
+        'acme',
+        'acme',
+      ]);
+      await request(app).post(`/jobs/${created.body.id}/cancel`).expect(200);
+      expect(await jobService.keepTenantsProvisioned()).toBe(0);
     });
 
     it('lists only what the read conditions allow, filtered in the query', async () => {

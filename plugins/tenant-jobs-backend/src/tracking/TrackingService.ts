@@ -152,6 +152,7 @@ export class TrackingService {
       initialDelay: { seconds: 5 },
       scope: 'global',
       fn: async () => {
+        await this.deps.jobs.keepTenantsProvisioned();
         const reports = await this.reconciler.reconcileAll();
         for (const report of reports) {
           const { cluster, ...counts } = report;
