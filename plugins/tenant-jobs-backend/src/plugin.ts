@@ -15,6 +15,7 @@ import { readTenantJobsConfig } from './config/readConfig';
 import { openDatabase } from './database';
 import { ClusterClients } from './kubernetes';
 import { tenantJobPermissionResourceRef, tenantJobRules } from './permissions';
+import { createTenantJobAuthorizer } from './permissions/authorizer';
 import { createTenantJobResourceLoader } from './permissions/resourceLoader';
 import { JobService } from './service/JobService';
 import { JobTypeRegistry } from './service/JobTypeRegistry';
@@ -84,11 +85,19 @@ export const tenantJobsPlugin = createBackendPlugin({
           onRunChange: change => runChanges.notify(change),
         });
 
+        const loadResources = createTenantJobResourceLoader({ runs, tenants });
         deps.permissionsRegistry.addResourceType({
           resourceRef: tenantJobPermissionResourceRef,
           permissions: tenantJobsPermissions,
           rules: Object.values(tenantJobRules),
-          getResources: createTenantJobResourceLoader({ runs, tenants }),
+          getResources: loadResources,
+        });
+        const authorizer = createTenantJobAuthorizer({
+          permissions: deps.permissions,
+          ruleset: deps.permissionsRegistry.getPermissionRuleset(
+            tenantJobPermissionResourceRef,
+          ),
+          loadResources,
         });
 
         const tracking = new TrackingService({
@@ -118,6 +127,7 @@ export const tenantJobsPlugin = createBackendPlugin({
             logger: deps.logger,
             jobs,
             queries: new RunQueries({ runs, archives, clusters }),
+            authorizer,
             jobTypes,
             tenants,
             runs,

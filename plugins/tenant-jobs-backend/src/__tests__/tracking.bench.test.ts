@@ -248,8 +248,13 @@ describe('tracking benchmark', () => {
         { labelSelector: 'tenant-jobs.io/type=bench-run' },
         (_type, job: V1Job) => {
           const runId = job.metadata?.labels?.['tenant-jobs.io/run-id'];
+          // The first sign of success: SuccessCriteriaMet comes before
+          // Complete (pods still terminating), and the tracker records
+          // Succeeded from either.
           const complete = job.status?.conditions?.some(
-            c => c.type === 'Complete' && c.status === 'True',
+            c =>
+              (c.type === 'Complete' || c.type === 'SuccessCriteriaMet') &&
+              c.status === 'True',
           );
           if (runId && complete && !seen.has(runId)) seen.set(runId, Date.now());
         },
@@ -294,7 +299,8 @@ describe('tracking benchmark', () => {
         report({
           figure: `tracking lag, ${ACTIVE} active (${running} running, ${pending} unschedulable)`,
           ours: `p50 ${ms(percentile(lags, 0.5))}, p95 ${ms(percentile(lags, 0.95))} (n=${lags.length})`,
-          baseline: 'Complete seen by a separate watch in the same process',
+          baseline:
+            'success condition seen by a separate watch in the same process',
           ratio: '',
         });
         results.trackingRssMiB = Math.round(

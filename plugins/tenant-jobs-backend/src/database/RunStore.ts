@@ -87,6 +87,8 @@ export interface RunStore {
   countActive(tenantId: string): Promise<number>;
   /** Tenants with at least one active run. */
   activeTenantIds(): Promise<string[]>;
+  /** Finished runs since `finishedAfter` whose logs were never archived. */
+  listUnarchived(finishedAfter: Date, limit: number): Promise<RunRecord[]>;
   /** Deletes a run that never reached the cluster. */
   delete(id: string): Promise<void>;
   /** Deletes finished runs (and their archives) finished before `date`. */
@@ -534,6 +536,20 @@ export class KnexRunStore implements RunStore {
       .distinct('tenant_id')
       .whereIn('status', [...ACTIVE_STATUSES]);
     return rows.map(row => row.tenant_id);
+  }
+
+  async listUnarchived(
+    finishedAfter: Date,
+    limit: number,
+  ): Promise<RunRecord[]> {
+    const rows = await this.db<Row>(TABLE)
+      .whereIn('status', [...FINAL_STATUSES])
+      .whereNull('archived_at')
+      .whereNotNull('k8s_uid')
+      .where('finished_at', '>=', finishedAfter)
+      .orderBy('finished_at', 'asc')
+      .limit(limit);
+    return rows.map(fromRow);
   }
 
   async delete(id: string): Promise<void> {

@@ -261,6 +261,13 @@ describe('createRouter', () => {
         logger,
       })),
       queries: new RunQueries({ runs, archives, clusters }),
+      // Decisions by the mocked permissions service, with the resource.
+      authorizer: async (credentials, permission, resourceRef) =>
+        (
+          await permissions.authorize([{ permission, resourceRef }], {
+            credentials,
+          })
+        )[0].result === AuthorizeResult.ALLOW,
       jobTypes,
       tenants,
       runs,
@@ -825,7 +832,9 @@ describe('createRouter', () => {
       const submitting = submit(etl()).then(res => res);
       let queued: { id: string; k8s_name: string } | undefined;
       for (let i = 0; i < 200 && !queued; i++) {
-        queued = await knex('tenant_jobs_runs').where({ status: 'Queued' }).first();
+        queued = await knex('tenant_jobs_runs')
+          .where({ status: 'Queued' })
+          .first();
         if (!queued) await new Promise(resolve => setTimeout(resolve, 5));
       }
       expect(queued).toBeDefined();

@@ -8,10 +8,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   parseJobRequest,
   PRIORITIES,
@@ -25,6 +22,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { AuditStore, RunRecord, RunStore } from '../database';
+import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { readableRuns } from '../permissions/readCriteria';
 import { createAudit } from './audit';
 import { JobService, SubmitResult } from './JobService';
@@ -44,6 +42,8 @@ export async function createRouter(options: {
   logger: LoggerService;
   jobs: JobService;
   queries: RunQueries;
+  /** Decides a permission on one tenant or run. */
+  authorizer: TenantJobAuthorizer;
   jobTypes: JobTypeRegistry;
   tenants: TenantDirectory;
   runs: RunStore;
@@ -51,6 +51,7 @@ export async function createRouter(options: {
   clusters: JobClusters;
 }): Promise<express.Router> {
   const { httpAuth, permissions, jobs, runs, queries } = options;
+  const isAllowed = options.authorizer;
   const audited = createAudit({
     auditor: options.auditor,
     store: options.audit,
@@ -69,11 +70,7 @@ export async function createRouter(options: {
     resourceRef: string,
     denial: string,
   ) {
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    if (!(await isAllowed(credentials, permission, resourceRef))) {
       throw new NotAllowedError(denial);
     }
   }
@@ -94,16 +91,12 @@ export async function createRouter(options: {
       if (error instanceof NotFoundError) throw notFound;
       throw error;
     }
-    const [decision] = await permissions.authorize(
-      [
-        {
-          permission: tenantJobReadPermission,
-          resourceRef: tenantJobResourceRef.forRun(run.id),
-        },
-      ],
-      { credentials },
+    const allowed = await isAllowed(
+      credentials,
+      tenantJobReadPermission,
+      tenantJobResourceRef.forRun(run.id),
     );
-    if (decision.result !== AuthorizeResult.ALLOW) throw notFound;
+    if (!allowed) throw notFound;
     return run;
   }
 

@@ -102,7 +102,10 @@ export class ClusterTracker {
 
   stats(): { jobs: WatchStats; pods: WatchStats } | undefined {
     if (this.watches.length === 0) return undefined;
-    return { jobs: this.watches[0].getStats(), pods: this.watches[1].getStats() };
+    return {
+      jobs: this.watches[0].getStats(),
+      pods: this.watches[1].getStats(),
+    };
   }
 
   /** The Jobs known now, by run id. */
@@ -219,7 +222,8 @@ export class ClusterTracker {
         continue;
       }
       const done = job.status?.conditions?.some(
-        c => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+        c =>
+          (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
       );
       if (!done && !job.spec?.suspend) this.markDirty(runId);
     }
@@ -304,7 +308,8 @@ export class ClusterTracker {
       const pods = this.knownPods(runId);
       this.pods.delete(runId);
       const state = deriveRunState(job, pods);
-      const finished = state.status === 'Succeeded' || state.status === 'Failed';
+      const finished =
+        state.status === 'Succeeded' || state.status === 'Failed';
       const version = Math.max(versionOf(job), ...pods.map(versionOf)) + 1;
       await this.apply(runId, {
         ...(finished

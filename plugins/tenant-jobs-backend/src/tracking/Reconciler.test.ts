@@ -163,6 +163,9 @@ describe('Reconciler', () => {
         trackers: options.trackers ?? new Map(),
         logger,
         sendRecorded,
+        // Ours: the test tenants in their namespace; never 'foreign'.
+        isOwnJob: async (tenantId, namespace) =>
+          tenantId !== 'foreign' && namespace === NAMESPACE,
         graceMs: options.graceMs,
       }),
     };
@@ -304,6 +307,15 @@ describe('Reconciler', () => {
     expect(report.adopted).toBe(1);
   });
 
+  it("leaves alone a Job of another installation's tenant", async () => {
+    cluster.jobs = [
+      job('theirs', { labels: { 'tenant-jobs.io/tenant': 'foreign' } }),
+    ];
+    const report = await reconciler().reconciler.reconcile('local');
+    expect(report.adopted).toBe(0);
+    expect(await runs.statusesOf(['theirs'])).toEqual(new Map());
+  });
+
   it('deletes the Job of a cancelled run that is still there and not finished', async () => {
     await createRun('cancelled-active', 'Cancelled');
     await createRun('cancelled-done', 'Cancelled');
@@ -334,7 +346,10 @@ describe('Reconciler', () => {
     cluster.jobs = [job('recent')];
     const report = await reconciler().reconciler.reconcile('local');
     expect(report.deleted).toBe(1);
-    expect(cluster.deleteJob).toHaveBeenCalledWith(NAMESPACE, jobName('recent'));
+    expect(cluster.deleteJob).toHaveBeenCalledWith(
+      NAMESPACE,
+      jobName('recent'),
+    );
   });
 
   it('reports every kind of repair of one pass', async () => {

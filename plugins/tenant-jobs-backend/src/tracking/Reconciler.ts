@@ -32,7 +32,8 @@ const GRACE_MS = 30_000;
 function isFinished(job: V1Job): boolean {
   return Boolean(
     job.status?.conditions?.some(
-      c => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+      c =>
+        (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
     ),
   );
 }
@@ -53,6 +54,12 @@ export class Reconciler {
       logger: LoggerService;
       /** Creates the Job of a recorded run (JobService.sendRecorded). */
       sendRecorded(run: RunRecord): Promise<unknown>;
+      /**
+       * Whether a Job found without a run is this installation's: its
+       * tenant is one of ours and it sits in that tenant's namespace.
+       * Another Backstage managing the same cluster keeps its own.
+       */
+      isOwnJob(tenantId: string, namespace: string): Promise<boolean>;
       graceMs?: number;
     },
   ) {}
@@ -158,6 +165,9 @@ export class Reconciler {
     if (!tenantId || !jobType || !priority || !isPriorityId(priority)) {
       return false;
     }
+    if (!(await this.options.isOwnJob(tenantId, job.metadata!.namespace!))) {
+      return false;
+    }
     try {
       await this.options.runs.create({
         id: runId,
@@ -183,7 +193,9 @@ export class Reconciler {
       return true;
     } catch (error) {
       this.options.logger.warn(
-        `Could not adopt Job ${job.metadata?.name}: ${(error as Error).message}`,
+        `Could not adopt Job ${job.metadata?.name}: ${
+          (error as Error).message
+        }`,
       );
       return false;
     }

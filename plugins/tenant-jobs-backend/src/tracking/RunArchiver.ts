@@ -5,11 +5,18 @@ import { JobClusters } from '../service/ports';
 /**
  * Keeps what a finished run leaves behind: the tail of each pod's log and
  * the events of its Job and pods, so both stay readable after Kubernetes
- * deletes the Job. Archives are written in the background, two at a time.
+ * deletes the Job. Archives are read a moment after the run finished (the
+ * Job controller's last events follow the status that ends the run) and
+ * written in the background, a few at a time. What is still queued when
+ * the backend stops is picked up again by the reconcile (`archiveMissed`).
  */
 export class RunArchiver {
   private readonly queue: RunRecord[] = [];
+  private readonly pending = new Set<string>();
+  /** Runs waiting for their delay, by id. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private running = 0;
+  private stopped = false;
   private idle: Array<() => void> = [];
 
   constructor(
@@ -20,30 +27,50 @@ export class RunArchiver {
       /** Bytes kept of each pod's log. */
       logTailBytes: number;
       concurrency?: number;
-      /**
-       * How long after a run finished its archive is read: the Job
-       * controller's last events (Completed, BackoffLimitExceeded) are
-       * written just after the status that ends the run.
-       */
+      /** How long after a run finished its archive is read. */
       delayMs?: number;
     },
   ) {}
 
-  /** Queues the archive of a run that just finished. */
+  /** Queues the archive of a run that finished; once per run. */
   enqueue(run: RunRecord): void {
-    this.queue.push(run);
-    this.pump();
+    if (this.stopped || this.pending.has(run.id)) return;
+    this.pending.add(run.id);
+    const timer = setTimeout(() => {
+      this.timers.delete(run.id);
+      this.queue.push(run);
+      this.pump();
+    }, this.options.delayMs ?? 5_000);
+    timer.unref?.();
+    this.timers.set(run.id, timer);
+  }
+
+  /** Whether a run is queued or being archived. */
+  isPending(runId: string): boolean {
+    return this.pending.has(runId);
   }
 
   /** Resolves when nothing is queued or being archived. */
   whenIdle(): Promise<void> {
-    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    if (this.pending.size === 0) return Promise.resolve();
     return new Promise(resolve => this.idle.push(resolve));
+  }
+
+  /** Takes nothing new and drops what waits; lets running archives end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const [runId, timer] of this.timers) {
+      clearTimeout(timer);
+      this.pending.delete(runId);
+    }
+    this.timers.clear();
+    for (const run of this.queue.splice(0)) this.pending.delete(run.id);
+    if (this.running > 0) await this.whenIdle();
   }
 
   private pump() {
     while (
-      this.running < (this.options.concurrency ?? 2) &&
+      this.running < (this.options.concurrency ?? 4) &&
       this.queue.length > 0
     ) {
       const run = this.queue.shift()!;
@@ -58,8 +85,9 @@ export class RunArchiver {
         )
         .finally(() => {
           this.running -= 1;
+          this.pending.delete(run.id);
           this.pump();
-          if (this.running === 0 && this.queue.length === 0) {
+          if (this.pending.size === 0 || (this.stopped && this.running === 0)) {
             this.idle.splice(0).forEach(resolve => resolve());
           }
         });
@@ -68,17 +96,23 @@ export class RunArchiver {
 
   /** Reads the logs and events of a run from its cluster and stores them. */
   async archive(run: RunRecord): Promise<void> {
-    await new Promise(resolve =>
-      setTimeout(resolve, this.options.delayMs ?? 2_000),
-    );
     const cluster = this.options.clusters.get(run.cluster);
     const podNames = (run.observed?.pods ?? []).map(pod => pod.name);
     const logs: RunArchive['logs'] = [];
     for (const podName of podNames) {
-      const tail = await cluster.readPodLog(run.namespace, podName, {
-        limitBytes: this.options.logTailBytes,
-      });
-      if (tail) logs.push({ podName, ...tail });
+      try {
+        const tail = await cluster.readPodLog(run.namespace, podName, {
+          limitBytes: this.options.logTailBytes,
+        });
+        if (tail) logs.push({ podName, ...tail });
+      } catch (error) {
+        // A pod that never started has no log; the others still count.
+        this.options.logger.debug(
+          `No log of pod ${podName} of run ${run.id}: ${
+            (error as Error).message
+          }`,
+        );
+      }
     }
     const events = await cluster.listRunEvents(
       run.namespace,

@@ -9,8 +9,7 @@ export type RunChange = { before: RunRecord; after: RunRecord };
  * tracking service be built in either order.
  */
 export class RunChangeListeners {
-  private readonly listeners: Array<(change: RunChange) => Promise<void>> =
-    [];
+  private readonly listeners: Array<(change: RunChange) => Promise<void>> = [];
 
   add(listener: (change: RunChange) => Promise<void>): void {
     this.listeners.push(listener);

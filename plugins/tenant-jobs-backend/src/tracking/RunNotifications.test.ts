@@ -63,7 +63,10 @@ describe('notificationFor', () => {
       'data-etl run data-etl-acme-1 succeeded after 120 min',
     );
     expect(
-      notificationFor({ before: running, after: run({ reason: 'Running' }) }, 1),
+      notificationFor(
+        { before: running, after: run({ reason: 'Running' }) },
+        1,
+      ),
     ).toBeUndefined();
   });
 });
@@ -79,7 +82,11 @@ describe('RunNotifications', () => {
     }),
   };
 
-  function setup(settings: Partial<ConstructorParameters<typeof RunNotifications>[0]['settings']> = {}) {
+  function setup(
+    settings: Partial<
+      ConstructorParameters<typeof RunNotifications>[0]['settings']
+    > = {},
+  ) {
     const send = jest.fn(async () => {});
     const logger = mockServices.logger.mock();
     const notifications = new RunNotifications({

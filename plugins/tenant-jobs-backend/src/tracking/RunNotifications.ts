@@ -16,9 +16,7 @@ export type RunNotificationSettings = {
 export function notificationFor(
   { before, after }: RunChange,
   longRunSeconds: number,
-):
-  | { title: string; severity: 'high' | 'normal'; topic: string }
-  | undefined {
+): { title: string; severity: 'high' | 'normal'; topic: string } | undefined {
   const what = `${after.jobType} run ${after.k8sName}`;
   if (after.status === 'Failed' && before.status !== 'Failed') {
     return {

@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { TenantDirectory } from '../catalog/TenantDirectory';
@@ -98,6 +95,15 @@ export class TrackingService {
       trackers: this.trackers,
       logger: deps.logger,
       sendRecorded: run => deps.jobs.sendRecorded(run),
+      isOwnJob: async (tenantId, namespace) => {
+        try {
+          return (
+            (await deps.jobs.resolveTenant(tenantId)).namespace === namespace
+          );
+        } catch {
+          return false;
+        }
+      },
     });
   }
 
@@ -108,7 +114,10 @@ export class TrackingService {
       await this.notifier.runChanged(after);
       await this.notifications.runChanged(change);
     }
-    if (FINAL_STATUSES.has(after.status) && !FINAL_STATUSES.has(before.status)) {
+    if (
+      FINAL_STATUSES.has(after.status) &&
+      !FINAL_STATUSES.has(before.status)
+    ) {
       this.archiver.enqueue(after);
     }
   }
@@ -119,7 +128,26 @@ export class TrackingService {
 
   async stop(): Promise<void> {
     await Promise.all([...this.trackers.values()].map(t => t.stop()));
-    await this.archiver.whenIdle();
+    await this.archiver.stop();
+  }
+
+  /**
+   * Queues the archives that were missed (the backend stopped between a
+   * run's end and its archive), while the Jobs are likely still there.
+   */
+  async archiveMissed(now = Date.now()): Promise<number> {
+    const since = new Date(
+      now - this.deps.config.ttlSecondsAfterFinished * 1000,
+    );
+    const settled = now - 60_000;
+    let queued = 0;
+    for (const run of await this.deps.runs.listUnarchived(since, 200)) {
+      if (Date.parse(run.finishedAt!) > settled) continue;
+      if (this.archiver.isPending(run.id)) continue;
+      this.archiver.enqueue(run);
+      queued += 1;
+    }
+    return queued;
   }
 
   /** Deletes history past its retention. */
@@ -153,6 +181,7 @@ export class TrackingService {
       scope: 'global',
       fn: async () => {
         await this.deps.jobs.keepTenantsProvisioned();
+        await this.archiveMissed();
         const reports = await this.reconciler.reconcileAll();
         for (const report of reports) {
           const { cluster, ...counts } = report;
