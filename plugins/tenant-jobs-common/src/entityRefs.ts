@@ -16,3 +16,14 @@ const ENTITY_REF =
 export function isCompleteEntityRef(value: string): boolean {
   return ENTITY_REF.test(value);
 }
+
+/**
+ * A complete entity ref with kind and namespace lower-cased, the way
+ * `stringifyEntityRef` writes them, so refs compare as strings.
+ *
+ * @public
+ */
+export function normalizeEntityRef(ref: string): string {
+  const slash = ref.indexOf('/');
+  return `${ref.slice(0, slash).toLocaleLowerCase('en-US')}${ref.slice(slash)}`;
+}

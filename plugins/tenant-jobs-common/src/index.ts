@@ -16,7 +16,7 @@ export {
   isQualifiedKey,
   isValidTenantId,
 } from './names';
-export { isCompleteEntityRef } from './entityRefs';
+export { isCompleteEntityRef, normalizeEntityRef } from './entityRefs';
 export { parseQuantity } from './quantity';
 export * from './tiers';
 export * from './priorities';

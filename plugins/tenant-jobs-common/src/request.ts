@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCompleteEntityRef } from './entityRefs';
+import { isCompleteEntityRef, normalizeEntityRef } from './entityRefs';
 import { TENANT_ID_MAX_LENGTH, isDns1123Label } from './names';
 import { DEFAULT_PRIORITY, PRIORITY_IDS } from './priorities';
 import { TIER_IDS } from './tiers';
@@ -74,14 +74,8 @@ const requestFields = {
       error:
         'must be a complete catalog entity ref kind:namespace/name, e.g. component:default/my-service',
     })
-    .transform(ref => {
-      // Lower-case kind and namespace the way stringifyEntityRef does, so
-      // runs match their entity by string comparison.
-      const slash = ref.indexOf('/');
-      return `${ref.slice(0, slash).toLocaleLowerCase('en-US')}${ref.slice(
-        slash,
-      )}`;
-    })
+    // Runs match their entity by string comparison.
+    .transform(normalizeEntityRef)
     .optional(),
   idempotencyKey: z
     .string({ error: 'must be a string' })

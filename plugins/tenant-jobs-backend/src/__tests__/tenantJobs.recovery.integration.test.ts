@@ -7,7 +7,6 @@
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
-  JobTypeDefinition,
   TenantJobRun,
   TenantJobRunDetail,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
@@ -21,39 +20,16 @@ import {
   TenantJobsTestEnv,
   UserKey,
   waitFor,
+  testJobType,
 } from './__testUtils__/harness';
 
 jest.setTimeout(600_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-function testType(
-  id: string,
-  extra: Partial<JobTypeDefinition>,
-): JobTypeDefinition {
-  return {
-    id,
-    title: id,
-    description: `Test type ${id}`,
-    category: 'test',
-    image: 'busybox:1.37',
-    command: ['/bin/true'],
-    parameterSchema: {
-      type: 'object',
-      properties: {},
-      additionalProperties: false,
-    },
-    defaultTier: 'micro',
-    allowedTiers: ['micro'],
-    defaultDeadlineSeconds: 600,
-    retries: 0,
-    ...extra,
-  };
-}
-
 const TYPES = [
-  testType('it-ok', { simulate: 'duration=8s' }),
-  testType('it-fail', { simulate: 'fail=1,duration=6s', retries: 1 }),
+  testJobType('it-ok', { simulate: 'duration=8s' }),
+  testJobType('it-fail', { simulate: 'fail=1,duration=6s', retries: 1 }),
 ];
 
 const FINAL = ['Succeeded', 'Failed', 'Cancelled'];
@@ -175,12 +151,10 @@ describe('Tenant Jobs recovery: backend SIGKILL and kube-apiserver restart', () 
       ...(await finalStates('alice', runs.slice(0, 8))),
       ...(await finalStates('bob', runs.slice(8))),
     ]);
-    const rows = await env
-      .knex('tenant_jobs_runs')
-      .whereIn(
-        'id',
-        runs.map(r => r.id),
-      );
+    const rows = await env.knex('tenant_jobs_runs').whereIn(
+      'id',
+      runs.map(r => r.id),
+    );
     expect(rows).toHaveLength(runs.length);
     await expectEveryJobTracked();
   });

@@ -8,7 +8,6 @@
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
-  JobTypeDefinition,
   TenantJobRun,
   TenantJobRunDetail,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
@@ -19,46 +18,23 @@ import {
   TenantJobsTestEnv,
   UserKey,
   waitFor,
+  testJobType,
 } from './__testUtils__/harness';
 
 jest.setTimeout(600_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-/** A test job type that simulates an outcome on the KWOK nodes. */
-function testType(
-  id: string,
-  overrides: Partial<JobTypeDefinition> = {},
-): JobTypeDefinition {
-  return {
-    id,
-    title: id,
-    description: `Test type ${id}`,
-    category: 'test',
-    image: 'busybox:1.37',
-    command: ['/bin/true'],
-    parameterSchema: {
-      type: 'object',
-      properties: {
-        note: { type: 'string', maxLength: 20, pattern: '^[a-z0-9-]*$' },
-      },
-      additionalProperties: false,
-    },
-    defaultTier: 'micro',
-    allowedTiers: ['micro'],
-    defaultDeadlineSeconds: 600,
-    retries: 0,
-    ...overrides,
-  };
-}
-
 const TYPES = [
-  testType('it-ok', { simulate: 'duration=2s' }),
-  testType('it-fail', { simulate: 'fail=1,duration=1s', retries: 1 }),
-  testType('it-fatal', { simulate: 'fail=42,duration=1s', retries: 3 }),
-  testType('it-slow', { simulate: 'duration=10m', defaultDeadlineSeconds: 4 }),
-  testType('it-long', { simulate: 'duration=10m' }),
-  testType('it-nowhere', {
+  testJobType('it-ok', { simulate: 'duration=2s' }),
+  testJobType('it-fail', { simulate: 'fail=1,duration=1s', retries: 1 }),
+  testJobType('it-fatal', { simulate: 'fail=42,duration=1s', retries: 3 }),
+  testJobType('it-slow', {
+    simulate: 'duration=10m',
+    defaultDeadlineSeconds: 4,
+  }),
+  testJobType('it-long', { simulate: 'duration=10m' }),
+  testJobType('it-nowhere', {
     nodeSelector: { 'tenant-jobs.io/node-class': 'nowhere' },
   }),
 ];
@@ -180,7 +156,12 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     }
     // Tenant c's second run gets no pod while the first holds its quota.
     const blocker = runs[runs.length - 1].run;
-    await waitForRun('carol', blocker.id, r => r.status === 'Running', 'Running');
+    await waitForRun(
+      'carol',
+      blocker.id,
+      r => r.status === 'Running',
+      'Running',
+    );
     const waiting = await submit('carol', c, 'it-ok');
     runs.push({ user: 'carol', run: waiting });
     expect(runs).toHaveLength(50);
@@ -306,9 +287,9 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     expect(archived.text).toContain('tenant-jobs simulated container: done');
     const events = await api('alice').get(`/jobs/${run.id}/events`);
     expect(events.body.source).toBe('archive');
-    expect(
-      events.body.items.map((e: { reason: string }) => e.reason),
-    ).toEqual(expect.arrayContaining(['SuccessfulCreate', 'Scheduled']));
+    expect(events.body.items.map((e: { reason: string }) => e.reason)).toEqual(
+      expect.arrayContaining(['SuccessfulCreate', 'Scheduled']),
+    );
   });
 
   it('lists runs by filters with cursor pages, and sums them up in stats', async () => {
@@ -354,9 +335,9 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     const list = await api('bob').get('/jobs?limit=200');
     expect(list.status).toBe(200);
     expect(list.body.items.length).toBe(12);
-    expect(
-      list.body.items.every((r: TenantJobRun) => r.tenantId === b),
-    ).toBe(true);
+    expect(list.body.items.every((r: TenantJobRun) => r.tenantId === b)).toBe(
+      true,
+    );
     const asked = await api('bob').get(`/jobs?tenant=${a}`);
     expect(asked.body.items).toEqual([]);
     const stats = await api('bob').get('/stats');
@@ -399,15 +380,13 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
       .whereIn('status', ['Queued', 'Pending', 'Running']);
     expect(active).toHaveLength(2);
     for (const res of created) {
-      expect((await api('carol').post(`/jobs/${res.body.id}/cancel`)).status).toBe(
-        200,
-      );
+      expect(
+        (await api('carol').post(`/jobs/${res.body.id}/cancel`)).status,
+      ).toBe(200);
     }
     await waitFor('the cancelled Jobs to be gone', async () =>
       (
-        await Promise.all(
-          created.map(res => env.readJob(c, res.body.jobName)),
-        )
+        await Promise.all(created.map(res => env.readJob(c, res.body.jobName)))
       ).every(job => !job),
     );
   });

@@ -15,11 +15,7 @@
  */
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { BatchV1Api, V1Job, Watch } from '@kubernetes/client-node';
-import {
-  buildJob,
-  buildRunName,
-  JobTypeDefinition,
-} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { buildJob, buildRunName } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +27,7 @@ import {
   startTenantJobsTestBackend,
   TenantJobsTestEnv,
   waitFor,
+  testJobType,
 } from './__testUtils__/harness';
 
 jest.setTimeout(3_600_000);
@@ -44,32 +41,13 @@ const PG_ID = `POSTGRES_${
   process.env.TENANT_JOBS_TEST_PG_MAJOR ?? '15'
 }` as TestDatabaseId;
 
-const baseType = (
-  id: string,
-  extra: Partial<JobTypeDefinition>,
-): JobTypeDefinition => ({
-  id,
-  title: id,
-  description: `Benchmark type ${id}`,
-  category: 'bench',
-  image: 'busybox:1.37',
-  command: ['/bin/true'],
-  parameterSchema: {
-    type: 'object',
-    properties: {},
-    additionalProperties: false,
-  },
-  defaultTier: 'micro',
-  allowedTiers: ['micro'],
-  defaultDeadlineSeconds: 3600,
-  retries: 0,
-  ...extra,
-});
-
 const TYPES = [
-  baseType('bench-quick', { simulate: 'duration=1s' }),
-  baseType('bench-run', { simulate: 'duration=60s' }),
-  baseType('bench-nowhere', {
+  testJobType('bench-quick', {
+    simulate: 'duration=1s',
+    defaultDeadlineSeconds: 3600,
+  }),
+  testJobType('bench-run', { simulate: 'duration=60s' }),
+  testJobType('bench-nowhere', {
     nodeSelector: { 'tenant-jobs.io/node-class': 'nowhere' },
   }),
 ];
@@ -200,7 +178,12 @@ describe('tracking benchmark', () => {
           jobType: TYPES[0],
           namespace: namespaceOf(tenantId),
           runId,
-          jobName: buildRunName('bench-quick', tenantId, new Date(), runId.slice(0, 5)),
+          jobName: buildRunName(
+            'bench-quick',
+            tenantId,
+            new Date(),
+            runId.slice(0, 5),
+          ),
           tier: 'micro',
           priority: 'normal',
           ttlSecondsAfterFinished: 30,
@@ -208,7 +191,10 @@ describe('tracking benchmark', () => {
       );
       // Not ours to track: the same object without the managed-by label.
       delete job.metadata!.labels!['app.kubernetes.io/managed-by'];
-      await batch.createNamespacedJob({ namespace: job.metadata!.namespace!, body: job });
+      await batch.createNamespacedJob({
+        namespace: job.metadata!.namespace!,
+        body: job,
+      });
     }
 
     it('submits as fast as raw client-node creates', async () => {
@@ -220,9 +206,11 @@ describe('tracking benchmark', () => {
         // ABBA blocks, so drift on a noisy machine hits both sides alike.
         for (const side of ['ours', 'raw', 'raw', 'ours']) {
           if (side === 'ours') {
-            ours.push(await timed(SUBMITS, concurrency, async () => {
-              await submitOurs('bench-quick');
-            }));
+            ours.push(
+              await timed(SUBMITS, concurrency, async () => {
+                await submitOurs('bench-quick');
+              }),
+            );
           } else {
             raw.push(await timed(SUBMITS, concurrency, createRaw));
           }
@@ -232,8 +220,12 @@ describe('tracking benchmark', () => {
         expect(ours).toHaveLength(2);
         report({
           figure: `submit, ${concurrency} client(s)`,
-          ours: `${mean(ours, 'perSecond').toFixed(1)}/s (p50 ${ms(mean(ours, 'p50'))})`,
-          baseline: `raw client-node ${mean(raw, 'perSecond').toFixed(1)}/s (p50 ${ms(mean(raw, 'p50'))})`,
+          ours: `${mean(ours, 'perSecond').toFixed(1)}/s (p50 ${ms(
+            mean(ours, 'p50'),
+          )})`,
+          baseline: `raw client-node ${mean(raw, 'perSecond').toFixed(
+            1,
+          )}/s (p50 ${ms(mean(raw, 'p50'))})`,
           ratio: (mean(ours, 'perSecond') / mean(raw, 'perSecond')).toFixed(2),
         });
       }
@@ -256,7 +248,8 @@ describe('tracking benchmark', () => {
               (c.type === 'Complete' || c.type === 'SuccessCriteriaMet') &&
               c.status === 'True',
           );
-          if (runId && complete && !seen.has(runId)) seen.set(runId, Date.now());
+          if (runId && complete && !seen.has(runId))
+            seen.set(runId, Date.now());
         },
         () => undefined,
       );
@@ -298,7 +291,9 @@ describe('tracking benchmark', () => {
         expect(lags.length).toBeGreaterThan(runIds.length * 0.9);
         report({
           figure: `tracking lag, ${ACTIVE} active (${running} running, ${pending} unschedulable)`,
-          ours: `p50 ${ms(percentile(lags, 0.5))}, p95 ${ms(percentile(lags, 0.95))} (n=${lags.length})`,
+          ours: `p50 ${ms(percentile(lags, 0.5))}, p95 ${ms(
+            percentile(lags, 0.95),
+          )} (n=${lags.length})`,
           baseline:
             'success condition seen by a separate watch in the same process',
           ratio: '',
@@ -355,7 +350,11 @@ describe('tracking benchmark', () => {
             status: inserted % 10 === 0 ? 'Failed' : 'Succeeded',
             reason: 'Completed',
             message: 'Finished successfully after 1 attempt',
-            request: JSON.stringify({ tenantId, jobType: 'data-etl', parameters: {} }),
+            request: JSON.stringify({
+              tenantId,
+              jobType: 'data-etl',
+              parameters: {},
+            }),
             submitted_by: 'user:default/alice',
             cluster: 'local',
             namespace: namespaceOf(tenantId),
@@ -382,11 +381,13 @@ describe('tracking benchmark', () => {
         expect(result.p50).toBeGreaterThan(0);
         const rss = process.memoryUsage().rss;
         report({
-          figure: `GET /jobs first page, ${size.toLocaleString('en')} runs, ${label}`,
+          figure: `GET /jobs first page, ${size.toLocaleString(
+            'en',
+          )} runs, ${label}`,
           ours: `p50 ${ms(result.p50)}, p95 ${ms(result.p95)}`,
-          baseline: `process RSS ${Math.round(rss / 2 ** 20)} MiB (+${Math.round(
-            (rss - rss0) / 2 ** 20,
-          )} MiB since 0 runs)`,
+          baseline: `process RSS ${Math.round(
+            rss / 2 ** 20,
+          )} MiB (+${Math.round((rss - rss0) / 2 ** 20)} MiB since 0 runs)`,
           ratio: '',
         });
       }

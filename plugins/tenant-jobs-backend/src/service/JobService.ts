@@ -74,10 +74,7 @@ export function toApiRun(run: RunRecord, now = new Date()): TenantJobRun {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     attempts: run.attempts,
-    durationSeconds: secondsBetween(
-      run.startedAt,
-      run.finishedAt ?? running,
-    ),
+    durationSeconds: secondsBetween(run.startedAt, run.finishedAt ?? running),
     queueWaitSeconds: secondsBetween(run.createdAt, run.startedAt),
     cluster: run.cluster,
     namespace: run.namespace,
@@ -284,10 +281,7 @@ export class JobService {
           `Tenant '${tenant.id}' already has ${error.active} jobs queued or running; its plan '${tenant.plan.id}' allows ${limits.maxConcurrentJobs} at once (maxConcurrentJobs)`,
         );
       }
-      if (
-        error instanceof ConflictError &&
-        request.idempotencyKey
-      ) {
+      if (error instanceof ConflictError && request.idempotencyKey) {
         // A concurrent request with the same key won the race.
         const winner = await this.deps.runs.findByIdempotencyKey(
           tenant.id,
@@ -316,9 +310,7 @@ export class JobService {
       if (error instanceof ConflictError) {
         // Already created (a retried send): adopt it if it is this run's.
         const existing = await cluster.getJob(run.namespace, run.k8sName);
-        if (
-          existing?.metadata?.labels?.[TENANT_JOBS_LABELS.runId] === run.id
-        ) {
+        if (existing?.metadata?.labels?.[TENANT_JOBS_LABELS.runId] === run.id) {
           created = existing;
         } else {
           await this.deps.runs.delete(run.id);

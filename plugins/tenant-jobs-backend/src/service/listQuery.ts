@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import {
   isCompleteEntityRef,
+  normalizeEntityRef,
   PRIORITY_IDS,
   RUN_STATUSES,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
@@ -14,7 +15,9 @@ const list = (values: readonly string[], what: string) =>
       (Array.isArray(value) ? value : [value]).flatMap(v => v.split(',')),
     )
     .refine(items => items.every(item => values.includes(item)), {
-      message: `must be one or more of ${values.join(', ')} (comma-separated or repeated)`,
+      message: `must be one or more of ${values.join(
+        ', ',
+      )} (comma-separated or repeated)`,
     })
     .refine(items => items.length <= 20, { message: `too many ${what}` });
 
@@ -45,12 +48,7 @@ const filterSchema = z
       .refine(isCompleteEntityRef, {
         message: 'must be a complete entity ref kind:namespace/name',
       })
-      .transform(ref => {
-        const slash = ref.indexOf('/');
-        return `${ref.slice(0, slash).toLocaleLowerCase('en-US')}${ref.slice(
-          slash,
-        )}`;
-      })
+      .transform(normalizeEntityRef)
       .optional(),
     status: list(RUN_STATUSES, 'statuses').optional(),
     type: idList('job type').optional(),

@@ -28,10 +28,21 @@ export async function spawnChildBackend(
   const sucrase = require.resolve('sucrase/register/ts');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', sucrase, path.join(__dirname, 'childBackendMain.ts'), settingsFile, dbFile],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
+    [
+      '-r',
+      sucrase,
+      path.join(__dirname, 'childBackendMain.ts'),
+      settingsFile,
+      dbFile,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'test' },
+    },
   );
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
   let output = '';
   child.stderr!.on('data', chunk => {
     output = (output + chunk).slice(-4000);

@@ -207,7 +207,10 @@ export function tenantJobsTestFeatures(settings: TestBackendSettings) {
               name: 'local',
               url: settings.server,
               caData: settings.caPem,
-              auth: { type: 'serviceAccountToken', tokenFile: settings.tokenFile },
+              auth: {
+                type: 'serviceAccountToken',
+                tokenFile: settings.tokenFile,
+              },
             },
           ],
           defaultPlan: 'basic',

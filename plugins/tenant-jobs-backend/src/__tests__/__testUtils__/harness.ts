@@ -45,7 +45,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-
 export const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 const CLUSTER_ROLE_FILE = path.resolve(
   __dirname,
@@ -260,6 +259,35 @@ export function requiredParameters(
       return [name, value];
     }),
   );
+}
+
+/**
+ * A job type for tests that simulates an outcome on the KWOK nodes
+ * (`simulate`, e.g. `fail=1,duration=6s`) or never fits a node
+ * (`nodeSelector`). No parameters; micro tier.
+ */
+export function testJobType(
+  id: string,
+  overrides: Partial<JobTypeDefinition> = {},
+): JobTypeDefinition {
+  return {
+    id,
+    title: id,
+    description: `Test job type ${id}`,
+    category: 'test',
+    image: 'busybox:1.37',
+    command: ['/bin/true'],
+    parameterSchema: {
+      type: 'object',
+      properties: {},
+      additionalProperties: false,
+    },
+    defaultTier: 'micro',
+    allowedTiers: ['micro'],
+    defaultDeadlineSeconds: 600,
+    retries: 0,
+    ...overrides,
+  };
 }
 
 /** A valid request body for `jobType` and `tenantId`, overridable. */
