@@ -145,7 +145,7 @@ export class ClusterTracker {
     }
     // Gone while nobody watched: judged from what was last seen.
     for (const [runId, job] of before) {
-      void this.recordDeleted(runId, job);
+      void this.recordDeleted(runId, job, 'unwatched');
     }
   }
 
@@ -163,7 +163,7 @@ export class ClusterTracker {
       this.dirty.delete(runId);
       this.explainedAt.delete(runId);
       this.explanations.delete(runId);
-      void this.recordDeleted(runId, job);
+      void this.recordDeleted(runId, job, 'watched');
       return;
     }
     this.jobs.set(runId, job);
@@ -303,7 +303,11 @@ export class ClusterTracker {
     return undefined;
   }
 
-  private async recordDeleted(runId: string, job: V1Job): Promise<void> {
+  private async recordDeleted(
+    runId: string,
+    job: V1Job,
+    seen: 'watched' | 'unwatched',
+  ): Promise<void> {
     try {
       const pods = this.knownPods(runId);
       this.pods.delete(runId);
@@ -318,7 +322,10 @@ export class ClusterTracker {
               ...state,
               status: 'Failed',
               reason: 'Lost',
-              message: `The Job ${job.metadata?.name} was deleted from the cluster before it finished`,
+              message:
+                seen === 'watched'
+                  ? `The Job ${job.metadata?.name} was deleted from the cluster before it finished`
+                  : `The Job ${job.metadata?.name} disappeared from the cluster while its watch was interrupted, before it was seen to finish; its outcome is unknown`,
               finishedAt: new Date().toISOString(),
             }),
         version,
