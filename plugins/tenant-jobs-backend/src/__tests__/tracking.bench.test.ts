@@ -46,16 +46,25 @@ const TYPES = [
     simulate: 'duration=1s',
     defaultDeadlineSeconds: 3600,
   }),
-  testJobType('bench-run', { simulate: 'duration=60s' }),
+  testJobType('bench-run', {
+    // Still running when the last unschedulable run has been submitted.
+    simulate: `duration=${Math.max(60, Math.ceil(ACTIVE / 80) + 30)}s`,
+  }),
   testJobType('bench-nowhere', {
     nodeSelector: { 'tenant-jobs.io/node-class': 'nowhere' },
   }),
 ];
 
+// Room for every benchmark pod: 100m and 128Mi each (micro tier).
 const PLANS = {
   gold: {
     maxConcurrentJobs: 100_000,
-    quota: { cpu: '200', memory: '400Gi', pods: 5000, jobs: 100_000 },
+    quota: {
+      cpu: String(Math.ceil((ACTIVE + 2 * SUBMITS) * 0.1) + 50),
+      memory: `${Math.ceil((ACTIVE + 2 * SUBMITS) / 8) + 64}Gi`,
+      pods: ACTIVE + 4 * SUBMITS + 100,
+      jobs: 100_000,
+    },
   },
 };
 
@@ -254,13 +263,15 @@ describe('tracking benchmark', () => {
         () => undefined,
       );
       try {
-        const nowhere: string[] = [];
-        await timed(pending, 8, async () => {
-          nowhere.push(await submitOurs('bench-nowhere'));
-        });
+        // The running ones first: the Job controller creates pods in the
+        // order it sees Jobs.
         const runIds: string[] = [];
         await timed(running, 8, async () => {
           runIds.push(await submitOurs('bench-run'));
+        });
+        const nowhere: string[] = [];
+        await timed(pending, 8, async () => {
+          nowhere.push(await submitOurs('bench-nowhere'));
         });
         const rssBefore = process.memoryUsage().rss;
         await waitFor(
@@ -301,12 +312,12 @@ describe('tracking benchmark', () => {
         results.trackingRssMiB = Math.round(
           Math.max(rssBefore, process.memoryUsage().rss) / 2 ** 20,
         );
-        for (let i = 0; i < nowhere.length; i += 1) {
+        await timed(nowhere.length, 8, async i => {
           await fetch(`${base}/jobs/${nowhere[i]}/cancel`, {
             method: 'POST',
             headers: { Authorization: token },
           });
-        }
+        });
       } finally {
         watch.abort();
       }
