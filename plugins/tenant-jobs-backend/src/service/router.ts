@@ -75,6 +75,16 @@ export async function createRouter(options: {
     }
   }
 
+  /** The run, or undefined when there is none with this id. */
+  async function findRun(id: string): Promise<RunRecord | undefined> {
+    try {
+      return await runs.get(id);
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   /**
    * The run, if the caller may read it. Another tenant's run answers the
    * same 404 as one that does not exist, so ids reveal nothing.
@@ -82,15 +92,11 @@ export async function createRouter(options: {
   async function readableRun(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
     id: string,
+    found?: RunRecord,
   ): Promise<RunRecord> {
     const notFound = new NotFoundError(`No tenant job run with id '${id}'`);
-    let run: RunRecord;
-    try {
-      run = await runs.get(id);
-    } catch (error) {
-      if (error instanceof NotFoundError) throw notFound;
-      throw error;
-    }
+    const run = found ?? (await findRun(id));
+    if (!run) throw notFound;
     const allowed = await isAllowed(
       credentials,
       tenantJobReadPermission,
@@ -265,27 +271,19 @@ export async function createRouter(options: {
     });
   });
 
-  /** The tenant of a run for the audit trail; never sent to the caller. */
-  async function auditedTenantOf(id: string): Promise<string | undefined> {
-    try {
-      return (await runs.get(id)).tenantId;
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
-  }
-
   router.post('/jobs/:id/cancel', async (req, res) => {
     const credentials = await userCredentials(req);
     const actor = credentials.principal.userEntityRef;
     const id = req.params.id;
+    // Its tenant goes to the audit trail, never to the caller.
+    const found = await findRun(id);
     const cancelled = await audited(
       'job-cancel',
       req,
       actor,
-      { tenantId: await auditedTenantOf(id), runId: id },
+      { tenantId: found?.tenantId, runId: id },
       async () => {
-        const run = await readableRun(credentials, id);
+        const run = await readableRun(credentials, id, found);
         await authorize(
           credentials,
           tenantJobCancelPermission,
@@ -302,13 +300,14 @@ export async function createRouter(options: {
     const credentials = await userCredentials(req);
     const actor = credentials.principal.userEntityRef;
     const id = req.params.id;
+    const found = await findRun(id);
     const result = await audited(
       'job-retry',
       req,
       actor,
-      { tenantId: await auditedTenantOf(id), runId: id },
+      { tenantId: found?.tenantId, runId: id },
       async ctx => {
-        const run = await readableRun(credentials, id);
+        const run = await readableRun(credentials, id, found);
         await authorize(
           credentials,
           tenantJobCreatePermission,

@@ -127,9 +127,9 @@ export class ClusterTracker {
     await run;
   }
 
-  /** Records the run's state from its Job as known now, if there is one. */
-  async refresh(runId: string): Promise<void> {
-    this.markDirty(runId);
+  /** Records the runs' states from their Jobs as known now, in one write pass. */
+  async refresh(...runIds: string[]): Promise<void> {
+    runIds.forEach(runId => this.markDirty(runId));
     await this.flush();
   }
 

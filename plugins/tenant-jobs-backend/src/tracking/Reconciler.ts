@@ -93,11 +93,18 @@ export class Reconciler {
     const graceMs = this.options.graceMs ?? GRACE_MS;
     const now = Date.now();
 
+    // A synced watch already holds every managed Job; only without one is
+    // the cluster listed. A missing Job is confirmed by name either way.
     const jobs = new Map<string, V1Job>();
-    for (const job of await cluster.listManagedJobs()) {
-      const runId = job.metadata?.labels?.[TENANT_JOBS_LABELS.runId];
-      if (runId) jobs.set(runId, job);
+    if (tracker?.isSynced()) {
+      for (const [runId, job] of tracker.knownJobs()) jobs.set(runId, job);
+    } else {
+      for (const job of await cluster.listManagedJobs()) {
+        const runId = job.metadata?.labels?.[TENANT_JOBS_LABELS.runId];
+        if (runId) jobs.set(runId, job);
+      }
     }
+    const toRefresh: string[] = [];
 
     // Recorded runs against the cluster's Jobs.
     for (const run of await runs.listByStatus(clusterName, [
@@ -106,7 +113,7 @@ export class Reconciler {
       const job = jobs.get(run.id);
       if (job) {
         if (tracker) {
-          await tracker.refresh(run.id);
+          toRefresh.push(run.id);
           report.refreshed += 1;
         }
         continue;
@@ -139,13 +146,14 @@ export class Reconciler {
       if (status === undefined) {
         if (await this.adopt(runId, job, clusterName)) {
           report.adopted += 1;
-          await tracker?.refresh(runId);
+          toRefresh.push(runId);
         }
       } else if (status === 'Cancelled' && !isFinished(job)) {
         await cluster.deleteJob(job.metadata!.namespace!, job.metadata!.name!);
         report.deleted += 1;
       }
     }
+    if (tracker && toRefresh.length > 0) await tracker.refresh(...toRefresh);
     return report;
   }
 

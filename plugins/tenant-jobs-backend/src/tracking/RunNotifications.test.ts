@@ -99,7 +99,7 @@ describe('RunNotifications', () => {
       },
       logger,
       groupOf: async () => 'group:default/acme-team',
-      linkTo: r => `http://portal/catalog/${r.entityRef}`,
+      linkTo: r => `/catalog/${r.entityRef}`,
     });
     return { send, logger, notifications };
   }
@@ -113,7 +113,7 @@ describe('RunNotifications', () => {
         title: 'data-etl run data-etl-acme-1 failed: DeadlineExceeded',
         description: 'Stopped because it ran longer than its deadline of 60 s.',
         severity: 'high',
-        link: 'http://portal/catalog/component:default/etl',
+        link: '/catalog/component:default/etl',
         scope: 'tenant-jobs:run:r1',
       }),
     });
