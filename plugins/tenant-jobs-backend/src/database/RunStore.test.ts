@@ -220,6 +220,7 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
       reason,
       message: `${status} at ${version}`,
       attempts: 1,
+      k8sUid: 'job-uid-o1',
       version,
       observed: {
         conditions: [],
@@ -228,8 +229,10 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     });
     const running = await runs.observe('o1', observation(20, 'Running'));
     expect(running?.before.status).toBe('Queued');
+    // The watch may see the Job before the submit records its uid.
     expect(running?.after).toMatchObject({
       status: 'Running',
+      k8sUid: 'job-uid-o1',
       observedVersion: 20,
       observed: { pods: [{ name: 'o1-pod' }] },
     });

@@ -388,6 +388,7 @@ export class KnexRunStore implements RunStore {
         attempts: observation.attempts,
         startedAt: observation.startedAt,
         finishedAt: observation.finishedAt,
+        k8sUid: observation.k8sUid,
       }),
       observed_version: observation.version,
       observed: JSON.stringify(observation.observed),

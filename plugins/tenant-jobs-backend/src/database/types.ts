@@ -94,6 +94,8 @@ export type RunObservationUpdate = {
   attempts: number;
   startedAt?: string;
   finishedAt?: string;
+  /** uid of the observed Job; the watch may see it before the submit records it. */
+  k8sUid?: string;
   /** resourceVersion of the newest object this was derived from. */
   version: number;
   observed: RunObserved;

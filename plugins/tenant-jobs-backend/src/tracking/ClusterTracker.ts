@@ -265,6 +265,7 @@ export class ClusterTracker {
       attempts: state.attempts,
       startedAt: state.startedAt,
       finishedAt: state.finishedAt,
+      k8sUid: job.metadata?.uid,
       version,
       observed: { conditions: state.conditions, pods: state.pods },
     });
@@ -328,6 +329,7 @@ export class ClusterTracker {
                   : `The Job ${job.metadata?.name} disappeared from the cluster while its watch was interrupted, before it was seen to finish; its outcome is unknown`,
               finishedAt: new Date().toISOString(),
             }),
+        k8sUid: job.metadata?.uid,
         version,
         observed: { conditions: state.conditions, pods: state.pods },
       });
