@@ -102,6 +102,11 @@ export type TestOrg = {
   tenants: Record<TenantKey, string>;
   groups: Record<TenantKey | 'outsiders', string>;
   users: Record<UserKey, string>;
+  /**
+   * Catalog entities of each tenant, as entity refs: `owned` is a Component
+   * owned by the tenant's group, `annotated` one carrying its tenant id.
+   */
+  components: Record<TenantKey, { owned: string; annotated: string }>;
   entities: Entity[];
   /** Ownership entity refs per user ref, as the catalog would resolve them. */
   ownership: Map<string, string[]>;
@@ -166,6 +171,31 @@ export function createTestOrg(): TestOrg {
       metadata: { name: groupName('outsiders') },
       spec: { type: 'team', children: [] },
     },
+    ...(Object.keys(tenants) as TenantKey[]).flatMap(key => [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: `it-${runTag}-${key}-service` },
+        spec: {
+          type: 'service',
+          lifecycle: 'production',
+          owner: groupName(key),
+        },
+      },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: `it-${runTag}-${key}-pipeline`,
+          annotations: { [TENANT_JOBS_ANNOTATIONS.tenantId]: tenants[key] },
+        },
+        spec: {
+          type: 'pipeline',
+          lifecycle: 'production',
+          owner: groupName('outsiders'),
+        },
+      },
+    ]),
     ...(Object.keys(users) as UserKey[]).map(user => ({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'User',
@@ -179,7 +209,16 @@ export function createTestOrg(): TestOrg {
       [users[user], groups[memberOf[user]]],
     ]),
   );
-  return { runTag, tenants, groups, users, entities, ownership };
+  const components = Object.fromEntries(
+    (Object.keys(tenants) as TenantKey[]).map(key => [
+      key,
+      {
+        owned: `component:default/it-${runTag}-${key}-service`,
+        annotated: `component:default/it-${runTag}-${key}-pipeline`,
+      },
+    ]),
+  ) as TestOrg['components'];
+  return { runTag, tenants, groups, users, components, entities, ownership };
 }
 
 export function namespaceOf(tenantId: string): string {
