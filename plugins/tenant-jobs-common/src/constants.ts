@@ -77,6 +77,21 @@ export const DEFAULT_DENY_NETWORK_POLICY_NAME = 'tenant-jobs-default-deny';
 export const TENANT_QUOTA_NAME = 'tenant-jobs-quota';
 
 /**
+ * Name of the ResourceQuota that allows no pod at a priority the tenant's
+ * plan does not allow.
+ *
+ * @public
+ */
+export const PRIORITY_CEILING_QUOTA_NAME = 'tenant-jobs-priority-ceiling';
+
+/**
+ * Name of the ResourceQuota that bounds the tenant's pods above `normal`.
+ *
+ * @public
+ */
+export const HIGH_PRIORITY_QUOTA_NAME = 'tenant-jobs-high-priority';
+
+/**
  * Name of the LimitRange in every tenant namespace.
  *
  * @public

@@ -15,6 +15,8 @@ export {
   isLabelValue,
   isQualifiedKey,
   isValidTenantId,
+  RESERVED_NAMES,
+  reservedNameMatch,
 } from './names';
 export { isCompleteEntityRef, normalizeEntityRef } from './entityRefs';
 export { parseQuantity } from './quantity';

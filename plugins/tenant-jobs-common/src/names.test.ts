@@ -4,6 +4,7 @@ import {
   isLabelValue,
   isQualifiedKey,
   isValidTenantId,
+  reservedNameMatch,
 } from './names';
 import { isCompleteEntityRef } from './entityRefs';
 
@@ -56,5 +57,27 @@ describe('names', () => {
     expect(isCompleteEntityRef('component:billing-service')).toBe(false);
     expect(isCompleteEntityRef('component:default/a/b')).toBe(false);
     expect(isCompleteEntityRef('component:default/')).toBe(false);
+  });
+});
+
+describe('reservedNameMatch', () => {
+  it.each([
+    ['default', 'default'],
+    ['kube-system', 'kube-*'],
+    ['kube-public', 'kube-*'],
+    ['kube', 'kube'],
+    ['openshift-monitoring', 'openshift-*'],
+  ])('reserves %s (%s)', (value, pattern) => {
+    expect(reservedNameMatch(value)).toBe(pattern);
+  });
+
+  it('leaves other names free, and takes extra patterns', () => {
+    expect(reservedNameMatch('acme')).toBeUndefined();
+    expect(reservedNameMatch('kubernetes-fans')).toBeUndefined();
+    expect(reservedNameMatch('defaults')).toBeUndefined();
+    expect(reservedNameMatch('platform-infra', ['platform-*'])).toBe(
+      'platform-*',
+    );
+    expect(reservedNameMatch('ops', ['ops'])).toBe('ops');
   });
 });

@@ -72,3 +72,36 @@ export function isQualifiedKey(value: string): boolean {
 export function isValidTenantId(value: string): boolean {
   return value.length <= TENANT_ID_MAX_LENGTH && isDns1123Label(value);
 }
+
+/**
+ * Names no tenant id or tenant namespace may take, because the cluster or
+ * its distribution owns them: `default`, `kube-*` and `openshift-*`. A
+ * trailing `*` matches any rest.
+ *
+ * @public
+ */
+export const RESERVED_NAMES: readonly string[] = Object.freeze([
+  'default',
+  'kube',
+  'kube-*',
+  'openshift',
+  'openshift-*',
+]);
+
+/**
+ * The reserved name or pattern `value` matches, or `undefined` when it is
+ * free: one of {@link RESERVED_NAMES} or of `extra` (same syntax, e.g. a
+ * platform team's `platform-*`).
+ *
+ * @public
+ */
+export function reservedNameMatch(
+  value: string,
+  extra: readonly string[] = [],
+): string | undefined {
+  return [...RESERVED_NAMES, ...extra].find(pattern =>
+    pattern.endsWith('*')
+      ? value.startsWith(pattern.slice(0, -1))
+      : value === pattern,
+  );
+}

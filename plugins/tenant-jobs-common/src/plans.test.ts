@@ -5,6 +5,8 @@ import {
   checkJobTypeAllowed,
   checkTierAllowed,
   resolvePlanLimits,
+  checkPriorityAllowed,
+  allowedPrioritiesFor,
   validateTenantPlan,
 } from './plans';
 import type { TenantPlan } from './types';
@@ -118,6 +120,8 @@ describe('resolvePlanLimits', () => {
       gpu: DEFAULT_PLAN_LIMITS.gpu,
       pods: DEFAULT_PLAN_LIMITS.pods,
       jobs: DEFAULT_PLAN_LIMITS.jobs,
+      maxPriority: 'high',
+      highPriorityPods: Math.ceil(DEFAULT_PLAN_LIMITS.pods / 2),
     });
     expect(
       resolvePlanLimits({ ...enterprise, maxConcurrentJobs: undefined })
@@ -128,6 +132,24 @@ describe('resolvePlanLimits', () => {
       pods: 50,
       jobs: 500,
     });
+  });
+});
+
+describe('checkPriorityAllowed', () => {
+  it('keeps critical for plans granted it', () => {
+    expect(checkPriorityAllowed(standard, 'high')).toBeUndefined();
+    expect(checkPriorityAllowed(standard, 'critical')).toBe(
+      "priority 'critical' is above the highest priority of plan 'standard', which is 'high'",
+    );
+    const granted = { ...enterprise, maxPriority: 'critical' as const };
+    expect(checkPriorityAllowed(granted, 'critical')).toBeUndefined();
+    expect(allowedPrioritiesFor({ ...standard, maxPriority: 'low' })).toEqual([
+      'low',
+      'batch',
+    ]);
+    expect(checkPriorityAllowed(standard, 'urgent')).toContain(
+      "unknown priority 'urgent'",
+    );
   });
 });
 

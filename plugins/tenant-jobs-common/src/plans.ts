@@ -1,6 +1,12 @@
+import { PRIORITY_IDS, isPriorityAtMost, isPriorityId } from './priorities';
 import { parseQuantity } from './quantity';
 import { TIER_IDS, getTier, isTierAtMost, isTierId } from './tiers';
-import type { JobTypeDefinition, TenantPlan, TierId } from './types';
+import type {
+  JobTypeDefinition,
+  PriorityId,
+  TenantPlan,
+  TierId,
+} from './types';
 
 /**
  * Values of a plan's optional limits when app-config leaves them out.
@@ -11,6 +17,7 @@ import type { JobTypeDefinition, TenantPlan, TierId } from './types';
  */
 export const DEFAULT_PLAN_LIMITS = Object.freeze({
   maxConcurrentJobs: 4,
+  maxPriority: 'high' as PriorityId,
   gpu: 0,
   pods: 20,
   jobs: 200,
@@ -23,11 +30,13 @@ export const DEFAULT_PLAN_LIMITS = Object.freeze({
  */
 export interface ResolvedPlanLimits {
   maxConcurrentJobs: number;
+  maxPriority: PriorityId;
   cpu: string;
   memory: string;
   gpu: number;
   pods: number;
   jobs: number;
+  highPriorityPods: number;
 }
 
 /**
@@ -36,15 +45,52 @@ export interface ResolvedPlanLimits {
  * @public
  */
 export function resolvePlanLimits(plan: TenantPlan): ResolvedPlanLimits {
+  const pods = plan.quota.pods ?? DEFAULT_PLAN_LIMITS.pods;
   return {
     maxConcurrentJobs:
       plan.maxConcurrentJobs ?? DEFAULT_PLAN_LIMITS.maxConcurrentJobs,
+    maxPriority: plan.maxPriority ?? DEFAULT_PLAN_LIMITS.maxPriority,
     cpu: plan.quota.cpu,
     memory: plan.quota.memory,
     gpu: plan.quota.gpu ?? DEFAULT_PLAN_LIMITS.gpu,
-    pods: plan.quota.pods ?? DEFAULT_PLAN_LIMITS.pods,
+    pods,
     jobs: plan.quota.jobs ?? DEFAULT_PLAN_LIMITS.jobs,
+    highPriorityPods: plan.quota.highPriorityPods ?? Math.ceil(pods / 2),
   };
+}
+
+/**
+ * Why a tenant on `plan` may not submit at `priority`, or `undefined` when
+ * it may: the priority must be no more urgent than the plan's
+ * `maxPriority`.
+ *
+ * @public
+ */
+export function checkPriorityAllowed(
+  plan: TenantPlan,
+  priority: string,
+): string | undefined {
+  if (!isPriorityId(priority)) {
+    return `unknown priority '${priority}'; priorities are ${PRIORITY_IDS.join(
+      ', ',
+    )}`;
+  }
+  const max = resolvePlanLimits(plan).maxPriority;
+  if (!isPriorityAtMost(priority, max)) {
+    return `priority '${priority}' is above the highest priority of plan '${plan.id}', which is '${max}'`;
+  }
+  return undefined;
+}
+
+/**
+ * The priorities a tenant on `plan` may use, most urgent first.
+ *
+ * @public
+ */
+export function allowedPrioritiesFor(plan: TenantPlan): PriorityId[] {
+  return PRIORITY_IDS.filter(
+    id => checkPriorityAllowed(plan, id) === undefined,
+  );
 }
 
 /**
@@ -136,7 +182,14 @@ export function validateTenantPlan(plan: TenantPlan): string[] {
       `${where}: quota.memory '${plan.quota.memory}' is not a quantity`,
     );
   }
-  for (const key of ['gpu', 'pods', 'jobs'] as const) {
+  if (plan.maxPriority !== undefined && !isPriorityId(plan.maxPriority)) {
+    problems.push(
+      `${where}: maxPriority '${
+        plan.maxPriority
+      }' is not one of ${PRIORITY_IDS.join(', ')}`,
+    );
+  }
+  for (const key of ['gpu', 'pods', 'jobs', 'highPriorityPods'] as const) {
     if (!isCount(plan.quota[key])) {
       problems.push(`${where}: quota.${key} must be a whole number`);
     }

@@ -3,6 +3,7 @@ import {
   PRIORITIES,
   PRIORITY_IDS,
   comparePriorities,
+  isPriorityAtMost,
   getPriority,
   isPriorityId,
 } from './priorities';
@@ -23,9 +24,9 @@ describe('priorities', () => {
 
   it.each([
     ['critical', 'tenant-jobs-critical', 1000000, 'PreemptLowerPriority'],
-    ['high', 'tenant-jobs-high', 100000, 'PreemptLowerPriority'],
-    ['normal', 'tenant-jobs-normal', 10000, 'PreemptLowerPriority'],
-    ['low', 'tenant-jobs-low', 1000, 'PreemptLowerPriority'],
+    ['high', 'tenant-jobs-high', 100000, 'Never'],
+    ['normal', 'tenant-jobs-normal', 10000, 'Never'],
+    ['low', 'tenant-jobs-low', 1000, 'Never'],
     ['batch', 'tenant-jobs-batch', 100, 'Never'],
   ] as const)(
     'maps %s to PriorityClass %s with value %d and %s',
@@ -48,10 +49,17 @@ describe('priorities', () => {
     expect(new Set(values).size).toBe(values.length);
   });
 
-  it('lets only batch never preempt', () => {
+  it('lets only critical preempt by default', () => {
     expect(
-      PRIORITIES.filter(p => p.preemptionPolicy === 'Never').map(p => p.id),
-    ).toEqual(['batch']);
+      PRIORITIES.filter(p => p.preemptionPolicy !== 'Never').map(p => p.id),
+    ).toEqual(['critical']);
+  });
+
+  it('compares urgency', () => {
+    expect(isPriorityAtMost('high', 'critical')).toBe(true);
+    expect(isPriorityAtMost('high', 'high')).toBe(true);
+    expect(isPriorityAtMost('critical', 'high')).toBe(false);
+    expect(isPriorityAtMost('batch', 'low')).toBe(true);
   });
 
   it('orders priorities most urgent first', () => {

@@ -32,7 +32,12 @@ export const PRIORITY_CLASS_PREFIX = 'tenant-jobs-';
  * The priorities, most urgent first. Their values sit far below the
  * built-in `system-cluster-critical` (2000000000) and
  * `system-node-critical` (2000001000) classes, so no job can ever preempt
- * cluster components. Only `batch` never preempts; it waits for room.
+ * cluster components. A higher value is scheduled first; only `critical`
+ * evicts lower-priority pods by default, since on shared nodes preemption
+ * crosses tenants. The backend's `tenantJobs.priorities.preempting`
+ * setting decides which classes preempt in a cluster (see
+ * {@link buildPriorityClasses}), and each plan's `maxPriority` who may use
+ * them.
  *
  * @public
  */
@@ -40,7 +45,8 @@ export const PRIORITIES: readonly Priority[] = deepFreeze<Priority[]>([
   {
     id: 'critical',
     title: 'Critical',
-    description: 'Urgent work; preempts lower-priority jobs',
+    description:
+      'Urgent work for platform-approved plans; may evict lower-priority jobs',
     priorityClassName: `${PRIORITY_CLASS_PREFIX}critical`,
     value: 1000000,
     preemptionPolicy: 'PreemptLowerPriority',
@@ -48,10 +54,10 @@ export const PRIORITIES: readonly Priority[] = deepFreeze<Priority[]>([
   {
     id: 'high',
     title: 'High',
-    description: 'Time-sensitive work; preempts lower-priority jobs',
+    description: 'Time-sensitive work; scheduled before normal jobs',
     priorityClassName: `${PRIORITY_CLASS_PREFIX}high`,
     value: 100000,
-    preemptionPolicy: 'PreemptLowerPriority',
+    preemptionPolicy: 'Never',
   },
   {
     id: 'normal',
@@ -59,15 +65,15 @@ export const PRIORITIES: readonly Priority[] = deepFreeze<Priority[]>([
     description: 'The default',
     priorityClassName: `${PRIORITY_CLASS_PREFIX}normal`,
     value: 10000,
-    preemptionPolicy: 'PreemptLowerPriority',
+    preemptionPolicy: 'Never',
   },
   {
     id: 'low',
     title: 'Low',
-    description: 'Work that can wait; preempts only batch jobs',
+    description: 'Work that can wait; scheduled after normal jobs',
     priorityClassName: `${PRIORITY_CLASS_PREFIX}low`,
     value: 1000,
-    preemptionPolicy: 'PreemptLowerPriority',
+    preemptionPolicy: 'Never',
   },
   {
     id: 'batch',
@@ -111,4 +117,13 @@ export function getPriority(id: PriorityId): Priority {
  */
 export function comparePriorities(a: PriorityId, b: PriorityId): number {
   return getPriority(b).value - getPriority(a).value;
+}
+
+/**
+ * Whether priority `a` is at most as urgent as `b`.
+ *
+ * @public
+ */
+export function isPriorityAtMost(a: PriorityId, b: PriorityId): boolean {
+  return getPriority(a).value <= getPriority(b).value;
 }

@@ -273,6 +273,12 @@ export interface TenantQuota {
   pods?: number;
   /** Job objects kept in the namespace, finished ones included. */
   jobs?: number;
+  /**
+   * Pods at once at a priority above `normal` (`high`, `critical`); half
+   * of `pods`, rounded up, when absent. Enforced by a ResourceQuota scoped
+   * to those PriorityClasses.
+   */
+  highPriorityPods?: number;
 }
 
 /**
@@ -289,6 +295,12 @@ export interface TenantPlan {
   allowedJobTypes?: readonly JobTypeId[];
   /** How many of the tenant's jobs may run at once; see `DEFAULT_PLAN_LIMITS`. */
   maxConcurrentJobs?: number;
+  /**
+   * The most urgent priority the tenant may use; `high` when absent, so
+   * `critical` (which may evict other tenants' pods) needs a plan the
+   * platform team granted it.
+   */
+  maxPriority?: PriorityId;
   quota: TenantQuota;
 }
 

@@ -33,4 +33,6 @@ export type {
 export { buildJob, buildPodFailurePolicy, gpuToleration } from './job';
 export type { BuildJobContext, BuildJobRequest } from './job';
 export { buildPriorityClasses } from './priorityClasses';
+export type { PriorityClassOptions } from './priorityClasses';
+export { buildTenantPriorityQuotas } from './priorityQuotas';
 export { restrictedPodSecurityViolations } from './podSecurity';

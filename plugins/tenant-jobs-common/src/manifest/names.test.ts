@@ -89,7 +89,6 @@ describe('namespace pattern', () => {
   });
 
   it.each([
-    ['{tenant}', 'acme'],
     ['{tenant}-jobs', 'acme-jobs'],
     ['tj-{tenant}-batch', 'tj-acme-batch'],
   ])('replaces {tenant} in %s', (pattern, expected) => {
@@ -117,6 +116,11 @@ describe('namespace pattern', () => {
     [`${'p'.repeat(23)}-{tenant}`, 'too little room'],
     ['-{tenant}', 'must start and end'],
     ['{tenant}-', 'must start and end'],
+    ['{tenant}', 'fixed prefix'],
+    ['k{tenant}', 'fixed prefix'],
+    ['{tenant}x', 'fixed prefix'],
+    ['kube-{tenant}', 'reserved namespaces (kube-*)'],
+    ['openshift-{tenant}-x', 'reserved namespaces (openshift-*)'],
   ])('refuses pattern %s', (pattern, problem) => {
     expect(validateNamespacePattern(pattern)).toContain(problem);
     expect(() => tenantNamespaceName(pattern, 'acme')).toThrow(problem);

@@ -3,6 +3,7 @@ import {
   TENANT_ID_MAX_LENGTH,
   isDns1123Label,
   isValidTenantId,
+  reservedNameMatch,
 } from '../names';
 
 const TENANT_PLACEHOLDER = '{tenant}';
@@ -76,7 +77,11 @@ export function buildRunName(
  * Why a namespace pattern is unusable, or `undefined` when it is fine. A
  * pattern holds `{tenant}` exactly once and otherwise only lowercase
  * letters, digits and `-`, and yields a DNS-1123 label for every tenant id
- * (up to 40 characters), e.g. `tenant-{tenant}` or `{tenant}-jobs`.
+ * (up to 40 characters), e.g. `tenant-{tenant}` or `{tenant}-jobs`. It
+ * puts a fixed prefix ending in `-` or a fixed suffix starting with `-`
+ * around the id, so no tenant id can name a namespace that is not the
+ * product's (`kube-system`, `default`), and the prefix is not a reserved
+ * one (`kube-`, `openshift-`).
  *
  * @public
  */
@@ -97,6 +102,14 @@ export function validateNamespacePattern(pattern: string): string | undefined {
   }
   if (!isDns1123Label(longest)) {
     return `namespace pattern '${pattern}' must start and end with a letter, a digit or '${TENANT_PLACEHOLDER}'`;
+  }
+  const [prefix, suffix] = parts;
+  if (!/^[a-z0-9].*-$/.test(prefix) && !/^-.*[a-z0-9]$/.test(suffix)) {
+    return `namespace pattern '${pattern}' must put a fixed prefix ending in '-' (e.g. 'tenant-${TENANT_PLACEHOLDER}') or a fixed suffix starting with '-' (e.g. '${TENANT_PLACEHOLDER}-jobs') around '${TENANT_PLACEHOLDER}', so a tenant id cannot name a namespace of the cluster's own`;
+  }
+  const reserved = prefix && reservedNameMatch(`${prefix}x`);
+  if (reserved) {
+    return `namespace pattern '${pattern}' would put every tenant into reserved namespaces (${reserved})`;
   }
   return undefined;
 }

@@ -7,9 +7,9 @@ describe('buildPriorityClasses', () => {
       classes.map(c => [c.metadata?.name, c.value, c.preemptionPolicy]),
     ).toEqual([
       ['tenant-jobs-critical', 1000000, 'PreemptLowerPriority'],
-      ['tenant-jobs-high', 100000, 'PreemptLowerPriority'],
-      ['tenant-jobs-normal', 10000, 'PreemptLowerPriority'],
-      ['tenant-jobs-low', 1000, 'PreemptLowerPriority'],
+      ['tenant-jobs-high', 100000, 'Never'],
+      ['tenant-jobs-normal', 10000, 'Never'],
+      ['tenant-jobs-low', 1000, 'Never'],
       ['tenant-jobs-batch', 100, 'Never'],
     ]);
     for (const priorityClass of classes) {
@@ -21,5 +21,17 @@ describe('buildPriorityClasses', () => {
       });
       expect(priorityClass.metadata).not.toHaveProperty('namespace');
     }
+  });
+
+  it('lets only the configured priorities preempt', () => {
+    const policies = (preempting?: ('critical' | 'high')[]) =>
+      buildPriorityClasses({ preempting })
+        .filter(c => c.preemptionPolicy === 'PreemptLowerPriority')
+        .map(c => c.metadata?.name);
+    expect(policies([])).toEqual([]);
+    expect(policies(['critical', 'high'])).toEqual([
+      'tenant-jobs-critical',
+      'tenant-jobs-high',
+    ]);
   });
 });

@@ -38,7 +38,7 @@ const tenantLabels = {
 };
 
 describe('buildTenantObjects', () => {
-  it('returns the five objects, Namespace first, all in the namespace', () => {
+  it('returns the objects, Namespace first, all in the namespace', () => {
     const objects = buildTenantObjects('enterprise-001', plan);
     expect(objects.map(o => `${o.apiVersion}/${o.kind}`)).toEqual([
       'v1/Namespace',
@@ -46,6 +46,8 @@ describe('buildTenantObjects', () => {
       'v1/LimitRange',
       'networking.k8s.io/v1/NetworkPolicy',
       'v1/ServiceAccount',
+      'v1/ResourceQuota',
+      'v1/ResourceQuota',
     ]);
     expect(objects[0].metadata?.name).toBe('tenant-enterprise-001');
     for (const object of objects.slice(1)) {
@@ -54,6 +56,51 @@ describe('buildTenantObjects', () => {
     for (const object of objects) {
       expect(object.metadata?.labels).toMatchObject(tenantLabels);
     }
+  });
+
+  it('bounds priorities by quotas scoped to PriorityClasses', () => {
+    const [, , , , , ceiling, high] = buildTenantObjects(
+      'enterprise-001',
+      plan,
+    );
+    expect(ceiling.metadata?.name).toBe('tenant-jobs-priority-ceiling');
+    expect((ceiling as V1ResourceQuota).spec).toEqual({
+      hard: { pods: '0' },
+      scopeSelector: {
+        matchExpressions: [
+          {
+            scopeName: 'PriorityClass',
+            operator: 'NotIn',
+            values: [
+              'tenant-jobs-high',
+              'tenant-jobs-normal',
+              'tenant-jobs-low',
+              'tenant-jobs-batch',
+            ],
+          },
+        ],
+      },
+    });
+    expect((high as V1ResourceQuota).spec).toEqual({
+      hard: { pods: '5' },
+      scopeSelector: {
+        matchExpressions: [
+          {
+            scopeName: 'PriorityClass',
+            operator: 'In',
+            values: ['tenant-jobs-high'],
+          },
+        ],
+      },
+    });
+    // A plan that stops at normal has no high-priority band at all.
+    const modest = buildTenantObjects('enterprise-001', {
+      ...plan,
+      maxPriority: 'normal',
+    });
+    expect(modest.map(o => o.metadata?.name)).not.toContain(
+      'tenant-jobs-high-priority',
+    );
   });
 
   it('uses the namespace pattern', () => {

@@ -17,6 +17,7 @@ import { TIERS, getTier } from '../tiers';
 import type { TenantPlan } from '../types';
 import { tenantLabels } from './labels';
 import { tenantNamespaceName } from './names';
+import { buildTenantPriorityQuotas } from './priorityQuotas';
 
 /**
  * Where the cluster DNS pods run, for the one egress rule tenants get.
@@ -232,7 +233,9 @@ export function buildRunnerServiceAccount(
 }
 
 /**
- * Everything a tenant namespace holds, Namespace first, ready for
+ * Everything a tenant namespace holds, Namespace first (then quota, limits,
+ * network policy, runner ServiceAccount and the priority-scoped quotas of
+ * {@link buildTenantPriorityQuotas}), ready for
  * server-side apply. Throws for an invalid tenant id, namespace pattern or
  * plan.
  *
@@ -254,5 +257,6 @@ export function buildTenantObjects(
     buildTenantLimitRange(tenantId, namespace, plan),
     buildTenantNetworkPolicy(tenantId, namespace, options.dns),
     buildRunnerServiceAccount(tenantId, namespace),
+    ...buildTenantPriorityQuotas(tenantId, namespace, plan),
   ];
 }
