@@ -3,9 +3,44 @@ export interface Config {
   tenantJobs?: {
     /**
      * The tenant namespace name; `{tenant}` is replaced by the tenant id.
-     * Must yield a DNS-1123 label. Defaults to `tenant-{tenant}`.
+     * Must yield a DNS-1123 label and put a fixed prefix ending in `-` or a
+     * fixed suffix starting with `-` around `{tenant}` (not `kube-` or
+     * `openshift-`), so no tenant id can name a namespace of the cluster's
+     * own. Defaults to `tenant-{tenant}`.
      */
     namespacePattern?: string;
+
+    /**
+     * Tenant ids refused besides the built-in reserved ones (`default`,
+     * `kube`, `kube-*`, `openshift`, `openshift-*`); a trailing `*`
+     * matches any rest, e.g. `platform-*`. Namespaces the pattern yields
+     * are checked against the same list.
+     */
+    reservedTenantIds?: string[];
+
+    /**
+     * Catalog locations whose Groups may choose their plan with the
+     * `tenant-jobs.io/plan` annotation: prefixes of a Group's
+     * `backstage.io/managed-by-origin-location` annotation, e.g.
+     * `url:https://<your git host>/platform/org/`. A Group from any other
+     * location gets the plan of its `tenants` entry or `defaultPlan`,
+     * whatever it claims. Empty by default: plans come from config only.
+     */
+    trustedGroupLocations?: string[];
+
+    /** How priorities behave in the clusters. */
+    priorities?: {
+      /**
+       * Priorities whose PriorityClass may evict lower-priority pods
+       * (`preemptionPolicy: PreemptLowerPriority`); all others never
+       * preempt and only wait ahead of lower ones. Preemption crosses
+       * tenants on shared nodes, so keep this to priorities only
+       * platform-approved plans may use (see `plans.*.maxPriority`).
+       * Defaults to `[critical]`. A PriorityClass's policy cannot change
+       * once created: delete the class to change it in a cluster.
+       */
+      preempting?: Array<'critical' | 'high' | 'normal' | 'low' | 'batch'>;
+    };
 
     /** Name of the cluster tenants run on unless their entry says otherwise. */
     defaultCluster?: string;
@@ -66,6 +101,13 @@ export interface Config {
         allowedJobTypes?: string[];
         /** How many of the tenant's jobs may run at once. */
         maxConcurrentJobs?: number;
+        /**
+         * The most urgent priority this plan may use. Defaults to `high`:
+         * `critical`, which may preempt other tenants' pods, only for
+         * plans that say so. Enforced by the API and by a ResourceQuota
+         * that admits no pod of a higher PriorityClass.
+         */
+        maxPriority?: 'critical' | 'high' | 'normal' | 'low' | 'batch';
         /** The tenant namespace's ResourceQuota. */
         quota: {
           /** CPU limit over all the tenant's pods, e.g. `16`. */
@@ -78,15 +120,31 @@ export interface Config {
           pods?: number;
           /** Job objects kept in the namespace. */
           jobs?: number;
+          /**
+           * Pods at once at a priority above `normal`; half of `pods`,
+           * rounded up, when absent.
+           */
+          highPriorityPods?: number;
         };
       };
     };
 
-    /** Per-tenant overrides of the plan and cluster named by the catalog. */
+    /**
+     * Tenants the platform team vouches for: their plan, cluster and owning
+     * Group. Config wins over any annotation.
+     */
     tenants?: {
       [tenantId: string]: {
+        /** The tenant's plan, whatever its Group's annotation says. */
         plan?: string;
+        /** The cluster its jobs run on; `defaultCluster` when absent. */
         cluster?: string;
+        /**
+         * The Group that owns this tenant, e.g. `group:default/team-a`.
+         * Another Group claiming the same id is then ignored (and reported
+         * in the log) instead of switching the tenant off.
+         */
+        group?: string;
       };
     };
 

@@ -70,6 +70,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           catalog: deps.catalog,
           auth: deps.auth,
           logger: deps.logger,
+          config,
         });
         const clusters = ClusterClients.fromConfig(config.clusters, {
           logger: deps.logger,

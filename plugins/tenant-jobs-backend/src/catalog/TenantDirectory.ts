@@ -1,10 +1,21 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   TENANT_JOBS_ANNOTATIONS,
   isValidTenantId,
+  reservedNameMatch,
+  tenantNamespaceName,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
+import type { TenantOverride } from '../config/readConfig';
 
 const TENANT_ID_ANNOTATION = TENANT_JOBS_ANNOTATIONS.tenantId;
 const PLAN_ANNOTATION = TENANT_JOBS_ANNOTATIONS.plan;
@@ -15,30 +26,67 @@ export type Tenant = {
   /** The Group entity that owns the tenant; its members are the tenant's. */
   groupRef: string;
   title: string;
-  /** The plan named by the group's `tenant-jobs.io/plan` annotation. */
+  /**
+   * The plan named by the group's `tenant-jobs.io/plan` annotation, only
+   * when the Group comes from a trusted location.
+   */
   planAnnotation?: string;
+};
+
+/** What the directory needs of the plugin's config. */
+export type TenantDirectoryConfig = {
+  namespacePattern: string;
+  tenants: Map<string, TenantOverride>;
+  reservedTenantIds: string[];
+  trustedGroupLocations: string[];
+};
+
+type View = {
+  tenants: Map<string, Tenant>;
+  /** Why a claimed tenant id is not served, by id. */
+  refusals: Map<string, string>;
 };
 
 const CACHE_MS = 10_000;
 
 /**
  * Tenants from the catalog: Groups annotated `tenant-jobs.io/tenant-id`.
- * A tenant id claimed by two groups is refused altogether (fail closed), so
- * registering a look-alike Group cannot hijack a tenant.
+ *
+ * - A tenant id that config assigns to a Group belongs to that Group only;
+ *   other Groups claiming it are ignored and reported.
+ * - Otherwise an id claimed by two Groups is refused altogether (fail
+ *   closed), so a look-alike Group cannot take a tenant over.
+ * - Reserved ids (`kube-*`, `default`, ...) and ids whose namespace would be
+ *   reserved are refused.
+ * - A Group's plan annotation counts only when the Group comes from a
+ *   trusted location; anyone who can register a Group could write it.
+ *
+ * One load is shared by concurrent callers, and the last good view keeps
+ * serving while the catalog is briefly unreachable.
  */
 export class TenantDirectory {
-  private cache?: { at: number; tenants: Map<string, Tenant> };
+  private view?: { at: number } & View;
+  private loading?: Promise<View>;
 
   constructor(
     private readonly options: {
       catalog: CatalogService;
       auth: AuthService;
       logger: LoggerService;
+      config: TenantDirectoryConfig;
     },
   ) {}
 
   async getTenant(tenantId: string): Promise<Tenant | undefined> {
-    return (await this.load()).get(tenantId);
+    return (await this.load()).tenants.get(tenantId);
+  }
+
+  /**
+   * Why a tenant id is not served although a Group claims it (reserved,
+   * claimed twice), or undefined.
+   */
+  async getRefusal(tenantId: string): Promise<string | undefined> {
+    return (await this.load()).refusals.get(tenantId);
   }
 
   /** The tenants whose owning group is among the caller's ownership refs. */
@@ -46,69 +94,160 @@ export class TenantDirectory {
     const claims = new Set(
       ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US')),
     );
-    return [...(await this.load()).values()].filter(tenant =>
+    return [...(await this.load()).tenants.values()].filter(tenant =>
       claims.has(tenant.groupRef),
     );
   }
 
-  private async load(): Promise<Map<string, Tenant>> {
-    if (this.cache && Date.now() - this.cache.at < CACHE_MS) {
-      return this.cache.tenants;
+  /**
+   * Whether the catalog entity `entityRef` belongs to `tenant`: annotated
+   * with its id, or owned by its Group.
+   */
+  async belongsTo(entityRef: string, tenant: Tenant): Promise<boolean> {
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials: await this.options.auth.getOwnServiceCredentials(),
+    });
+    if (!entity) return false;
+    if (entity.metadata.annotations?.[TENANT_ID_ANNOTATION] === tenant.id) {
+      return true;
     }
+    const owners = new Set(
+      (entity.relations ?? [])
+        .filter(relation => relation.type === RELATION_OWNED_BY)
+        .map(relation => relation.targetRef.toLocaleLowerCase('en-US')),
+    );
+    const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+    if (typeof owner === 'string') {
+      try {
+        owners.add(
+          stringifyEntityRef(
+            parseEntityRef(owner, {
+              defaultKind: 'group',
+              defaultNamespace: entity.metadata.namespace ?? 'default',
+            }),
+          ).toLocaleLowerCase('en-US'),
+        );
+      } catch {
+        // An owner that is no entity ref owns nothing here.
+      }
+    }
+    return owners.has(tenant.groupRef);
+  }
+
+  private async load(): Promise<View> {
+    if (this.view && Date.now() - this.view.at < CACHE_MS) {
+      return this.view;
+    }
+    if (!this.loading) {
+      this.loading = this.fetch()
+        .then(view => {
+          this.view = { at: Date.now(), ...view };
+          return view;
+        })
+        .catch(error => {
+          if (this.view) {
+            // Keep serving what we knew; try again on the next call.
+            this.options.logger.warn(
+              `Could not read tenants from the catalog, serving the last known ones: ${
+                (error as Error).message
+              }`,
+            );
+            return this.view;
+          }
+          this.options.logger.error(
+            'Could not read tenants from the catalog',
+            error as Error,
+          );
+          throw new ServiceUnavailableError(
+            'The catalog could not be read; try again shortly',
+          );
+        })
+        .finally(() => {
+          this.loading = undefined;
+        });
+    }
+    return this.loading;
+  }
+
+  private async fetch(): Promise<View> {
     const { items } = await this.options.catalog.getEntities(
       {
-        filter: { kind: 'Group' },
+        filter: {
+          kind: 'Group',
+          [`metadata.annotations.${TENANT_ID_ANNOTATION}`]:
+            CATALOG_FILTER_EXISTS,
+        },
         fields: ['kind', 'metadata', 'spec.profile'],
       },
       { credentials: await this.options.auth.getOwnServiceCredentials() },
     );
     const tenants = new Map<string, Tenant>();
-    const refused = new Set<string>();
+    const refusals = new Map<string, string>();
+    const { config, logger } = this.options;
     for (const entity of items) {
-      if (!entity.metadata.annotations?.[TENANT_ID_ANNOTATION]) {
+      const claimed = entity.metadata.annotations?.[TENANT_ID_ANNOTATION];
+      if (!claimed) continue;
+      const ref = stringifyEntityRef(entity);
+      const tenant = this.toTenant(entity, claimed);
+      if (typeof tenant === 'string') {
+        logger.error(`Ignoring the tenant claim of ${ref}: ${tenant}`);
+        if (isValidTenantId(claimed)) refusals.set(claimed, tenant);
         continue;
       }
-      const tenant = toTenant(entity);
-      if (!tenant) {
-        this.options.logger.warn(
-          `Ignoring ${stringifyEntityRef(
-            entity,
-          )}: its ${TENANT_ID_ANNOTATION} annotation is not a valid tenant id`,
+      const assigned = config.tenants.get(tenant.id)?.group;
+      if (assigned && assigned !== tenant.groupRef) {
+        logger.error(
+          `${ref} claims tenant '${tenant.id}', which tenantJobs.tenants assigns to ${assigned}; ignoring the claim`,
         );
         continue;
       }
-      if (tenants.has(tenant.id) || refused.has(tenant.id)) {
-        this.options.logger.error(
-          `Tenant '${tenant.id}' is claimed by more than one Group (${
-            tenant.groupRef
-          }, ${
-            tenants.get(tenant.id)?.groupRef ?? 'another'
-          }); refusing it until only one claims it`,
-        );
+      if (!assigned && (tenants.has(tenant.id) || refusals.has(tenant.id))) {
+        const others = tenants.get(tenant.id)?.groupRef ?? 'another Group';
+        const reason = `tenant '${tenant.id}' is claimed by more than one Group (${ref}, ${others}); it is refused until only one claims it or tenantJobs.tenants.${tenant.id}.group names its owner`;
+        logger.error(reason);
         tenants.delete(tenant.id);
-        refused.add(tenant.id);
+        refusals.set(tenant.id, reason);
         continue;
       }
       tenants.set(tenant.id, tenant);
+      refusals.delete(tenant.id);
     }
-    this.cache = { at: Date.now(), tenants };
-    return tenants;
+    return { tenants, refusals };
   }
-}
 
-function toTenant(entity: Entity): Tenant | undefined {
-  const id = entity.metadata.annotations?.[TENANT_ID_ANNOTATION];
-  if (!id || !isValidTenantId(id)) {
-    return undefined;
+  /** The tenant a Group describes, or why it cannot be one. */
+  private toTenant(entity: Entity, id: string): Tenant | string {
+    const { config } = this.options;
+    if (!isValidTenantId(id)) {
+      return `'${id}' is not a valid tenant id (a DNS-1123 label of at most 40 characters)`;
+    }
+    const reserved = reservedNameMatch(id, config.reservedTenantIds);
+    if (reserved) {
+      return `tenant id '${id}' is reserved (${reserved}); choose another id`;
+    }
+    const namespace = tenantNamespaceName(config.namespacePattern, id);
+    const reservedNamespace = reservedNameMatch(
+      namespace,
+      config.reservedTenantIds,
+    );
+    if (reservedNamespace) {
+      return `tenant id '${id}' would run in namespace '${namespace}', which is reserved (${reservedNamespace}); choose another id`;
+    }
+    const profile = (
+      entity.spec as { profile?: { displayName?: string } } | undefined
+    )?.profile;
+    const origin = entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
+    const trusted =
+      origin !== undefined &&
+      config.trustedGroupLocations.some(prefix => origin.startsWith(prefix));
+    return {
+      id,
+      groupRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+      title:
+        entity.metadata.title ?? profile?.displayName ?? entity.metadata.name,
+      planAnnotation: trusted
+        ? entity.metadata.annotations?.[PLAN_ANNOTATION]
+        : undefined,
+    };
   }
-  const profile = (
-    entity.spec as { profile?: { displayName?: string } } | undefined
-  )?.profile;
-  return {
-    id,
-    groupRef: stringifyEntityRef(entity),
-    title:
-      entity.metadata.title ?? profile?.displayName ?? entity.metadata.name,
-    planAnnotation: entity.metadata.annotations?.[PLAN_ANNOTATION],
-  };
 }

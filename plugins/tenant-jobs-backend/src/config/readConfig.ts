@@ -1,6 +1,11 @@
 import { Config } from '@backstage/config';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  isPriorityId,
   isTierId,
+  PriorityId,
+  PRIORITY_IDS,
+  reservedNameMatch,
   TenantPlan,
   tenantNamespaceName,
   TierId,
@@ -31,6 +36,13 @@ export type JobTypeOverride = {
   retries?: number;
 };
 
+export type TenantOverride = {
+  plan?: string;
+  cluster?: string;
+  /** The owning Group's entity ref, normalized. */
+  group?: string;
+};
+
 /** The plugin's settings from `tenantJobs`, checked at startup. */
 export type TenantJobsConfig = {
   namespacePattern: string;
@@ -38,7 +50,14 @@ export type TenantJobsConfig = {
   defaultCluster: string;
   plans: Map<string, TenantPlan>;
   defaultPlan: string;
-  tenants: Map<string, { plan?: string; cluster?: string }>;
+  /** Tenants the platform team configured, by id. */
+  tenants: Map<string, TenantOverride>;
+  /** Extra reserved tenant ids and namespaces (`*` matches any rest). */
+  reservedTenantIds: string[];
+  /** Origin-location prefixes whose Groups may pick their plan. */
+  trustedGroupLocations: string[];
+  /** Priorities whose PriorityClass may preempt. */
+  preemptingPriorities: PriorityId[];
   jobTypes: Map<string, JobTypeOverride>;
   ttlSecondsAfterFinished: number;
   tracking: {
@@ -121,14 +140,50 @@ function readPlan(id: string, config: Config): TenantPlan {
     maxTier: readTier(config, 'maxTier'),
     allowedJobTypes: config.getOptionalStringArray('allowedJobTypes'),
     maxConcurrentJobs: config.getOptionalNumber('maxConcurrentJobs'),
+    maxPriority: config.getOptionalString('maxPriority') as
+      | PriorityId
+      | undefined,
     quota: {
       cpu: quota.getString('cpu'),
       memory: quota.getString('memory'),
       gpu: quota.getOptionalNumber('gpu'),
       pods: quota.getOptionalNumber('pods'),
       jobs: quota.getOptionalNumber('jobs'),
+      highPriorityPods: quota.getOptionalNumber('highPriorityPods'),
     },
   };
+}
+
+function readPriorities(config: Config | undefined, key: string): PriorityId[] {
+  const values = config?.getOptionalStringArray(key) ?? ['critical'];
+  return values.map((value, i) => {
+    if (!isPriorityId(value)) {
+      throw new Error(
+        `Invalid priority '${value}' at tenantJobs ${key}[${i}]: expected ${PRIORITY_IDS.join(
+          ', ',
+        )}`,
+      );
+    }
+    return value;
+  });
+}
+
+function readGroupRef(id: string, value: string | undefined) {
+  if (value === undefined) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    ).toLocaleLowerCase('en-US');
+  } catch (error) {
+    throw new Error(
+      `tenantJobs.tenants.${id}.group '${value}' is not an entity ref: ${
+        (error as Error).message
+      }`,
+    );
+  }
 }
 
 function readJobTypeOverride(config: Config): JobTypeOverride {
@@ -158,7 +213,9 @@ function positive(
 ): number {
   const value = config?.getOptionalNumber(key) ?? fallback;
   if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`tenantJobs ${key} must be a positive number, got ${value}`);
+    throw new Error(
+      `tenantJobs ${key} must be a positive number, got ${value}`,
+    );
   }
   return value;
 }
@@ -169,7 +226,13 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
   const namespacePattern =
     config?.getOptionalString('namespacePattern') ?? DEFAULT_NAMESPACE_PATTERN;
   // Fails early on a pattern that cannot yield a valid namespace name.
-  tenantNamespaceName(namespacePattern, 'probe-tenant');
+  try {
+    tenantNamespaceName(namespacePattern, 'probe-tenant');
+  } catch (error) {
+    throw new Error(`tenantJobs.namespacePattern: ${(error as Error).message}`);
+  }
+  const reservedTenantIds =
+    config?.getOptionalStringArray('reservedTenantIds') ?? [];
 
   const clusters = (config?.getOptionalConfigArray('clusters') ?? []).map(
     readCluster,
@@ -214,10 +277,16 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
     );
   }
 
-  const tenants = new Map<string, { plan?: string; cluster?: string }>();
+  const tenants = new Map<string, TenantOverride>();
   const tenantsConfig = config?.getOptionalConfig('tenants');
   for (const id of tenantsConfig?.keys() ?? []) {
     const entry = tenantsConfig!.getConfig(id);
+    const reserved = reservedNameMatch(id, reservedTenantIds);
+    if (reserved) {
+      throw new Error(
+        `tenantJobs.tenants.${id}: the tenant id is reserved (${reserved})`,
+      );
+    }
     const plan = entry.getOptionalString('plan');
     const cluster = entry.getOptionalString('cluster');
     if (plan && !plans.has(plan)) {
@@ -230,7 +299,11 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
         `tenantJobs.tenants.${id}.cluster '${cluster}' is not a configured cluster`,
       );
     }
-    tenants.set(id, { plan, cluster });
+    tenants.set(id, {
+      plan,
+      cluster,
+      group: readGroupRef(id, entry.getOptionalString('group')),
+    });
   }
 
   const jobTypes = new Map<string, JobTypeOverride>();
@@ -246,6 +319,10 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
     plans,
     defaultPlan,
     tenants,
+    reservedTenantIds,
+    trustedGroupLocations:
+      config?.getOptionalStringArray('trustedGroupLocations') ?? [],
+    preemptingPriorities: readPriorities(config, 'priorities.preempting'),
     jobTypes,
     ttlSecondsAfterFinished:
       config?.getOptionalNumber('ttlSecondsAfterFinished') ?? ONE_DAY,

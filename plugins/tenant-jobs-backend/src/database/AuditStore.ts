@@ -2,8 +2,24 @@ import { Knex } from 'knex';
 
 const TABLE = 'tenant_jobs_audit';
 
-/** What was done; the same ids as the auditor service's events. */
-export type AuditAction = 'job-submit' | 'job-cancel' | 'job-retry';
+/**
+ * A value as a column can hold it: refused requests carry whatever the
+ * caller sent (NUL bytes, megabytes), which PostgreSQL would reject.
+ */
+function clip(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/\u0000/g, '\uFFFD').slice(0, 255);
+}
+
+/**
+ * What was attempted, the same ids as the auditor service's events;
+ * `request-refused` is any other refused request.
+ */
+export type AuditAction =
+  | 'job-submit'
+  | 'job-cancel'
+  | 'job-retry'
+  | 'request-refused';
 
 /** How it ended: done, refused (4xx, nothing created) or failed (5xx). */
 export type AuditOutcome = 'succeeded' | 'refused' | 'failed';
@@ -39,10 +55,10 @@ export class AuditStore {
   async append(entry: NewAuditEntry): Promise<void> {
     await this.db<Row>(TABLE).insert({
       at: new Date(),
-      actor: entry.actor,
+      actor: clip(entry.actor),
       action: entry.action,
-      tenant_id: entry.tenantId ?? null,
-      run_id: entry.runId ?? null,
+      tenant_id: entry.tenantId === undefined ? null : clip(entry.tenantId),
+      run_id: entry.runId === undefined ? null : clip(entry.runId),
       outcome: entry.outcome,
       detail: entry.detail ? JSON.stringify(entry.detail) : null,
     });

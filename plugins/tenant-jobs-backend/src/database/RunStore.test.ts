@@ -236,14 +236,20 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
       observedVersion: 20,
       observed: { pods: [{ name: 'o1-pod' }] },
     });
-    expect(await runs.observe('o1', observation(10, 'Pending'))).toBeUndefined();
-    expect(await runs.observe('o1', observation(20, 'Running'))).toBeUndefined();
+    expect(
+      await runs.observe('o1', observation(10, 'Pending')),
+    ).toBeUndefined();
+    expect(
+      await runs.observe('o1', observation(20, 'Running')),
+    ).toBeUndefined();
     expect(
       (await runs.observe('o1', observation(20, 'Running', 'Other')))?.after
         .reason,
     ).toBe('Other');
     await runs.observe('o1', observation(30, 'Succeeded'));
-    expect(await runs.observe('o1', observation(40, 'Running'))).toBeUndefined();
+    expect(
+      await runs.observe('o1', observation(40, 'Running')),
+    ).toBeUndefined();
     expect((await runs.get('o1')).status).toBe('Succeeded');
     expect(
       await runs.observe('missing', observation(1, 'Running')),
@@ -276,7 +282,9 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     });
     for (const id of ['old', 'new']) {
       await archives.save(id, {
-        logs: [{ podName: `${id}-pod`, log: `log of ${id}\n`, truncated: false }],
+        logs: [
+          { podName: `${id}-pod`, log: `log of ${id}\n`, truncated: false },
+        ],
         events: [
           {
             type: 'Normal',
@@ -306,7 +314,9 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     await expect(runs.get('old')).rejects.toThrow(NotFoundError);
     expect(await archives.getLogs('old')).toEqual([]);
     expect(await archives.getLogs('new')).toHaveLength(1);
-    expect(await archives.deleteLogsBefore(new Date(Date.now() + 1000))).toBe(1);
+    expect(await archives.deleteLogsBefore(new Date(Date.now() + 1000))).toBe(
+      1,
+    );
     expect(await audit.deleteBefore(new Date(Date.now() + 1000))).toBe(1);
   });
 

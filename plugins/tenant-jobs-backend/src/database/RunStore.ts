@@ -457,7 +457,9 @@ export class KnexRunStore implements RunStore {
       query.where(sub =>
         sub
           .where('created_at', '<', at)
-          .orWhere(eq => eq.where('created_at', at).where('id', '<', cursor.id)),
+          .orWhere(eq =>
+            eq.where('created_at', at).where('id', '<', cursor.id),
+          ),
       );
     }
     const rows = (await query) as Row[];

@@ -1,16 +1,24 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import type { V1Job } from '@kubernetes/client-node';
 import {
   buildJob,
   buildRunName,
   checkJobTypeAllowed,
+  checkPriorityAllowed,
   checkTierAllowed,
   getPriority,
   JobRequest,
   resolvePlanLimits,
   TenantJobRun,
+  TENANT_JOBS_ANNOTATIONS,
   TENANT_JOBS_LABELS,
+  TENANT_JOBS_MANAGED_BY,
   TenantPlan,
   tenantNamespaceName,
   TierId,
@@ -42,6 +50,13 @@ export type SubmitResult =
         namespace: string;
         jobName: string;
         manifest: V1Job;
+        /**
+         * `apiserver` when the cluster judged the Job (admission, quota,
+         * Pod Security) without keeping it; `plugin` when the tenant's
+         * namespace does not exist yet, so only the plugin's checks ran.
+         */
+        checkedBy: 'apiserver' | 'plugin';
+        message: string;
       };
     };
 
@@ -155,6 +170,12 @@ export class JobService {
   async resolveTenant(tenantId: string): Promise<ResolvedTenant> {
     const tenant = await this.deps.tenants.getTenant(tenantId);
     if (!tenant) {
+      const refusal = await this.deps.tenants.getRefusal(tenantId);
+      if (refusal) {
+        throw new ConflictError(
+          `Tenant '${tenantId}' cannot be used: ${refusal}`,
+        );
+      }
       throw new NotFoundError(`No tenant '${tenantId}' in the catalog`);
     }
     const { config } = this.deps;
@@ -200,7 +221,19 @@ export class JobService {
     if (tierRefusal) {
       throw new InputError(`tier: ${tierRefusal}`);
     }
+    const priorityRefusal = checkPriorityAllowed(tenant.plan, request.priority);
+    if (priorityRefusal) {
+      throw new NotAllowedError(`priority: ${priorityRefusal}`);
+    }
     validateParameters(jobType, request.parameters);
+    if (
+      request.entityRef &&
+      !(await this.deps.tenants.belongsTo(request.entityRef, tenant))
+    ) {
+      throw new InputError(
+        `entityRef: '${request.entityRef}' is not a catalog entity of tenant '${tenant.id}'; name one owned by ${tenant.groupRef} or annotated ${TENANT_JOBS_ANNOTATIONS.tenantId}: ${tenant.id}`,
+      );
+    }
 
     if (request.idempotencyKey && !request.dryRun) {
       const existing = await this.deps.runs.findByIdempotencyKey(
@@ -226,31 +259,25 @@ export class JobService {
     });
 
     const cluster = this.deps.clusters.get(tenant.cluster);
+    if (request.dryRun) {
+      return this.dryRun(tenant, manifest, {
+        jobType: jobType.id,
+        tier,
+        priority: getPriority(request.priority).id,
+        jobName,
+      });
+    }
     // Once per process and tenant: afterwards the reconcile keeps the
     // tenant's objects in place, so a submission costs one write.
-    await cluster.ensurePriorityClasses();
+    await cluster.ensurePriorityClasses({
+      preempting: this.deps.config.preemptingPriorities,
+    });
     await cluster.provisionTenant(
       tenant.id,
       tenant.plan,
       this.deps.config.namespacePattern,
       { maxAgeMs: Infinity },
     );
-
-    if (request.dryRun) {
-      await cluster.createJob(manifest, { dryRun: true });
-      return {
-        kind: 'dryRun',
-        dryRun: {
-          tenantId: tenant.id,
-          jobType: jobType.id,
-          tier,
-          priority: getPriority(request.priority).id,
-          namespace: tenant.namespace,
-          jobName,
-          manifest,
-        },
-      };
-    }
 
     // Admitted and recorded in one transaction before it is sent: a crash
     // in between leaves a Queued run that the reconcile creates, never a
@@ -294,6 +321,47 @@ export class JobService {
       throw error;
     }
     return { kind: 'created', run: toApiRun(await this.send(run, manifest)) };
+  }
+
+  /**
+   * Judges a submission without changing anything anywhere: the apiserver
+   * dry-runs the Job when the tenant's namespace exists; a tenant that
+   * never ran a job has no namespace yet (provisioning is a change), so
+   * only the plugin's checks apply then.
+   */
+  private async dryRun(
+    tenant: ResolvedTenant,
+    manifest: V1Job,
+    what: { jobType: string; tier: TierId; priority: string; jobName: string },
+  ): Promise<SubmitResult> {
+    const cluster = this.deps.clusters.get(tenant.cluster);
+    const labels = await cluster.namespaceLabels(tenant.namespace);
+    let checkedBy: 'apiserver' | 'plugin' = 'plugin';
+    let message = `Namespace ${tenant.namespace} does not exist yet; it is created with the tenant's first job. The plan, tier, priority and parameters were checked; the cluster will judge the Job then.`;
+    if (labels) {
+      if (
+        labels[TENANT_JOBS_LABELS.managedBy] !== TENANT_JOBS_MANAGED_BY ||
+        labels[TENANT_JOBS_LABELS.tenant] !== tenant.id
+      ) {
+        throw new ConflictError(
+          `Namespace ${tenant.namespace} exists and is not managed by Tenant Jobs for tenant '${tenant.id}'; a platform administrator must resolve this`,
+        );
+      }
+      await cluster.createJob(manifest, { dryRun: true });
+      checkedBy = 'apiserver';
+      message = `The cluster would accept Job ${what.jobName} in ${tenant.namespace}`;
+    }
+    return {
+      kind: 'dryRun',
+      dryRun: {
+        tenantId: tenant.id,
+        ...what,
+        namespace: tenant.namespace,
+        manifest,
+        checkedBy,
+        message,
+      },
+    };
   }
 
   /**

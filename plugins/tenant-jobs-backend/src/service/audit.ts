@@ -2,6 +2,7 @@ import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import { Request } from 'express';
 import { AuditAction, AuditStore } from '../database';
+import { statusOf } from './httpErrors';
 
 export type AuditContext = {
   tenantId?: string;
@@ -10,16 +11,17 @@ export type AuditContext = {
 };
 
 function outcomeOf(error: unknown): 'refused' | 'failed' {
-  const name = isError(error) ? error.name : '';
-  return [
-    'InputError',
-    'NotAllowedError',
-    'AuthenticationError',
-    'NotFoundError',
-    'ConflictError',
-  ].includes(name)
-    ? 'refused'
-    : 'failed';
+  return statusOf(error) < 500 ? 'refused' : 'failed';
+}
+
+/** Errors whose refusal or failure is already in the audit trail. */
+const auditedErrors = new WeakSet<object>();
+
+/** Whether `audited` already recorded this error. */
+export function wasAudited(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && auditedErrors.has(error)
+  );
 }
 
 /**
@@ -78,7 +80,52 @@ export function createAudit(options: {
         meta: { tenantId: context.tenantId, runId: context.runId },
       });
       await record(outcomeOf(error), { error: err.message });
+      if (typeof error === 'object' && error !== null) {
+        auditedErrors.add(error);
+      }
       throw error;
     }
+  };
+}
+
+/**
+ * Records a request refused before any action ran (authentication, body,
+ * query or path), through the auditor service and in the audit table.
+ */
+export function createRefusalAudit(options: {
+  auditor: AuditorService;
+  store: AuditStore;
+}) {
+  return async function refused(
+    action: AuditAction,
+    req: Request,
+    actor: string | undefined,
+    context: AuditContext & { status: number },
+    error: Error,
+  ): Promise<void> {
+    const meta = {
+      tenantId: context.tenantId,
+      runId: context.runId,
+      status: context.status,
+    };
+    const event = await options.auditor.createEvent({
+      eventId: action,
+      severityLevel: 'low',
+      request: req,
+      meta,
+    });
+    await event.fail({ error, meta });
+    await options.store.append({
+      actor: actor ?? 'anonymous',
+      action,
+      tenantId: context.tenantId,
+      runId: context.runId,
+      outcome: 'refused',
+      detail: {
+        ...context.detail,
+        status: context.status,
+        error: error.message,
+      },
+    });
   };
 }

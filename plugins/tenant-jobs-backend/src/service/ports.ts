@@ -5,6 +5,7 @@
  */
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import type {
+  PriorityId,
   TenantJobEvent,
   TenantPlan,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
@@ -44,8 +45,13 @@ export interface ManagedObjectsWatch {
 /** One cluster, as the job service and the tracker use it. */
 export interface JobCluster {
   readonly name: string;
-  /** Applies the tenant-jobs PriorityClasses; once per process. */
-  ensurePriorityClasses(): Promise<void>;
+  /**
+   * Applies the tenant-jobs PriorityClasses once per process; only the
+   * `preempting` ones may evict.
+   */
+  ensurePriorityClasses(options?: {
+    preempting?: readonly PriorityId[];
+  }): Promise<void>;
   /**
    * Applies the tenant's namespace objects unless they were applied with
    * the same content within `maxAgeMs` (default: a few minutes).
@@ -56,6 +62,10 @@ export interface JobCluster {
     namespacePattern: string,
     options?: { maxAgeMs?: number },
   ): Promise<string>;
+  /** The labels of a namespace, or undefined when it does not exist. */
+  namespaceLabels(
+    namespace: string,
+  ): Promise<Record<string, string> | undefined>;
   /** Creates the Job (or dry-runs it); refusals are 4xx errors. */
   createJob(job: V1Job, options: { dryRun: boolean }): Promise<V1Job>;
   getJob(namespace: string, name: string): Promise<V1Job | undefined>;

@@ -56,6 +56,18 @@ class FakeCluster implements JobCluster {
 
   async ensurePriorityClasses(): Promise<void> {}
 
+  async namespaceLabels(namespace: string) {
+    const tenant = this.provisioned.find(
+      p => tenantNamespaceName(undefined, p.tenantId) === namespace,
+    );
+    return tenant
+      ? {
+          'app.kubernetes.io/managed-by': 'tenant-jobs',
+          'tenant-jobs.io/tenant': tenant.tenantId,
+        }
+      : undefined;
+  }
+
   async provisionTenant(
     tenantId: string,
     plan: TenantPlan,
@@ -191,6 +203,8 @@ const config = readTenantJobsConfig(
           quota: { cpu: '1', memory: '2Gi' },
         },
       },
+      // Plans come from config: the groups' annotations are not trusted.
+      tenants: { solo: { plan: 'solo' } },
     },
   }),
 );
@@ -239,6 +253,7 @@ describe('createRouter', () => {
       catalog: catalogServiceMock({ entities }),
       auth: mockServices.auth(),
       logger,
+      config,
     });
     const jobTypes = new JobTypeRegistry({
       added: [],
@@ -639,21 +654,34 @@ describe('createRouter', () => {
     });
 
     it('answers a dry run with 200 and the manifest, creating nothing', async () => {
-      const res = await submit(etl({ dryRun: true, tier: 'small' }));
-      expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({
+      // A tenant without a namespace yet: only the plugin's checks run,
+      // and nothing is provisioned for it.
+      const first = await submit(etl({ dryRun: true, tier: 'small' }));
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({
         dryRun: true,
         tenantId: 'acme',
         jobType: 'data-etl',
         tier: 'small',
         priority: 'normal',
         namespace: 'tenant-acme',
+        checkedBy: 'plugin',
         manifest: expect.objectContaining({ kind: 'Job' }),
       });
-      expect(res.body.manifest.metadata.name).toBe(res.body.jobName);
+      expect(first.body.message).toContain('does not exist yet');
+      expect(first.body.manifest.metadata.name).toBe(first.body.jobName);
+      expect(cluster.provisioned).toEqual([]);
+      expect(cluster.dryRuns).toHaveLength(0);
+
+      // Once the namespace exists, the apiserver judges the Job.
+      expect((await submit(etl())).status).toBe(201);
+      const provisions = cluster.provisioned.length;
+      const second = await submit(etl({ dryRun: true, tier: 'small' }));
+      expect(second.body).toMatchObject({ dryRun: true, checkedBy: 'apiserver' });
       expect(cluster.dryRuns).toHaveLength(1);
-      expect(cluster.created).toEqual([]);
-      expect(await runCount()).toBe(0);
+      expect(cluster.provisioned).toHaveLength(provisions);
+      expect(cluster.created).toHaveLength(1);
+      expect(await runCount()).toBe(1);
     });
 
     it('replays an idempotent submission and refuses the key for another request', async () => {
@@ -693,7 +721,21 @@ describe('createRouter', () => {
         cluster.createError = error;
         const res = await submit(etl());
         expect(res.status).toBe(status);
-        expect(res.body.error.message).toBe(error.message);
+        if (status < 500) {
+          expect(res.body.error.message).toBe(error.message);
+        } else {
+          // Details stay in the log, under the reference the caller gets.
+          expect(res.body.error.message).toMatch(
+            /unavailable; try again shortly \(log reference [0-9a-f]{12}\)$/,
+          );
+          const reference = /log reference ([0-9a-f]+)/.exec(
+            res.body.error.message,
+          )![1];
+          expect(logger.error).toHaveBeenCalledWith(
+            expect.stringContaining(reference),
+            error,
+          );
+        }
         expect(await runCount()).toBe(runs);
         expect((await auditRows()).map(r => r.outcome)).toEqual([outcome]);
       },

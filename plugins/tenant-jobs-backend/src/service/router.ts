@@ -7,7 +7,12 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   parseJobRequest,
@@ -21,10 +26,11 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { TenantDirectory } from '../catalog/TenantDirectory';
-import { AuditStore, RunRecord, RunStore } from '../database';
+import { AuditAction, AuditStore, RunRecord, RunStore } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { readableRuns } from '../permissions/readCriteria';
-import { createAudit } from './audit';
+import { createAudit, createRefusalAudit, wasAudited } from './audit';
+import { errorHandler, jsonBody } from './httpErrors';
 import { JobService, SubmitResult } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { parseListQuery, parseLogQuery, parseStatsQuery } from './listQuery';
@@ -33,6 +39,24 @@ import { RunQueries } from './RunQueries';
 
 /** Largest accepted request body; parameters are capped lower by the schema. */
 export const MAX_BODY_SIZE = '64kb';
+
+/** What a run id can look like: a label value (UUIDs in practice). */
+const RUN_ID = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** The audit action of a refused request, by its route. */
+function actionOf(req: express.Request): {
+  action: AuditAction;
+  runId?: string;
+} {
+  if (req.method !== 'POST') return { action: 'request-refused' };
+  if (/^\/jobs\/?$/.test(req.path)) return { action: 'job-submit' };
+  const match = /^\/jobs\/([^/]+)\/(cancel|retry)\/?$/.exec(req.path);
+  if (!match) return { action: 'request-refused' };
+  return {
+    action: match[2] === 'cancel' ? 'job-cancel' : 'job-retry',
+    runId: RUN_ID.test(match[1]) ? match[1] : undefined,
+  };
+}
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -58,8 +82,13 @@ export async function createRouter(options: {
     logger: options.logger,
   });
 
+  const refused = createRefusalAudit({
+    auditor: options.auditor,
+    store: options.audit,
+  });
+
   const router = Router();
-  router.use(express.json({ limit: MAX_BODY_SIZE }));
+  router.use(jsonBody(MAX_BODY_SIZE));
 
   const userCredentials = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user'] });
@@ -77,6 +106,9 @@ export async function createRouter(options: {
 
   /** The run, or undefined when there is none with this id. */
   async function findRun(id: string): Promise<RunRecord | undefined> {
+    // Run ids are label values; anything else names no run and never
+    // reaches the database (NUL bytes, megabytes).
+    if (!RUN_ID.test(id)) return undefined;
     try {
       return await runs.get(id);
     } catch (error) {
@@ -194,6 +226,12 @@ export async function createRouter(options: {
           throw new InputError(parsed.message);
         }
         const request = parsed.request;
+        const refusal = await options.tenants.getRefusal(request.tenantId);
+        if (refusal) {
+          throw new ConflictError(
+            `Tenant '${request.tenantId}' cannot be used: ${refusal}`,
+          );
+        }
         await authorize(
           credentials,
           tenantJobCreatePermission,
@@ -323,6 +361,36 @@ export async function createRouter(options: {
     );
     send(res, result);
   });
+
+  router.use(
+    errorHandler({
+      logger: options.logger,
+      async onRefusal(error, req, status) {
+        if (wasAudited(error)) return;
+        let actor: string | undefined;
+        try {
+          actor = (await userCredentials(req)).principal.userEntityRef;
+        } catch {
+          // Refused before or because of authentication: anonymous.
+        }
+        const { action, runId } = actionOf(req);
+        await refused(
+          action,
+          req,
+          actor,
+          {
+            runId,
+            status,
+            detail: {
+              method: req.method,
+              path: req.path.slice(0, 200),
+            },
+          },
+          error,
+        );
+      },
+    }),
+  );
 
   return router;
 }

@@ -92,6 +92,7 @@ class FakeCluster implements JobCluster {
       undefined,
   );
   readonly deleteJob = jest.fn(async (_namespace: string, _name: string) => {});
+  readonly namespaceLabels = jest.fn(async () => undefined);
 
   private readonly watch: ManagedObjectsWatch = {
     stop: async () => {},

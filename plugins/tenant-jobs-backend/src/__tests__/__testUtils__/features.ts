@@ -41,6 +41,9 @@ import {
   tenantJobConditions,
 } from '../../permissions';
 import { tenantJobsPlugin } from '../../plugin';
+
+/** Groups from here may set their plan by annotation. */
+export const TRUSTED_GROUP_LOCATION = 'file:/srv/platform/org/';
 import type { JsonObject } from '@backstage/types';
 import type { TestOrg } from './harness';
 
@@ -215,6 +218,12 @@ export function tenantJobsTestFeatures(settings: TestBackendSettings) {
           ],
           defaultPlan: 'basic',
           plans: settings.plans,
+          // Tenants a and b pick their plan by annotation from a trusted
+          // location; c's plan and group come from config.
+          trustedGroupLocations: [TRUSTED_GROUP_LOCATION],
+          tenants: {
+            [org.tenants.c]: { plan: 'oneJob', group: org.groups.c },
+          },
           ...settings.config,
         },
       },

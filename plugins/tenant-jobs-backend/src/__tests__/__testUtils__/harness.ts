@@ -38,7 +38,11 @@ import {
 import type { JsonObject } from '@backstage/types';
 import createKnex, { Knex } from 'knex';
 import { ChildBackend, spawnChildBackend } from './childBackend';
-import { tenantJobsTestFeatures, TestBackendSettings } from './features';
+import {
+  tenantJobsTestFeatures,
+  TestBackendSettings,
+  TRUSTED_GROUP_LOCATION,
+} from './features';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -157,6 +161,12 @@ export function createTestOrg(): TestOrg {
         annotations: {
           [TENANT_JOBS_ANNOTATIONS.tenantId]: tenants[key],
           [TENANT_JOBS_ANNOTATIONS.plan]: planOf[key],
+          // c's plan annotation is ignored: its location is not trusted,
+          // and config names its plan.
+          'backstage.io/managed-by-origin-location':
+            key === 'c'
+              ? 'file:/home/anyone/groups.yaml'
+              : `${TRUSTED_GROUP_LOCATION}groups.yaml`,
         },
       },
       spec: {

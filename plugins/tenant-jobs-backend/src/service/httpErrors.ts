@@ -1,0 +1,149 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CustomErrorBase,
+  InputError,
+  isError,
+  serializeError,
+} from '@backstage/errors';
+import express from 'express';
+import { randomBytes } from 'node:crypto';
+
+/** A request body larger than the plugin accepts (413). */
+export class PayloadTooLargeError extends CustomErrorBase {
+  readonly statusCode = 413;
+}
+
+/** A request body in a format the plugin does not read (415). */
+export class UnsupportedMediaTypeError extends CustomErrorBase {
+  readonly statusCode = 415;
+}
+
+const STATUS_BY_NAME: Record<string, number> = {
+  InputError: 400,
+  AuthenticationError: 401,
+  NotAllowedError: 403,
+  NotFoundError: 404,
+  ConflictError: 409,
+  NotImplementedError: 501,
+  ServiceUnavailableError: 503,
+};
+
+/** The HTTP status an error answers with, as Backstage's error handler. */
+export function statusOf(error: unknown): number {
+  const own = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  if (typeof own === 'number' && own >= 400 && own <= 599) return own;
+  return (isError(error) && STATUS_BY_NAME[error.name]) || 500;
+}
+
+/**
+ * Parses JSON bodies, refusing anything else in the plugin's error shape:
+ * malformed JSON is a 400, a body over `limit` a 413, a body that is not
+ * `application/json` a 415. Requests without a body pass.
+ */
+export function jsonBody(limit: string): express.RequestHandler {
+  const parse = express.json({ limit, strict: true });
+  return (req, res, next) => {
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) {
+      next(
+        new UnsupportedMediaTypeError(
+          `Request bodies must be JSON (Content-Type: application/json), not '${
+            req.headers['content-type'] ?? 'none'
+          }'`,
+        ),
+      );
+      return;
+    }
+    parse(req, res, error => {
+      if (!error) {
+        next();
+        return;
+      }
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') {
+        next(
+          new PayloadTooLargeError(
+            `The request body is larger than ${limit}; send less`,
+          ),
+        );
+      } else if (type === 'entity.parse.failed') {
+        next(
+          new InputError(
+            'The request body is not valid JSON; send one JSON object',
+          ),
+        );
+      } else if (
+        type === 'charset.unsupported' ||
+        type === 'encoding.unsupported'
+      ) {
+        next(
+          new UnsupportedMediaTypeError(
+            'Send the request body as UTF-8 JSON without content encoding',
+          ),
+        );
+      } else {
+        next(new InputError('The request body could not be read'));
+      }
+    });
+  };
+}
+
+/**
+ * The plugin's last error handler: answers in Backstage's error shape. A
+ * 4xx keeps its message, written for the caller. A 5xx (misconfiguration,
+ * an unreachable cluster, a bug) is logged in full under a reference and
+ * answered with a generic message naming it, so service-account names,
+ * file paths and stack traces stay in the log.
+ */
+export function errorHandler(options: {
+  logger: LoggerService;
+  /** Called for every 4xx, e.g. to audit the refusal. */
+  onRefusal?(
+    error: Error,
+    req: express.Request,
+    status: number,
+  ): Promise<void> | void;
+}): express.ErrorRequestHandler {
+  return async (rawError, req, res, next) => {
+    const error = isError(rawError) ? rawError : new Error(String(rawError));
+    const status = statusOf(error);
+    let shown: Error = error;
+    if (status >= 500) {
+      const reference = randomBytes(6).toString('hex');
+      options.logger.error(
+        `${req.method} ${req.originalUrl} failed (log reference ${reference})`,
+        error,
+      );
+      shown =
+        status === 503
+          ? Object.assign(new Error(''), {
+              name: 'ServiceUnavailableError',
+              message: `A service this request needs (a cluster or the catalog) is unavailable; try again shortly (log reference ${reference})`,
+            })
+          : Object.assign(new Error(''), {
+              name: 'Error',
+              message: `An internal error occurred (log reference ${reference}); an administrator finds the details in the backend log`,
+            });
+    } else {
+      try {
+        await options.onRefusal?.(error, req, status);
+      } catch (auditError) {
+        options.logger.error('Could not audit a refusal', auditError as Error);
+      }
+    }
+    if (res.headersSent) {
+      next(rawError);
+      return;
+    }
+    const body = serializeError(shown, { includeStack: false });
+    delete (body as { stack?: string }).stack;
+    delete (body as { cause?: unknown }).cause;
+    res.status(status).json({
+      error: body,
+      request: { method: req.method, url: req.originalUrl },
+      response: { statusCode: status },
+    });
+  };
+}
