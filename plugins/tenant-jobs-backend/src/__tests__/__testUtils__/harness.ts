@@ -1,7 +1,9 @@
 /*
  * Shared setup of the HTTP integration suites: the whole Tenant Jobs plugin
  * in a test backend, talking to the local cluster (scripts/cluster/cluster.sh
- * up) as a ServiceAccount bound to exactly deploy/clusterrole.yaml, with the
+ * up) as a ServiceAccount bound to the ClusterRole tenant-jobs-backend only,
+ * with the shipped deploy files (both ClusterRoles, the confinement
+ * policy) applied as they are (see backendIdentity.ts), and the
  * real permission backend deciding through the plugin's own rule and
  * resource loader. The admin kubeconfig is used only to set that up, to look
  * behind the backend's back and to clean up.
@@ -19,15 +21,11 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import {
   ApiException,
-  AuthorizationV1Api,
   BatchV1Api,
   CoreV1Api,
   KubeConfig,
-  KubernetesObjectApi,
   NetworkingV1Api,
-  PatchStrategy,
   RbacAuthorizationV1Api,
-  V1ClusterRole,
   V1Job,
 } from '@kubernetes/client-node';
 import {
@@ -47,15 +45,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { createBackendIdentity } from './backendIdentity';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../../..');
-const CLUSTER_ROLE_FILE = path.resolve(
-  __dirname,
-  '../../../deploy/clusterrole.yaml',
-);
-const CLUSTER_ROLE_NAME = 'tenant-jobs-backend';
-const SETUP_FIELD_MANAGER = 'tenant-jobs-http-integration-test';
 
 /** Labels of every Job the plugin creates. */
 export const LABELS = {
@@ -96,6 +88,9 @@ export const PLANS = {
     quota: { cpu: '1', memory: '2Gi', pods: 2, jobs: 1 },
   },
 };
+
+/** Tenant ids that Groups of mallory's claim, and that are refused. */
+export const RESERVED_CLAIMS = ['kube-system', 'default'] as const;
 
 export type TenantKey = 'a' | 'b' | 'c';
 export type UserKey = 'alice' | 'bob' | 'carol' | 'mallory';
@@ -181,6 +176,16 @@ export function createTestOrg(): TestOrg {
       metadata: { name: groupName('outsiders') },
       spec: { type: 'team', children: [] },
     },
+    // Groups of mallory's that claim reserved tenant ids: never served.
+    ...RESERVED_CLAIMS.map(id => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: {
+        name: groupName(`claims-${id}`),
+        annotations: { [TENANT_JOBS_ANNOTATIONS.tenantId]: id },
+      },
+      spec: { type: 'team', children: [] },
+    })),
     ...(Object.keys(tenants) as TenantKey[]).flatMap(key => [
       {
         apiVersion: 'backstage.io/v1alpha1',
@@ -216,7 +221,15 @@ export function createTestOrg(): TestOrg {
   const ownership = new Map(
     (Object.keys(users) as UserKey[]).map(user => [
       users[user],
-      [users[user], groups[memberOf[user]]],
+      [
+        users[user],
+        groups[memberOf[user]],
+        ...(user === 'mallory'
+          ? RESERVED_CLAIMS.map(
+              id => `group:default/${groupName(`claims-${id}`)}`,
+            )
+          : []),
+      ],
     ]),
   );
   const components = Object.fromEntries(
@@ -391,41 +404,6 @@ export type TenantJobsTestEnv = {
   stop(): Promise<void>;
 };
 
-/** Applies deploy/clusterrole.yaml as it is in the repository. */
-async function applyShippedClusterRole(kc: KubeConfig): Promise<void> {
-  const documents = parseAllDocuments(
-    fs.readFileSync(CLUSTER_ROLE_FILE, 'utf8'),
-  );
-  const roles = documents
-    .map(document => {
-      if (document.errors.length > 0) {
-        throw new Error(
-          `${CLUSTER_ROLE_FILE} is not valid YAML: ${document.errors
-            .map(e => e.message)
-            .join('; ')}`,
-        );
-      }
-      return document.toJS() as V1ClusterRole | null;
-    })
-    .filter((role): role is V1ClusterRole => Boolean(role));
-  const role = roles.find(
-    r => r.kind === 'ClusterRole' && r.metadata?.name === CLUSTER_ROLE_NAME,
-  );
-  if (!role || roles.length !== 1) {
-    throw new Error(
-      `${CLUSTER_ROLE_FILE} must hold exactly the ClusterRole ${CLUSTER_ROLE_NAME}`,
-    );
-  }
-  await KubernetesObjectApi.makeApiClient(kc).patch(
-    role,
-    undefined,
-    undefined,
-    SETUP_FIELD_MANAGER,
-    true,
-    PatchStrategy.ServerSideApply,
-  );
-}
-
 /**
  * Starts the plugin against the local cluster as a least-privilege
  * ServiceAccount. Call in beforeAll; call `stop` in afterAll.
@@ -456,7 +434,6 @@ export async function startTenantJobsTestBackend(options: {
   };
   const backendNamespace = `tj-it-http-${org.runTag}`;
   const bindingName = `tenant-jobs-it-http-${org.runTag}`;
-  const serviceAccount = 'tenant-jobs-backend';
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tj-it-http-'));
   let backend: TestBackend | undefined;
   let stopChild: (() => Promise<void>) | undefined;
@@ -482,83 +459,14 @@ export async function startTenantJobsTestBackend(options: {
   };
 
   try {
-    await applyShippedClusterRole(kc);
-    await admin.core.createNamespace({
-      body: {
-        metadata: {
-          name: backendNamespace,
-          labels: { 'tenant-jobs.io/test-run': org.runTag },
-        },
-      },
-    });
-    await admin.core.createNamespacedServiceAccount({
+    // Bound to tenant-jobs-backend only, confined by the shipped policy.
+    const identity = await createBackendIdentity(kc, {
       namespace: backendNamespace,
-      body: { metadata: { name: serviceAccount } },
+      bindingName,
+      tokenDir: tmpDir,
+      namespaceLabels: { 'tenant-jobs.io/test-run': org.runTag },
     });
-    await admin.rbac.createClusterRoleBinding({
-      body: {
-        metadata: { name: bindingName },
-        roleRef: {
-          apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'ClusterRole',
-          name: CLUSTER_ROLE_NAME,
-        },
-        subjects: [
-          {
-            kind: 'ServiceAccount',
-            name: serviceAccount,
-            namespace: backendNamespace,
-          },
-        ],
-      },
-    });
-    const tokenRequest = await admin.core.createNamespacedServiceAccountToken({
-      name: serviceAccount,
-      namespace: backendNamespace,
-      body: { spec: { audiences: [], expirationSeconds: 3600 } },
-    });
-    const token = tokenRequest.status?.token;
-    if (!token) {
-      throw new Error('The TokenRequest API returned no token');
-    }
-    const tokenFile = path.join(tmpDir, 'token');
-    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-
-    const adminCluster = kc.getCurrentCluster();
-    const caPem = adminCluster?.caData
-      ? Buffer.from(adminCluster.caData, 'base64').toString('utf8')
-      : adminCluster?.caFile && fs.readFileSync(adminCluster.caFile, 'utf8');
-    if (!adminCluster?.server || !caPem) {
-      throw new Error(
-        'The admin kubeconfig names no server or certificate authority',
-      );
-    }
-    const caData = Buffer.from(caPem, 'utf8').toString('base64');
-
-    // RBAC reaches the authorizer a moment after the binding is created.
-    const asBackend = new KubeConfig();
-    asBackend.loadFromOptions({
-      clusters: [{ name: 'local', server: adminCluster.server, caData }],
-      users: [{ name: serviceAccount, token }],
-      contexts: [{ name: 'local', cluster: 'local', user: serviceAccount }],
-      currentContext: 'local',
-    });
-    const authorization = asBackend.makeApiClient(AuthorizationV1Api);
-    await waitFor('the ClusterRoleBinding to take effect', async () => {
-      const review = await authorization.createSelfSubjectAccessReview({
-        body: {
-          spec: {
-            resourceAttributes: {
-              verb: 'create',
-              resource: 'jobs',
-              group: 'batch',
-              namespace: namespaceOf(org.tenants.a),
-            },
-          },
-        },
-      });
-      return review.status?.allowed === true;
-    });
+    const { tokenFile, caPem } = identity;
 
     // A child process keeps its runs in a file, so a SIGKILL loses only
     // what was never written, as in production.
@@ -581,7 +489,7 @@ export async function startTenantJobsTestBackend(options: {
     );
     const settings: TestBackendSettings = {
       org,
-      server: adminCluster.server,
+      server: identity.server,
       caPem,
       tokenFile,
       plans: plans as JsonObject,
