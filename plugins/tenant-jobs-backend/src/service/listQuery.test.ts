@@ -174,6 +174,75 @@ describe('parseListQuery', () => {
     );
   });
 
+  it('takes only digits for the limit, never coerced values or arrays', () => {
+    for (const limit of [
+      '0x10',
+      '1e1',
+      ' 5',
+      '5 ',
+      '+5',
+      '',
+      ['5'],
+      { a: '1' },
+    ]) {
+      expect(inputErrorOf(() => parseListQuery({ limit })).message).toBe(
+        'limit: must be a whole number from 1 to 200',
+      );
+    }
+    expect(
+      inputErrorOf(() => parseListQuery({ limit: '99999999999999999999' }))
+        .message,
+    ).toMatch(/^limit:/);
+  });
+
+  it.each([
+    '0',
+    '-1',
+    '2026',
+    '2026-02-30',
+    '2026-02-30T00:00:00Z',
+    '2026-1-1',
+    '2026-01-01T10:00:00',
+    '2026-01-01T24:00:00Z',
+    '2026-01-01T00:00:00Z\u0000',
+    ' 2026-01-01',
+    'Tue, 01 Jan 2030',
+    '+275760-09-13T00:00:00Z',
+  ])('refuses %j as a time', from => {
+    expect(inputErrorOf(() => parseListQuery({ from })).message).toMatch(
+      /^from: must be an ISO 8601 time/,
+    );
+  });
+
+  it('takes ISO 8601 dates and zoned times', () => {
+    expect(parseListQuery({ from: '2024-02-29' }).filter.createdAfter).toBe(
+      '2024-02-29T00:00:00.000Z',
+    );
+    expect(
+      parseListQuery({ to: '2026-11-27T10:00+0130' }).filter.createdBefore,
+    ).toBe('2026-11-27T08:30:00.000Z');
+    expect(
+      parseListQuery({ to: '2026-11-27T10:00:00.123456Z' }).filter
+        .createdBefore,
+    ).toBe('2026-11-27T10:00:00.123Z');
+  });
+
+  it('takes a complete entity ref as submittedBy', () => {
+    expect(
+      parseListQuery({ submittedBy: 'User:default/alice' }).filter.submittedBy,
+    ).toBe('user:default/alice');
+    for (const submittedBy of [
+      'alice',
+      'user:alice',
+      '$(id)',
+      'user:default/a\u0000',
+    ]) {
+      expect(
+        inputErrorOf(() => parseListQuery({ submittedBy })).message,
+      ).toMatch(/^submittedBy: must be a complete entity ref/);
+    }
+  });
+
   it('refuses a cursor that is too long', () => {
     expect(
       inputErrorOf(() => parseListQuery({ cursor: 'c'.repeat(513) })).message,
@@ -263,6 +332,11 @@ describe('parseLogQuery', () => {
     ['tailLines', { tailLines: '0' }],
     ['tailLines', { tailLines: '100001' }],
     ['tailLines', { tailLines: 'all' }],
+    ['tailLines', { tailLines: '1e3' }],
+    ['tailLines', { tailLines: '-1' }],
+    ['tailLines', { tailLines: ['5'] }],
+    ['follow', { follow: ['true'] }],
+    ['pod', { pod: ['x'] }],
   ])('refuses an invalid %s (%j)', (name, query) => {
     expect(inputErrorOf(() => parseLogQuery(query)).message).toMatch(
       new RegExp(`^${name}:`),

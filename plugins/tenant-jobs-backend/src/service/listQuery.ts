@@ -32,12 +32,54 @@ const idList = (what: string) =>
       message: `must be ${what} ids (lowercase letters, digits and '-'), comma-separated, at most 50`,
     });
 
+/**
+ * An ISO 8601 date (UTC midnight) or date and time with a zone, e.g.
+ * `2026-11-27` or `2026-11-27T10:00:00Z`. Stricter than `Date.parse`,
+ * which takes `0`, `-1`, `2026-02-30` (as 2 March) or trailing garbage.
+ */
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?$/;
+
+function isIsoTime(value: string): boolean {
+  const match = ISO_TIME.exec(value);
+  if (!match) return false;
+  const [, year, month, day] = match.map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
 const time = z
   .string()
-  .refine(value => !Number.isNaN(Date.parse(value)), {
-    message: 'must be an ISO 8601 time, e.g. 2026-11-27T10:00:00Z',
+  .refine(isIsoTime, {
+    message:
+      'must be an ISO 8601 time, e.g. 2026-11-27T10:00:00Z or 2026-11-27',
   })
   .transform(value => new Date(value).toISOString());
+
+/**
+ * A whole number between `min` and `max`: digits only in a query string
+ * (no sign, exponent, hex, blanks or repeated parameter), or a number.
+ */
+function wholeNumber(min: number, max: number) {
+  const range = `must be a whole number from ${min} to ${max}`;
+  return z
+    .union([z.number(), z.string().regex(/^[0-9]{1,15}$/, { error: range })], {
+      error: range,
+    })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int({ error: range })
+        .min(min, { error: range })
+        .max(max, { error: `must be at most ${max}` }),
+    );
+}
 
 const filterSchema = z
   .object({
@@ -53,7 +95,14 @@ const filterSchema = z
     status: list(RUN_STATUSES, 'statuses').optional(),
     type: idList('job type').optional(),
     priority: list(PRIORITY_IDS, 'priorities').optional(),
-    submittedBy: z.string().max(512).optional(),
+    submittedBy: z
+      .string()
+      .max(512)
+      .refine(isCompleteEntityRef, {
+        message: 'must be a complete entity ref, e.g. user:default/alice',
+      })
+      .transform(normalizeEntityRef)
+      .optional(),
     from: time.optional(),
     to: time.optional(),
   })
@@ -61,12 +110,7 @@ const filterSchema = z
 
 const pageSchema = z
   .object({
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_PAGE_SIZE, { message: `must be at most ${MAX_PAGE_SIZE}` })
-      .optional(),
+    limit: wholeNumber(1, MAX_PAGE_SIZE).optional(),
     cursor: z.string().max(512).optional(),
   })
   .strict();
@@ -127,7 +171,7 @@ const logSchema = z
       })
       .optional(),
     follow: z.enum(['true', 'false']).optional(),
-    tailLines: z.coerce.number().int().min(1).max(100_000).optional(),
+    tailLines: wholeNumber(1, 100_000).optional(),
   })
   .strict();
 
