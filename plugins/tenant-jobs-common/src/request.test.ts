@@ -118,6 +118,30 @@ describe('jobRequestSchema', () => {
     );
   });
 
+  it('refuses a __proto__ key, which zod would drop silently', () => {
+    // JSON.parse makes own __proto__ properties, as a request body would.
+    const inParameters = JSON.parse(
+      '{"tenantId":"enterprise-001","jobType":"data-etl","parameters":{"__proto__":{"polluted":"yes"},"source":"events-db"}}',
+    );
+    expect(messageOf(inParameters)).toBe(
+      'parameters.__proto__: parameter names are letters and digits, starting with a letter, at most 63 characters',
+    );
+    const onTop = JSON.parse(
+      '{"__proto__":{"polluted":"yes"},"tenantId":"enterprise-001","jobType":"data-etl"}',
+    );
+    expect(messageOf(onTop)).toBe(
+      '__proto__: unknown field; allowed fields are tenantId, jobType, tier, priority, parameters, entityRef, idempotencyKey, dryRun',
+    );
+    expect(
+      messageOf(
+        JSON.parse(
+          '{"tenantId":"Bad_Id","jobType":"data-etl","parameters":{"__proto__":1}}',
+        ),
+      ),
+    ).toMatch(/^tenantId: .*; parameters\.__proto__: parameter names/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('bounds the parameters', () => {
     const many = Object.fromEntries(
       Array.from({ length: 65 }, (_, i) => [`p${i}`, i]),

@@ -142,9 +142,40 @@ export type JobRequestParseResult =
  */
 export function parseJobRequest(body: unknown): JobRequestParseResult {
   const result = jobRequestSchema.safeParse(body, { reportInput: true });
-  if (result.success) {
+  const prototypeKeys = prototypeKeyProblems(body);
+  if (result.success && prototypeKeys.length === 0) {
     return { success: true, request: result.data };
   }
-  const problems = describeIssues(result.error.issues, body);
+  const problems = [
+    ...(result.success ? [] : describeIssues(result.error.issues, body)),
+    ...prototypeKeys,
+  ];
   return { success: false, message: formatProblems(problems), problems };
+}
+
+function ownKeys(value: unknown): string[] {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? Object.keys(value)
+    : [];
+}
+
+/**
+ * An own `__proto__` key (as `JSON.parse` makes it) in the parameters. zod
+ * drops such a key from a record without an issue (the strict body object
+ * does report one), so the request would pass with the key silently
+ * ignored; it is refused instead, like any other invalid name.
+ */
+function prototypeKeyProblems(body: unknown): ValidationProblem[] {
+  const parameters = ownKeys(body).includes('parameters')
+    ? (body as { parameters?: unknown }).parameters
+    : undefined;
+  return ownKeys(parameters).includes('__proto__')
+    ? [
+        {
+          path: 'parameters.__proto__',
+          message:
+            'parameter names are letters and digits, starting with a letter, at most 63 characters',
+        },
+      ]
+    : [];
 }
