@@ -54,8 +54,8 @@ describe('Tenant Jobs over HTTP: boundaries between tenants', () => {
     env = await startTenantJobsTestBackend({
       databases,
       plans: {
-        // Tenant a's plan is platform-approved for critical; b's is not.
-        gold: { maxPriority: 'critical' },
+        // Tenant a's plan (gold) is platform-approved for critical; b's
+        // (basic) is not.
         basic: {
           allowedJobTypes: [
             'data-etl',

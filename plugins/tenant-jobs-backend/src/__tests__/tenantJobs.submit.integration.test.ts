@@ -268,8 +268,28 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
     const quotas = await env.admin.core.listNamespacedResourceQuota({
       namespace,
     });
-    expect(quotas.items).toHaveLength(1);
-    expect(quotas.items[0].spec?.hard).toMatchObject({
+    const byName = new Map(quotas.items.map(q => [q.metadata?.name, q]));
+    expect([...byName.keys()].sort()).toEqual([
+      'tenant-jobs-high-priority',
+      'tenant-jobs-priority-ceiling',
+      'tenant-jobs-quota',
+    ]);
+    // Gold may use every priority; at most half its pods above normal.
+    expect(byName.get('tenant-jobs-priority-ceiling')?.spec).toMatchObject({
+      hard: { pods: '0' },
+      scopeSelector: {
+        matchExpressions: [
+          expect.objectContaining({
+            operator: 'NotIn',
+            values: expect.arrayContaining(['tenant-jobs-critical']),
+          }),
+        ],
+      },
+    });
+    expect(byName.get('tenant-jobs-high-priority')?.spec?.hard).toEqual({
+      pods: String(PLANS.gold.quota.pods / 2),
+    });
+    expect(byName.get('tenant-jobs-quota')?.spec?.hard).toMatchObject({
       'requests.cpu': PLANS.gold.quota.cpu,
       'limits.memory': PLANS.gold.quota.memory,
       'requests.nvidia.com/gpu': String(PLANS.gold.quota.gpu),

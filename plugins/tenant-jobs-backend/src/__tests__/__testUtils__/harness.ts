@@ -59,8 +59,9 @@ export const LABELS = {
 } as const;
 
 /**
- * The test plans. `gold` may run everything (GPU included), `basic` only
- * three types up to `medium`, `oneJob` keeps a single Job object at a time
+ * The test plans. `gold` may run everything (GPU included, and the
+ * preempting `critical` priority), `basic` only three types up to
+ * `medium` and priorities up to `high`, `oneJob` keeps a single Job object at a time
  * (ResourceQuota count/jobs.batch=1) so the apiserver's quota admission can
  * be seen refusing.
  */
@@ -68,6 +69,7 @@ export const PLANS = {
   gold: {
     maxTier: 'xlarge',
     maxConcurrentJobs: 50,
+    maxPriority: 'critical',
     quota: {
       cpu: '48',
       memory: '96Gi',
