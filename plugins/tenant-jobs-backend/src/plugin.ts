@@ -119,6 +119,11 @@ export const tenantJobsPlugin = createBackendPlugin({
         deps.lifecycle.addStartupHook(() => tracking.start());
         deps.lifecycle.addShutdownHook(() => tracking.stop());
 
+        // The router itself refuses every caller who is not a signed-in
+        // user (before any route runs), so that refusals with a missing or
+        // forged token are audited like any other; the default policy
+        // would turn them away unseen.
+        deps.httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,

@@ -305,6 +305,62 @@ describe('createRouter', () => {
       .set('Authorization', mockCredentials.user.header(ALICE))
       .send(body as object);
 
+  describe('refusals', () => {
+    it('refuses callers without a user on every route, in the error shape, audited', async () => {
+      const anonymous = mockCredentials.none.header();
+      const calls = [
+        request(app).get('/job-types'),
+        request(app).get('/jobs?limit=5'),
+        request(app).post('/jobs').send(etl()),
+        request(app).post('/jobs/00000000-0000-0000-0000-000000000000/cancel'),
+      ];
+      for (const call of calls) {
+        const res = await call.set('Authorization', anonymous);
+        expect(res.status).toBe(401);
+        expect(res.body).toMatchObject({
+          error: { name: 'AuthenticationError' },
+          response: { statusCode: 401 },
+        });
+        expect(res.body.error.stack).toBeUndefined();
+      }
+      expect(
+        (await auditRows()).map(r => [r.action, r.actor, r.outcome]),
+      ).toEqual([
+        ['request-refused', 'anonymous', 'refused'],
+        ['request-refused', 'anonymous', 'refused'],
+        ['job-submit', 'anonymous', 'refused'],
+        ['job-cancel', 'anonymous', 'refused'],
+      ]);
+      expect(await runCount()).toBe(0);
+    });
+
+    it('answers body-parser refusals in the error shape and audits them', async () => {
+      const bad = [
+        { type: 'text/plain', body: 'tenantId=acme', status: 415 },
+        { type: 'application/json', body: '{"tenantId":', status: 400 },
+        {
+          type: 'application/json',
+          body: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }),
+          status: 413,
+        },
+      ];
+      for (const { type, body, status } of bad) {
+        const res = await request(app)
+          .post('/jobs')
+          .set('Authorization', mockCredentials.user.header(ALICE))
+          .set('Content-Type', type)
+          .send(body);
+        expect(res.status).toBe(status);
+        expect(res.body.error.message).toEqual(expect.any(String));
+        expect(res.body.response).toEqual({ statusCode: status });
+      }
+      const rows = await auditRows();
+      expect(rows.map(r => [r.action, r.actor, r.outcome])).toEqual(
+        bad.map(() => ['job-submit', ALICE, 'refused']),
+      );
+    });
+  });
+
   describe('catalog endpoints', () => {
     it('GET /job-types lists the job types with what a form needs', async () => {
       const res = await request(app).get('/job-types');
@@ -677,7 +733,10 @@ describe('createRouter', () => {
       expect((await submit(etl())).status).toBe(201);
       const provisions = cluster.provisioned.length;
       const second = await submit(etl({ dryRun: true, tier: 'small' }));
-      expect(second.body).toMatchObject({ dryRun: true, checkedBy: 'apiserver' });
+      expect(second.body).toMatchObject({
+        dryRun: true,
+        checkedBy: 'apiserver',
+      });
       expect(cluster.dryRuns).toHaveLength(1);
       expect(cluster.provisioned).toHaveLength(provisions);
       expect(cluster.created).toHaveLength(1);

@@ -88,6 +88,14 @@ export async function createRouter(options: {
   });
 
   const router = Router();
+  // Every route is for signed-in users. Checked here, before the body is
+  // read, so no route can forget it, and a refusal reaches the audit below
+  // (the plugin lets unauthenticated requests through the http router for
+  // that reason; see plugin.ts).
+  router.use(async (req, _res, next) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    next();
+  });
   router.use(jsonBody(MAX_BODY_SIZE));
 
   const userCredentials = (req: express.Request) =>
