@@ -36,6 +36,14 @@ describe('checkTierAllowed', () => {
     expect(checkTierAllowed(ml, enterprise, 'enterprise')).toBeUndefined();
   });
 
+  it('refuses a GPU tier that needs more GPUs than the plan has', () => {
+    const oneGpu = { ...enterprise, quota: { ...enterprise.quota, gpu: 1 } };
+    expect(checkTierAllowed(ml, oneGpu, 'enterprise')).toBe(
+      "tier 'enterprise' needs 2 GPUs and plan 'enterprise' has a GPU quota of 1",
+    );
+    expect(checkTierAllowed(ml, oneGpu, 'xlarge')).toBeUndefined();
+  });
+
   it('refuses a tier the type does not allow', () => {
     expect(checkTierAllowed(etl, enterprise, 'micro')).toBe(
       "tier 'micro' is not allowed for job type 'data-etl'; allowed: small, medium, large, xlarge",

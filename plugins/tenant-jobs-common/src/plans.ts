@@ -124,7 +124,9 @@ export function checkJobTypeAllowed(
  */
 export function checkTierAllowed(
   jobType: Pick<JobTypeDefinition, 'id' | 'allowedTiers' | 'gpu'>,
-  plan: Pick<TenantPlan, 'id' | 'maxTier'>,
+  plan: Pick<TenantPlan, 'id' | 'maxTier'> & {
+    quota?: Pick<TenantPlan['quota'], 'gpu'>;
+  },
   tier: string,
 ): string | undefined {
   if (!isTierId(tier)) {
@@ -141,6 +143,12 @@ export function checkTierAllowed(
   if (jobType.gpu && !getTier(tier).gpu) {
     return `tier '${tier}' has no GPU, which job type '${jobType.id}' needs`;
   }
+  const gpus = getTier(tier).gpu ?? 0;
+  if (jobType.gpu && plan.quota && gpus > (plan.quota.gpu ?? 0)) {
+    return `tier '${tier}' needs ${gpus} GPUs and plan '${plan.id}' has a GPU quota of ${
+      plan.quota.gpu ?? 0
+    }`;
+  }
   return undefined;
 }
 
@@ -151,7 +159,9 @@ export function checkTierAllowed(
  */
 export function allowedTiersFor(
   jobType: Pick<JobTypeDefinition, 'id' | 'allowedTiers' | 'gpu'>,
-  plan: Pick<TenantPlan, 'id' | 'maxTier'>,
+  plan: Pick<TenantPlan, 'id' | 'maxTier'> & {
+    quota?: Pick<TenantPlan['quota'], 'gpu'>;
+  },
 ): TierId[] {
   return TIER_IDS.filter(
     tier => checkTierAllowed(jobType, plan, tier) === undefined,
