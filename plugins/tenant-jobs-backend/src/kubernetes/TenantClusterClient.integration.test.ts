@@ -1,7 +1,8 @@
 /*
  * Integration tests: the Kubernetes access layer against the local cluster
- * (scripts/cluster/cluster.sh up), running as a ServiceAccount bound to
- * exactly deploy/clusterrole.yaml, never as admin. The admin kubeconfig is
+ * (scripts/cluster/cluster.sh up), running as a ServiceAccount bound to the
+ * shipped ClusterRole tenant-jobs-backend only and confined by the shipped
+ * policy (deploy/), never as admin. The admin kubeconfig is
  * used only to set that up, to look behind the backend's back and to clean
  * up.
  */
@@ -13,13 +14,9 @@ import {
   BatchV1Api,
   CoreV1Api,
   KubeConfig,
-  KubernetesObjectApi,
-  loadYaml,
   NetworkingV1Api,
-  PatchStrategy,
   RbacAuthorizationV1Api,
   SchedulingV1Api,
-  V1ClusterRole,
   V1Job,
   V1Pod,
 } from '@kubernetes/client-node';
@@ -44,18 +41,14 @@ import { ClusterClients } from './ClusterClients';
 import { QuotaExceededError, toClusterError } from './errors';
 import { createKubeConfig } from './kubeConfig';
 import { TenantClusterClient } from './TenantClusterClient';
+import { createBackendIdentity } from '../__tests__/__testUtils__/backendIdentity';
 
 jest.setTimeout(120_000);
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const CLUSTER_ROLE_FILE = path.join(
-  REPO_ROOT,
-  'plugins/tenant-jobs-backend/deploy/clusterrole.yaml',
-);
 const NAMESPACE_PATTERN = 'tenant-{tenant}';
 const SIMULATE = 'tenant-jobs.io/simulate';
 const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
-const FIELD_MANAGER_FOR_SETUP = 'tenant-jobs-integration-test';
 
 /** The plan of tenant A: room for a few jobs. */
 const roomyPlan: TenantPlan = {
@@ -156,63 +149,15 @@ describe('TenantClusterClient on the local cluster, as the least-privilege backe
       networking: kc.makeApiClient(NetworkingV1Api),
     };
 
-    // The shipped ClusterRole, as it is in the repository.
-    const role = loadYaml<V1ClusterRole>(
-      fs.readFileSync(CLUSTER_ROLE_FILE, 'utf8'),
-    );
-    if (
-      role.kind !== 'ClusterRole' ||
-      role.metadata?.name !== 'tenant-jobs-backend'
-    ) {
-      throw new Error(
-        `${CLUSTER_ROLE_FILE} does not hold the ClusterRole tenant-jobs-backend`,
-      );
-    }
-    await KubernetesObjectApi.makeApiClient(kc).patch(
-      role,
-      undefined,
-      undefined,
-      FIELD_MANAGER_FOR_SETUP,
-      true,
-      PatchStrategy.ServerSideApply,
-    );
-
-    // A ServiceAccount for the backend, bound to it and nothing else.
-    await admin.core.createNamespace({
-      body: { metadata: { name: backendNamespace } },
-    });
-    await admin.core.createNamespacedServiceAccount({
-      namespace: backendNamespace,
-      body: { metadata: { name: 'tenant-jobs-backend' } },
-    });
-    await admin.rbac.createClusterRoleBinding({
-      body: {
-        metadata: { name: bindingName },
-        roleRef: {
-          apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'ClusterRole',
-          name: 'tenant-jobs-backend',
-        },
-        subjects: [
-          {
-            kind: 'ServiceAccount',
-            name: 'tenant-jobs-backend',
-            namespace: backendNamespace,
-          },
-        ],
-      },
-    });
-    const tokenRequest = await admin.core.createNamespacedServiceAccountToken({
-      name: 'tenant-jobs-backend',
-      namespace: backendNamespace,
-      body: { spec: { audiences: [], expirationSeconds: 3600 } },
-    });
+    // The shipped deploy files, and a ServiceAccount bound to
+    // tenant-jobs-backend and nothing else.
     tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tj-it-'));
-    const tokenFile = path.join(tmpDir, 'token');
-    // With a newline at the end, as `kubectl create token > file` writes.
-    fs.writeFileSync(tokenFile, `${tokenRequest.status!.token}\n`, {
-      mode: 0o600,
+    const identity = await createBackendIdentity(kc, {
+      namespace: backendNamespace,
+      bindingName,
+      tokenDir: tmpDir,
     });
+    const tokenFile = identity.tokenFile;
 
     const adminCluster = kc.getCurrentCluster()!;
     cluster = {
@@ -574,13 +519,11 @@ describe('TenantClusterClient on the local cluster, as the least-privilege backe
     expect(await can('get', 'secrets', '', namespace)).toBe(false);
     expect(await can('list', 'secrets', '', namespace)).toBe(false);
     expect(await can('create', 'pods', '', namespace)).toBe(false);
+    expect(await can('delete', 'namespaces', '')).toBe(false);
+    // Roles are out of reach; RoleBindings only as the confinement policy
+    // allows (confinement.integration.test.ts).
     expect(
-      await can(
-        'create',
-        'rolebindings',
-        'rbac.authorization.k8s.io',
-        namespace,
-      ),
+      await can('create', 'roles', 'rbac.authorization.k8s.io', namespace),
     ).toBe(false);
     expect(await can('create', 'jobs', 'batch', namespace)).toBe(true);
 

@@ -7,6 +7,7 @@ import {
 import { ApiException, V1Job } from '@kubernetes/client-node';
 import {
   buildPriorityClasses,
+  buildTenantObjects,
   TenantPlan,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import net from 'node:net';
@@ -48,7 +49,14 @@ function notFound() {
 const PSA_WARNING =
   '299 - "would violate PodSecurity \\"restricted:latest\\": runAsNonRoot != true (pod or container \\"job\\" must set securityContext.runAsNonRoot=true)"';
 
-function setup(options: { provisionTtlMs?: number } = {}) {
+/** Objects one provisioning applies: the tenant's, then its reader RoleBinding. */
+const APPLIED = buildTenantObjects('acme', plan).length + 1;
+
+const BACKEND_USER = 'system:serviceaccount:backstage:backend';
+
+function setup(
+  options: { provisionTtlMs?: number; readAccessWaitMs?: number } = {},
+) {
   const objects = { patch: jest.fn(async (o: unknown) => o) };
   const batch = {
     createNamespacedJobWithHttpInfo: jest.fn(
@@ -63,14 +71,44 @@ function setup(options: { provisionTtlMs?: number } = {}) {
   const core = {
     readNamespacedResourceQuota: jest.fn(),
     listNamespacedEvent: jest.fn(),
+    // A new tenant: its namespace does not exist yet.
+    readNamespace: jest.fn(async (): Promise<unknown> => {
+      throw notFound();
+    }),
   };
+  const authentication = {
+    createSelfSubjectReview: jest.fn(async () => ({
+      status: { userInfo: { username: BACKEND_USER } },
+    })),
+  };
+  const authorization = {
+    createSelfSubjectAccessReview: jest.fn(async () => ({
+      status: { allowed: true },
+    })),
+  };
+  const logger = mockServices.logger.mock();
   const client = new KubernetesTenantClusterClient({
     name: 'local',
-    apis: { objects, batch, core } as unknown as KubernetesApis,
-    logger: mockServices.logger.mock(),
+    apis: {
+      objects,
+      batch,
+      core,
+      authentication,
+      authorization,
+    } as unknown as KubernetesApis,
+    logger,
     provisionTtlMs: options.provisionTtlMs,
+    readAccessWaitMs: options.readAccessWaitMs,
   });
-  return { client, objects, batch, core };
+  return {
+    client,
+    objects,
+    batch,
+    core,
+    authentication,
+    authorization,
+    logger,
+  };
 }
 
 describe('KubernetesTenantClusterClient', () => {
@@ -119,13 +157,160 @@ describe('KubernetesTenantClusterClient', () => {
       await expect(
         client.provisionTenant('acme', plan, 'tenant-{tenant}'),
       ).resolves.toBe('tenant-acme');
-      expect(objects.patch.mock.calls.map(c => (c[0] as any).kind)).toEqual([
-        'Namespace',
-        'ResourceQuota',
-        'LimitRange',
-        'NetworkPolicy',
-        'ServiceAccount',
+      const kinds = objects.patch.mock.calls.map(c => (c[0] as any).kind);
+      expect(kinds[0]).toBe('Namespace');
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          'ResourceQuota',
+          'LimitRange',
+          'NetworkPolicy',
+          'ServiceAccount',
+        ]),
+      );
+      expect(kinds).toHaveLength(APPLIED);
+      expect(kinds[kinds.length - 1]).toBe('RoleBinding');
+    });
+
+    it("binds the tenant reader role to the backend's own identity, asked once", async () => {
+      const { client, objects, authentication } = setup();
+      await client.provisionTenant('acme', plan, 'tenant-{tenant}');
+      await client.provisionTenant('other', plan, 'tenant-{tenant}');
+      expect(authentication.createSelfSubjectReview).toHaveBeenCalledTimes(1);
+      const bindings = objects.patch.mock.calls
+        .map(c => c[0] as any)
+        .filter(o => o.kind === 'RoleBinding');
+      expect(bindings.map(b => b.metadata.namespace)).toEqual([
+        'tenant-acme',
+        'tenant-other',
       ]);
+      expect(bindings[0]).toMatchObject({
+        metadata: { name: 'tenant-jobs-backend-tenant-reader' },
+        roleRef: {
+          kind: 'ClusterRole',
+          name: 'tenant-jobs-backend-tenant-reader',
+        },
+        subjects: [
+          { kind: 'ServiceAccount', namespace: 'backstage', name: 'backend' },
+        ],
+      });
+    });
+
+    it('binds a User subject when the backend is not a ServiceAccount', async () => {
+      const { client, objects, authentication } = setup();
+      authentication.createSelfSubjectReview.mockResolvedValueOnce({
+        status: { userInfo: { username: 'tenant-jobs@example.com' } },
+      });
+      await client.provisionTenant('acme', plan, 'tenant-{tenant}');
+      const binding = objects.patch.mock.calls
+        .map(c => c[0] as any)
+        .find(o => o.kind === 'RoleBinding');
+      expect(binding.subjects).toEqual([
+        {
+          kind: 'User',
+          apiGroup: 'rbac.authorization.k8s.io',
+          name: 'tenant-jobs@example.com',
+        },
+      ]);
+    });
+
+    it('asks for its identity again after a failed review', async () => {
+      const { client, objects, authentication } = setup();
+      authentication.createSelfSubjectReview.mockRejectedValueOnce(
+        Object.assign(new Error('connect ECONNREFUSED'), {
+          code: 'ECONNREFUSED',
+        }),
+      );
+      await expect(
+        client.provisionTenant('acme', plan, 'tenant-{tenant}'),
+      ).rejects.toThrow(ServiceUnavailableError);
+      expect(objects.patch).not.toHaveBeenCalled();
+      await client.provisionTenant('acme', plan, 'tenant-{tenant}');
+      expect(authentication.createSelfSubjectReview).toHaveBeenCalledTimes(2);
+      expect(objects.patch).toHaveBeenCalledTimes(APPLIED);
+    });
+
+    it.each([
+      ['no labels', {}],
+      [
+        'another tenant',
+        {
+          'app.kubernetes.io/managed-by': 'tenant-jobs',
+          'tenant-jobs.io/tenant': 'other',
+        },
+      ],
+      [
+        'another manager',
+        {
+          'app.kubernetes.io/managed-by': 'helm',
+          'tenant-jobs.io/tenant': 'acme',
+        },
+      ],
+    ])(
+      'refuses, changing nothing, a namespace that exists with %s',
+      async (_, labels) => {
+        const { client, objects, core } = setup();
+        core.readNamespace.mockResolvedValue({
+          metadata: { name: 'tenant-acme', labels },
+        });
+        const attempt = client.provisionTenant('acme', plan, 'tenant-{tenant}');
+        await expect(attempt).rejects.toThrow(ConflictError);
+        await expect(attempt).rejects.toThrow(
+          "Cannot provision tenant 'acme' in cluster 'local': namespace tenant-acme exists and is not managed by Tenant Jobs for this tenant",
+        );
+        expect(objects.patch).not.toHaveBeenCalled();
+      },
+    );
+
+    it("applies to this tenant's existing namespace", async () => {
+      const { client, objects, core } = setup();
+      core.readNamespace.mockResolvedValue({
+        metadata: {
+          name: 'tenant-acme',
+          labels: {
+            'app.kubernetes.io/managed-by': 'tenant-jobs',
+            'tenant-jobs.io/tenant': 'acme',
+          },
+        },
+      });
+      await client.provisionTenant('acme', plan, 'tenant-{tenant}');
+      expect(core.readNamespace).toHaveBeenCalledWith({ name: 'tenant-acme' });
+      expect(objects.patch).toHaveBeenCalledTimes(APPLIED);
+    });
+
+    it('waits until RBAC grants it the tenant events, or warns and goes on', async () => {
+      const slow = setup();
+      slow.authorization.createSelfSubjectAccessReview
+        .mockResolvedValueOnce({ status: { allowed: false } })
+        .mockResolvedValueOnce({ status: { allowed: false } });
+      await slow.client.provisionTenant('acme', plan, 'tenant-{tenant}');
+      expect(
+        slow.authorization.createSelfSubjectAccessReview,
+      ).toHaveBeenCalledTimes(3);
+      expect(
+        slow.authorization.createSelfSubjectAccessReview,
+      ).toHaveBeenLastCalledWith({
+        body: {
+          spec: {
+            resourceAttributes: {
+              namespace: 'tenant-acme',
+              verb: 'list',
+              resource: 'events',
+            },
+          },
+        },
+      });
+      expect(slow.logger.warn).not.toHaveBeenCalled();
+
+      const never = setup({ readAccessWaitMs: 120 });
+      never.authorization.createSelfSubjectAccessReview.mockResolvedValue({
+        status: { allowed: false },
+      });
+      await expect(
+        never.client.provisionTenant('acme', plan, 'tenant-{tenant}'),
+      ).resolves.toBe('tenant-acme');
+      expect(never.logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('does not grant the backend its events yet'),
+      );
     });
 
     it('skips a repeated call with the same objects, and shares one under way', async () => {
@@ -135,14 +320,14 @@ describe('KubernetesTenantClusterClient', () => {
         client.provisionTenant('acme', plan, 'tenant-{tenant}'),
       ]);
       await client.provisionTenant('acme', plan, 'tenant-{tenant}');
-      expect(objects.patch).toHaveBeenCalledTimes(5);
+      expect(objects.patch).toHaveBeenCalledTimes(APPLIED);
     });
 
     it('applies again when the plan changes or the memo expires', async () => {
       const { client, objects } = setup({ provisionTtlMs: 0 });
       await client.provisionTenant('acme', plan, 'tenant-{tenant}');
       await client.provisionTenant('acme', plan, 'tenant-{tenant}');
-      expect(objects.patch).toHaveBeenCalledTimes(10);
+      expect(objects.patch).toHaveBeenCalledTimes(2 * APPLIED);
 
       const fresh = setup();
       await fresh.client.provisionTenant('acme', plan, 'tenant-{tenant}');
@@ -151,7 +336,7 @@ describe('KubernetesTenantClusterClient', () => {
         { ...plan, quota: { ...plan.quota, cpu: '4' } },
         'tenant-{tenant}',
       );
-      expect(fresh.objects.patch).toHaveBeenCalledTimes(10);
+      expect(fresh.objects.patch).toHaveBeenCalledTimes(2 * APPLIED);
     });
 
     it('does not remember a failed apply, and reports an invalid object as a 500', async () => {
@@ -170,7 +355,7 @@ describe('KubernetesTenantClusterClient', () => {
       );
       await expect(failure).rejects.not.toThrow(InputError);
       await client.provisionTenant('acme', plan, 'tenant-{tenant}');
-      expect(objects.patch).toHaveBeenCalledTimes(1 + 5);
+      expect(objects.patch).toHaveBeenCalledTimes(1 + APPLIED);
     });
   });
 
@@ -249,7 +434,7 @@ describe('KubernetesTenantClusterClient', () => {
       batch.createNamespacedJobWithHttpInfo.mockRejectedValueOnce(notFound());
       await expect(client.createJob(job, { dryRun: true })).rejects.toThrow();
       await client.provisionTenant('acme', plan, 'tenant-{tenant}');
-      expect(objects.patch).toHaveBeenCalledTimes(10);
+      expect(objects.patch).toHaveBeenCalledTimes(2 * APPLIED);
     });
   });
 

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   CoreV1Event,
   KubernetesObject,
@@ -11,7 +11,10 @@ import { Writable } from 'node:stream';
 import {
   buildPriorityClasses,
   buildTenantObjects,
+  buildTenantReaderRoleBinding,
   managedLabelSelector,
+  TENANT_JOBS_LABELS,
+  TENANT_JOBS_MANAGED_BY,
   TenantJobEvent,
   TENANT_QUOTA_NAME,
   TenantPlan,
@@ -37,6 +40,12 @@ export const FIELD_MANAGER = 'tenant-jobs';
 /** How long a provisioned tenant is trusted before it is applied again. */
 export const DEFAULT_PROVISION_TTL_MS = 5 * 60_000;
 
+/**
+ * How long provisioning waits for the tenant reader RoleBinding to reach
+ * the apiserver's authorizer (usually well under a second).
+ */
+export const DEFAULT_READ_ACCESS_WAIT_MS = 5_000;
+
 /** An event about a Job, e.g. `FailedCreate` when its pod was refused. */
 export type JobEvent = {
   type: string;
@@ -49,7 +58,8 @@ export type JobEvent = {
 
 /**
  * One configured cluster, seen through the backend's least-privilege
- * ClusterRole (deploy/clusterrole.yaml): the {@link JobCluster} port of the
+ * ClusterRoles (deploy/clusterrole.yaml) and confined by the apiserver
+ * (deploy/validatingadmissionpolicy.yaml): the {@link JobCluster} port of the
  * service layer, plus what only tests and tools use. Every failure is one
  * of the `@backstage/errors` types described at `toClusterError`.
  */
@@ -120,7 +130,13 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
   private readonly currentApis: () => KubernetesApis;
   private readonly logger: LoggerService;
   private readonly provisionTtlMs: number;
+  private readonly readAccessWaitMs: number;
   private priorityClasses?: Promise<void>;
+  /**
+   * The backend's user name per set of APIs (a reloaded kubeconfig may
+   * hold other credentials), from a SelfSubjectReview.
+   */
+  private readonly usernames = new WeakMap<KubernetesApis, Promise<string>>();
   /** By namespace: what was last applied there, and when. */
   private readonly provisioned = new Map<string, Provisioned>();
 
@@ -130,12 +146,15 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     apis: KubernetesApis | (() => KubernetesApis);
     logger: LoggerService;
     provisionTtlMs?: number;
+    readAccessWaitMs?: number;
   }) {
     this.name = options.name;
     const apis = options.apis;
     this.currentApis = typeof apis === 'function' ? apis : () => apis;
     this.logger = options.logger;
     this.provisionTtlMs = options.provisionTtlMs ?? DEFAULT_PROVISION_TTL_MS;
+    this.readAccessWaitMs =
+      options.readAccessWaitMs ?? DEFAULT_READ_ACCESS_WAIT_MS;
   }
 
   private get apis(): KubernetesApis {
@@ -210,6 +229,118 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     return this.priorityClasses;
   }
 
+  /**
+   * The user name the apiserver knows the backend by, e.g.
+   * `system:serviceaccount:backstage:backstage`; asked once per set of
+   * APIs.
+   */
+  private username(): Promise<string> {
+    const apis = this.apis;
+    let username = this.usernames.get(apis);
+    if (!username) {
+      username = this.call('review its own identity', () =>
+        apis.authentication.createSelfSubjectReview({ body: {} }),
+      ).then(review => {
+        const name = review.status?.userInfo?.username;
+        if (!name) {
+          throw new Error(
+            `Cluster '${this.name}' did not say who the Tenant Jobs backend is: its SelfSubjectReview has no user name`,
+          );
+        }
+        return name;
+      });
+      username.catch(() => this.usernames.delete(apis));
+      this.usernames.set(apis, username);
+    }
+    return username;
+  }
+
+  /**
+   * Refuses, changing nothing, to provision into a namespace that exists
+   * but is not this tenant's Tenant Jobs namespace. The apiserver's
+   * confinement policy would refuse the writes too, but only object by
+   * object and without saying which tenant.
+   */
+  private async checkNamespaceOwner(
+    tenantId: string,
+    namespace: string,
+  ): Promise<void> {
+    const existing = await this.find(`read Namespace ${namespace}`, () =>
+      this.apis.core.readNamespace({ name: namespace }),
+    );
+    if (!existing) return;
+    const labels = existing.metadata?.labels ?? {};
+    const managedBy = labels[TENANT_JOBS_LABELS.managedBy];
+    const owner = labels[TENANT_JOBS_LABELS.tenant];
+    if (managedBy === TENANT_JOBS_MANAGED_BY && owner === tenantId) return;
+    const found = [
+      `${TENANT_JOBS_LABELS.managedBy}=${managedBy ?? '(none)'}`,
+      `${TENANT_JOBS_LABELS.tenant}=${owner ?? '(none)'}`,
+    ].join(', ');
+    throw new ConflictError(
+      `Cannot provision tenant '${tenantId}' in cluster '${this.name}': namespace ${namespace} exists and is not managed by Tenant Jobs for this tenant (${found}). ` +
+        `It was left unchanged. Tenant Jobs does not take over namespaces it did not create: ` +
+        `choose another namespace pattern or tenant id, or have a cluster administrator remove the namespace.`,
+    );
+  }
+
+  /**
+   * Waits until the tenant reader RoleBinding grants the backend the
+   * events of the namespace, so that a log or event read right after
+   * provisioning is not refused while RBAC catches up. Gives up quietly
+   * (with a warning) after `readAccessWaitMs`: the reads say why if they
+   * are still refused.
+   */
+  private async awaitReadAccess(namespace: string): Promise<void> {
+    const deadline = Date.now() + this.readAccessWaitMs;
+    for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 500)) {
+      const review = await this.call(
+        `check read access to events in ${namespace}`,
+        () =>
+          this.apis.authorization.createSelfSubjectAccessReview({
+            body: {
+              spec: {
+                resourceAttributes: {
+                  namespace,
+                  verb: 'list',
+                  resource: 'events',
+                },
+              },
+            },
+          }),
+      );
+      if (review.status?.allowed) return;
+      if (Date.now() >= deadline) {
+        this.logger.warn(
+          `The tenant reader RoleBinding in namespace ${namespace} of cluster '${this.name}' does not grant the backend its events yet; ` +
+            `pod logs and events of this tenant may be refused until RBAC catches up`,
+        );
+        return;
+      }
+      await new Promise(resolve => setTimeout(resolve, delayMs));
+    }
+  }
+
+  private async provision(
+    tenantId: string,
+    namespace: string,
+    objects: KubernetesObject[],
+  ): Promise<void> {
+    await this.checkNamespaceOwner(tenantId, namespace);
+    const username = await this.username();
+    // The RoleBinding last: the confinement policy admits it only in a
+    // namespace already labelled as this tenant's.
+    await this.apply([
+      ...objects,
+      buildTenantReaderRoleBinding(
+        tenantId,
+        namespace,
+        username,
+      ) as KubernetesObject,
+    ]);
+    await this.awaitReadAccess(namespace);
+  }
+
   async provisionTenant(
     tenantId: string,
     plan: TenantPlan,
@@ -236,7 +367,7 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     const entry: Provisioned = {
       hash,
       at: Date.now(),
-      done: this.apply(objects),
+      done: this.provision(tenantId, namespace, objects),
     };
     this.provisioned.set(namespace, entry);
     try {

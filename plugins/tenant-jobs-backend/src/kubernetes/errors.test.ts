@@ -194,6 +194,46 @@ describe('toClusterError', () => {
     },
   );
 
+  it('says where log and event access comes from when RBAC refuses it in a namespace', () => {
+    const error = toClusterError(
+      apiException(
+        403,
+        statusOf(
+          403,
+          'Forbidden',
+          'pods "etl-1-x7k2p" is forbidden: User "system:serviceaccount:tenant-jobs:backend" cannot get resource "pods/log" in API group "" in the namespace "tenant-acme"',
+          { name: 'etl-1-x7k2p', kind: 'pods' },
+        ),
+      ),
+      { cluster: 'local', action: 'read the log of pod etl-1-x7k2p' },
+    );
+    expect(error.constructor).toBe(Error);
+    expect(error.message).toContain(
+      'may not get pods/log in namespace tenant-acme',
+    );
+    expect(error.message).toContain(
+      'RoleBinding tenant-jobs-backend-tenant-reader',
+    );
+    expect(error.message).toContain('RBAC may take a moment');
+  });
+
+  it("maps a refusal by the confinement policy to a plain Error with the policy's reason", () => {
+    const message =
+      "jobs.batch \"etl-1\" is forbidden: ValidatingAdmissionPolicy 'tenant-jobs-backend-confinement' with binding 'tenant-jobs-backend-confinement' denied request: Tenant Jobs confinement: the backend may not create jobs etl-1 in namespace default: it writes only in namespaces managed by Tenant Jobs";
+    const error = toClusterError(
+      apiException(
+        403,
+        statusOf(403, 'Forbidden', message, { name: 'etl-1', kind: 'jobs' }),
+      ),
+      context,
+    );
+    expect(error.constructor).toBe(Error); // 500: not the caller's fault
+    expect(error.message).toContain('validatingadmissionpolicy.yaml');
+    expect(error.message).toContain(
+      'it writes only in namespaces managed by Tenant Jobs',
+    );
+  });
+
   it('maps a Pod Security refusal to an InputError with the detail', () => {
     const error = toClusterError(apiException(403, POD_SECURITY), context);
     expect(error).toBeInstanceOf(InputError);

@@ -4,6 +4,17 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import {
+  TENANT_READER_CLUSTER_ROLE_NAME,
+  TENANT_READER_ROLE_BINDING_NAME,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+
+/** How the apiserver names the confinement policy in its refusals. */
+const CONFINEMENT_POLICY_REFERENCE =
+  "ValidatingAdmissionPolicy 'tenant-jobs-backend-confinement'";
+
+/** What only the per-tenant reader RoleBinding grants. */
+const TENANT_READER_RESOURCES = new Set(['pods/log', 'events']);
 
 /** Where a failed call went and what it tried to do, for messages. */
 export type ClusterErrorContext = {
@@ -198,6 +209,14 @@ function fromApiException(
   }
   if (code === 403) {
     const rbac = parseRbacMessage(message);
+    if (rbac && TENANT_READER_RESOURCES.has(rbac.resource) && rbac.namespace) {
+      return new Error(
+        `The Tenant Jobs backend may not ${rbac.verb} ${rbac.resource} in namespace ${rbac.namespace} of cluster '${cluster}' (${rbac.user}). ` +
+          `It reads logs and events only in tenant namespaces, through the RoleBinding ${TENANT_READER_ROLE_BINDING_NAME} that provisioning creates there: ` +
+          `right after provisioning RBAC may take a moment to catch up; otherwise the namespace was not provisioned by this backend, ` +
+          `or the ClusterRole ${TENANT_READER_CLUSTER_ROLE_NAME} (plugins/tenant-jobs-backend/deploy/clusterrole.yaml) is missing. Apiserver: ${message}`,
+      );
+    }
     if (rbac) {
       const group = rbac.group
         ? `API group '${rbac.group}'`
@@ -210,6 +229,11 @@ function fromApiException(
           `(${rbac.user}): the installation is misconfigured. Its ClusterRole (plugins/tenant-jobs-backend/deploy/clusterrole.yaml) ` +
           `must grant verb '${rbac.verb}' on resource '${rbac.resource}' in ${group}, and be bound to the backend's ` +
           `ServiceAccount. Apiserver: ${message}`,
+      );
+    }
+    if (message.includes(CONFINEMENT_POLICY_REFERENCE)) {
+      return new Error(
+        `${refused}: the Tenant Jobs confinement policy (plugins/tenant-jobs-backend/deploy/validatingadmissionpolicy.yaml) does not allow it. ${message}`,
       );
     }
     if (/exceeded quota/i.test(message)) {
@@ -266,6 +290,7 @@ function systemCodeOf(value: unknown): string | undefined {
  * | -------------------------------------------------- | -------------------------------------- |
  * | 403 `exceeded quota: …`                            | QuotaExceededError (ConflictError, 409)|
  * | 403 RBAC `User "…" cannot <verb> resource "…"`     | Error (500), names the missing rule    |
+ * | 403 by the confinement policy                      | Error (500), the policy's reason       |
  * | 403 namespace being terminated                     | ConflictError (409)                    |
  * | 403 other admission (PodSecurity, LimitRange, …)   | InputError (400)                       |
  * | 422 Invalid                                        | InputError (400), lists the fields     |

@@ -1,4 +1,6 @@
 import {
+  AuthenticationV1Api,
+  AuthorizationV1Api,
   BatchV1Api,
   CoreV1Api,
   createConfiguration,
@@ -21,6 +23,10 @@ export type KubernetesApis = {
   batch: BatchV1Api;
   /** For server-side apply of objects of any kind. */
   objects: KubernetesObjectApi;
+  /** Who the backend is (SelfSubjectReview), to bind its tenant reader role. */
+  authentication: AuthenticationV1Api;
+  /** What the backend may do (SelfSubjectAccessReview). */
+  authorization: AuthorizationV1Api;
   /** The kubeconfig behind them, for watches and log streams. */
   kubeConfig: KubeConfig;
 };
@@ -62,6 +68,8 @@ export function createKubernetesApis(
     core: new CoreV1Api(configuration),
     batch: new BatchV1Api(configuration),
     objects: new KubernetesObjectApi(configuration),
+    authentication: new AuthenticationV1Api(configuration),
+    authorization: new AuthorizationV1Api(configuration),
     kubeConfig: kc,
   };
 }

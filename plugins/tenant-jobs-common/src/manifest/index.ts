@@ -30,6 +30,12 @@ export type {
   TenantObject,
   TenantObjectsOptions,
 } from './tenantObjects';
+export {
+  TENANT_READER_CLUSTER_ROLE_NAME,
+  TENANT_READER_ROLE_BINDING_NAME,
+  buildTenantReaderRoleBinding,
+  rbacSubjectOf,
+} from './tenantAccess';
 export { buildJob, buildPodFailurePolicy, gpuToleration } from './job';
 export type { BuildJobContext, BuildJobRequest } from './job';
 export { buildPriorityClasses } from './priorityClasses';
