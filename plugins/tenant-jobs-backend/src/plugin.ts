@@ -139,6 +139,7 @@ export const tenantJobsPlugin = createBackendPlugin({
             runs,
             audit,
             clusters,
+            config,
           }),
         );
       },

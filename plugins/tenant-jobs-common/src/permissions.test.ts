@@ -5,6 +5,7 @@ import {
   tenantJobReadPermission,
   tenantJobResourceRef,
   tenantJobsPermissions,
+  tenantProvisionPermission,
 } from './permissions';
 
 describe('permissions', () => {
@@ -27,7 +28,16 @@ describe('permissions', () => {
       'tenant-jobs.job.create',
       'tenant-jobs.job.read',
       'tenant-jobs.job.cancel',
+      'tenant-jobs.tenant.provision',
     ]);
+  });
+
+  it('defines provisioning as a basic permission, for admins', () => {
+    expect(tenantProvisionPermission).toEqual({
+      type: 'basic',
+      name: 'tenant-jobs.tenant.provision',
+      attributes: { action: 'update' },
+    });
   });
 
   it('builds and parses resource refs', () => {

@@ -45,6 +45,19 @@ export const tenantJobCancelPermission = createPermission({
 });
 
 /**
+ * Provision a tenant: apply its namespace, quota, limits, network policy
+ * and runner ServiceAccount in its cluster ahead of its first job (the
+ * "onboard a tenant" template). A basic permission, not tied to a tenant's
+ * members: a policy should allow it to the platform team only.
+ *
+ * @public
+ */
+export const tenantProvisionPermission = createPermission({
+  name: 'tenant-jobs.tenant.provision',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every Tenant Jobs permission, for registration with the permission
  * framework.
  *
@@ -54,6 +67,7 @@ export const tenantJobsPermissions = [
   tenantJobCreatePermission,
   tenantJobReadPermission,
   tenantJobCancelPermission,
+  tenantProvisionPermission,
 ];
 
 /**

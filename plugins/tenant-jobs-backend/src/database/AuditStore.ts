@@ -19,6 +19,7 @@ export type AuditAction =
   | 'job-submit'
   | 'job-cancel'
   | 'job-retry'
+  | 'tenant-provision'
   | 'request-refused';
 
 /** How it ended: done, refused (4xx, nothing created) or failed (5xx). */

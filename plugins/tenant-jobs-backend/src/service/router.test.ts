@@ -288,6 +288,7 @@ describe('createRouter', () => {
       runs,
       audit,
       clusters,
+      config,
     });
     app = express().use(router).use(mockErrorHandler());
   });
@@ -332,6 +333,28 @@ describe('createRouter', () => {
         ['job-cancel', 'anonymous', 'refused'],
       ]);
       expect(await runCount()).toBe(0);
+    });
+
+    it('mounts tenant provisioning, whose refusals before any action are audited as tenant-provision', async () => {
+      const anonymous = await request(app)
+        .post('/tenants/acme/provision')
+        .set('Authorization', mockCredentials.none.header());
+      expect(anonymous.status).toBe(401);
+      const provisioned = await request(app)
+        .post('/tenants/acme/provision')
+        .set('Authorization', mockCredentials.user.header(ALICE));
+      expect(provisioned.status).toBe(200);
+      expect(provisioned.body).toMatchObject({
+        tenantId: 'acme',
+        namespace: 'tenant-acme',
+      });
+      expect(cluster.provisioned.map(p => p.tenantId)).toEqual(['acme']);
+      expect(
+        (await auditRows()).map(r => [r.action, r.actor, r.outcome]),
+      ).toEqual([
+        ['tenant-provision', 'anonymous', 'refused'],
+        ['tenant-provision', ALICE, 'succeeded'],
+      ]);
     });
 
     it('answers body-parser refusals in the error shape and audits them', async () => {

@@ -17,6 +17,7 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   parseJobRequest,
   PRIORITIES,
+  PriorityId,
   tenantJobCancelPermission,
   tenantJobCreatePermission,
   tenantJobReadPermission,
@@ -29,6 +30,7 @@ import { TenantDirectory } from '../catalog/TenantDirectory';
 import { AuditAction, AuditStore, RunRecord, RunStore } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { readableRuns } from '../permissions/readCriteria';
+import { createAdminRoutes } from './adminRoutes';
 import { createAudit, createRefusalAudit, wasAudited } from './audit';
 import { errorHandler, jsonBody } from './httpErrors';
 import { JobService, SubmitResult } from './JobService';
@@ -50,6 +52,9 @@ function actionOf(req: express.Request): {
 } {
   if (req.method !== 'POST') return { action: 'request-refused' };
   if (/^\/jobs\/?$/.test(req.path)) return { action: 'job-submit' };
+  if (/^\/tenants\/[^/]+\/provision\/?$/.test(req.path)) {
+    return { action: 'tenant-provision' };
+  }
   const match = /^\/jobs\/([^/]+)\/(cancel|retry)\/?$/.exec(req.path);
   if (!match) return { action: 'request-refused' };
   return {
@@ -73,6 +78,8 @@ export async function createRouter(options: {
   runs: RunStore;
   audit: AuditStore;
   clusters: JobClusters;
+  /** What provisioning a tenant needs of the plugin's config. */
+  config: { namespacePattern: string; preemptingPriorities: PriorityId[] };
 }): Promise<express.Router> {
   const { httpAuth, permissions, jobs, runs, queries } = options;
   const isAllowed = options.authorizer;
@@ -369,6 +376,8 @@ export async function createRouter(options: {
     );
     send(res, result);
   });
+
+  router.use(createAdminRoutes({ ...options, audited }));
 
   router.use(
     errorHandler({

@@ -4,7 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { ProjectPermissionPolicy } from './policy';
-import { onlyAdminsUnregisterEntities, tenantJobsForMembers } from './rules';
+import {
+  onlyAdminsProvisionTenants,
+  onlyAdminsUnregisterEntities,
+  tenantJobsForMembers,
+} from './rules';
 
 const DEFAULT_ADMIN_GROUPS = ['group:default/platform-team'];
 
@@ -28,6 +32,7 @@ export const permissionModuleTenantJobsPolicy = createBackendModule({
             userInfo,
             rules: [
               onlyAdminsUnregisterEntities(adminGroups),
+              onlyAdminsProvisionTenants(adminGroups),
               tenantJobsForMembers(),
             ],
           }),

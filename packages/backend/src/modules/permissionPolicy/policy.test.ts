@@ -4,7 +4,12 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { ProjectPermissionPolicy } from './policy';
-import { onlyAdminsUnregisterEntities, tenantJobsForMembers } from './rules';
+import { tenantProvisionPermission } from '@tenant-jobs/plugin-tenant-jobs-common';
+import {
+  onlyAdminsProvisionTenants,
+  onlyAdminsUnregisterEntities,
+  tenantJobsForMembers,
+} from './rules';
 
 const deleteEntity = createPermission({
   name: 'catalog.entity.delete',
@@ -136,5 +141,40 @@ describe('tenantJobsForMembers', () => {
     ).resolves.toEqual({
       result: AuthorizeResult.ALLOW,
     });
+  });
+});
+
+describe('onlyAdminsProvisionTenants', () => {
+  const provisionPolicyFor = (ownershipEntityRefs: string[]) =>
+    new ProjectPermissionPolicy({
+      userInfo: mockServices.userInfo({
+        userEntityRef: 'user:default/someone',
+        ownershipEntityRefs,
+      }),
+      rules: [
+        onlyAdminsProvisionTenants(['group:default/platform-team']),
+        tenantJobsForMembers(),
+      ],
+    });
+
+  it('lets the platform team provision tenants', async () => {
+    await expect(
+      provisionPolicyFor([
+        'user:default/dave',
+        'group:default/platform-team',
+      ]).handle({ permission: tenantProvisionPermission }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it("denies tenant members, even of the tenant's own group, and anonymous callers", async () => {
+    await expect(
+      provisionPolicyFor([
+        'user:default/alice',
+        'group:default/acme-analytics',
+      ]).handle({ permission: tenantProvisionPermission }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      provisionPolicyFor([]).handle({ permission: tenantProvisionPermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 });

@@ -6,7 +6,10 @@ import {
   createTenantJobConditionalDecision,
   tenantJobConditions,
 } from '@tenant-jobs/plugin-tenant-jobs-backend';
-import { TENANT_JOB_RESOURCE_TYPE } from '@tenant-jobs/plugin-tenant-jobs-common';
+import {
+  TENANT_JOB_RESOURCE_TYPE,
+  tenantProvisionPermission,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
 import { PolicyRule } from './policy';
 
 /**
@@ -21,6 +24,26 @@ export function onlyAdminsUnregisterEntities(
   );
   return (request, user) => {
     if (request.permission.name !== 'catalog.entity.delete') {
+      return undefined;
+    }
+    const isAdmin = user?.ownershipEntityRefs.some(ref =>
+      admins.has(ref.toLocaleLowerCase('en-US')),
+    );
+    return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+  };
+}
+
+/**
+ * Provisioning tenants (the "onboard a tenant" template) is the platform
+ * team's: only members of an admin group may; everyone else, and anonymous
+ * callers, are denied.
+ */
+export function onlyAdminsProvisionTenants(adminGroups: string[]): PolicyRule {
+  const admins = new Set(
+    adminGroups.map(ref => ref.toLocaleLowerCase('en-US')),
+  );
+  return (request, user) => {
+    if (request.permission.name !== tenantProvisionPermission.name) {
       return undefined;
     }
     const isAdmin = user?.ownershipEntityRefs.some(ref =>
