@@ -57,7 +57,10 @@ const BACKEND_USER = 'system:serviceaccount:backstage:backend';
 function setup(
   options: { provisionTtlMs?: number; readAccessWaitMs?: number } = {},
 ) {
-  const objects = { patch: jest.fn(async (o: unknown) => o) };
+  const objects = {
+    patch: jest.fn(async (o: unknown) => o),
+    read: jest.fn(async (o: unknown): Promise<unknown> => o),
+  };
   const batch = {
     createNamespacedJobWithHttpInfo: jest.fn(
       async (param: { body: V1Job; dryRun?: string }) => ({
@@ -149,6 +152,35 @@ describe('KubernetesTenantClusterClient', () => {
       await client.ensurePriorityClasses();
       expect(objects.patch).toHaveBeenCalledTimes(1 + 5);
     });
+  });
+
+  it('explains PriorityClasses that differ from config instead of failing every submission', async () => {
+    const { client, objects, logger } = setup();
+    objects.patch.mockRejectedValueOnce(
+      Object.assign(new Error('Invalid'), {
+        code: 422,
+        body: JSON.stringify({
+          kind: 'Status',
+          reason: 'Invalid',
+          message:
+            'PriorityClass "tenant-jobs-high" is invalid: preemptionPolicy: field is immutable',
+        }),
+      }),
+    );
+    // What the cluster holds: classes made by an older default, where
+    // `high` still preempts.
+    const existing = buildPriorityClasses({ preempting: ['high'] });
+    objects.read.mockImplementation(async (o: any) =>
+      existing.find(c => c.metadata?.name === o.metadata.name),
+    );
+    await expect(
+      client.ensurePriorityClasses({ preempting: [] }),
+    ).resolves.toBeUndefined();
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'tenant-jobs-high (preemptionPolicy PreemptLowerPriority, value 100000; configured Never, 100000)',
+      ),
+    );
   });
 
   describe('provisionTenant', () => {

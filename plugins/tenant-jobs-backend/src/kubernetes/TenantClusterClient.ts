@@ -1,11 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  isError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   CoreV1Event,
   KubernetesObject,
   PatchStrategy,
   V1Job,
   V1Pod,
+  V1PriorityClass,
 } from '@kubernetes/client-node';
 import { Writable } from 'node:stream';
 import {
@@ -13,6 +19,7 @@ import {
   buildTenantObjects,
   buildTenantReaderRoleBinding,
   managedLabelSelector,
+  PriorityId,
   TENANT_JOBS_LABELS,
   TENANT_JOBS_MANAGED_BY,
   TenantJobEvent,
@@ -214,19 +221,65 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     }
   }
 
-  ensurePriorityClasses(): Promise<void> {
+  ensurePriorityClasses(
+    options: { preempting?: readonly PriorityId[] } = {},
+  ): Promise<void> {
     if (!this.priorityClasses) {
-      this.priorityClasses = this.apply(
-        buildPriorityClasses() as KubernetesObject[],
-      ).then(
-        () => this.logger.info('Applied the tenant-jobs PriorityClasses'),
-        error => {
-          this.priorityClasses = undefined; // the next call tries again
-          throw error;
-        },
-      );
+      const wanted = buildPriorityClasses(options);
+      this.priorityClasses = this.apply(wanted as KubernetesObject[])
+        .catch(error => this.explainPriorityClassConflict(wanted, error))
+        .then(
+          () => this.logger.info('Applied the tenant-jobs PriorityClasses'),
+          error => {
+            this.priorityClasses = undefined; // the next call tries again
+            throw error;
+          },
+        );
     }
     return this.priorityClasses;
+  }
+
+  /**
+   * A PriorityClass's value and preemption policy cannot change. When an
+   * existing class differs from config, say so (jobs still use it) rather
+   * than refuse every submission; anything else fails as it was.
+   */
+  private async explainPriorityClassConflict(
+    wanted: V1PriorityClass[],
+    error: unknown,
+  ): Promise<void> {
+    // Only a refused apply can be a conflict; an unreachable cluster is not.
+    if (!isError(error) || error.name === 'ServiceUnavailableError') {
+      throw error;
+    }
+    const differing: string[] = [];
+    for (const priorityClass of wanted) {
+      const name = priorityClass.metadata!.name!;
+      const existing = (await this.find(`read PriorityClass ${name}`, () =>
+        this.apis.objects.read({
+          apiVersion: 'scheduling.k8s.io/v1',
+          kind: 'PriorityClass',
+          metadata: { name },
+        }),
+      )) as V1PriorityClass | undefined;
+      if (
+        existing &&
+        (existing.preemptionPolicy !== priorityClass.preemptionPolicy ||
+          existing.value !== priorityClass.value)
+      ) {
+        differing.push(
+          `${name} (preemptionPolicy ${existing.preemptionPolicy}, value ${existing.value}; configured ${priorityClass.preemptionPolicy}, ${priorityClass.value})`,
+        );
+      }
+    }
+    if (differing.length === 0) throw error;
+    this.logger.error(
+      `PriorityClasses in cluster '${
+        this.name
+      }' differ from tenantJobs.priorities and cannot be changed in place: ${differing.join(
+        '; ',
+      )}. Delete them (kubectl delete priorityclass <name>) and the backend creates them again as configured.`,
+    );
   }
 
   /**
@@ -356,11 +409,7 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       .update(JSON.stringify(objects))
       .digest('hex');
     const known = this.provisioned.get(namespace);
-    if (
-      known &&
-      known.hash === hash &&
-      Date.now() - known.at < maxAgeMs
-    ) {
+    if (known && known.hash === hash && Date.now() - known.at < maxAgeMs) {
       await known.done; // shares an apply still under way
       return namespace;
     }
@@ -433,6 +482,15 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       this.logger.warn(`Job ${namespace}/${name}: ${warning}`);
     }
     return result.data;
+  }
+
+  async namespaceLabels(
+    namespace: string,
+  ): Promise<Record<string, string> | undefined> {
+    const found = await this.find(`read namespace ${namespace}`, () =>
+      this.apis.core.readNamespace({ name: namespace }),
+    );
+    return found ? found.metadata?.labels ?? {} : undefined;
   }
 
   getJob(namespace: string, name: string): Promise<V1Job | undefined> {
