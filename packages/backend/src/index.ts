@@ -13,8 +13,11 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// Software templates
+// Software templates, with actions that launch tenant jobs (templates/)
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@tenant-jobs/plugin-scaffolder-backend-module-tenant-jobs'),
+);
 
 // Sign-in: guest, plus demo users for trying tenant isolation (dev only)
 backend.add(import('@backstage/plugin-auth-backend'));
