@@ -165,6 +165,17 @@ export interface Config {
     /** Seconds a finished Job stays in the cluster. Defaults to one day. */
     ttlSecondsAfterFinished?: number;
 
+    /**
+     * The per-tenant queue. A submission over the plan's
+     * `maxConcurrentJobs` is not refused: its Job is created suspended (so
+     * quota and admission judge it at once) and started when a slot frees,
+     * highest priority first, then oldest.
+     */
+    queue?: {
+      /** Runs that may wait per tenant; more are refused (409). Defaults to 100. */
+      maxQueuedPerTenant?: number;
+    };
+
     /** How runs are tracked. */
     tracking?: {
       /**

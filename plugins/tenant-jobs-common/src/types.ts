@@ -343,4 +343,27 @@ export interface TenantJobRun {
   /** Entity ref of the catalog entity the run was launched from. */
   entityRef?: string;
   dryRun: boolean;
+  /** When the run got one of its tenant's slots; absent while it waits. */
+  releasedAt?: string;
+  /** Where a run waiting in its tenant's queue stands; absent otherwise. */
+  queue?: TenantJobQueuePlace;
+}
+
+/**
+ * Where a run stands in its tenant's queue.
+ *
+ * @public
+ */
+export interface TenantJobQueuePlace {
+  /** 1 for the next run to start. */
+  position: number;
+  /** Runs of the tenant holding a slot now. */
+  running: number;
+  /** The tenant's slots: its plan's `maxConcurrentJobs`. */
+  slots: number;
+  /**
+   * When it may start, from the tenant's median run time over the last
+   * week; absent without history.
+   */
+  estimatedStartAt?: string;
 }

@@ -60,6 +60,10 @@ export type TenantJobsConfig = {
   preemptingPriorities: PriorityId[];
   jobTypes: Map<string, JobTypeOverride>;
   ttlSecondsAfterFinished: number;
+  queue: {
+    /** Runs that may wait in one tenant's queue; more are refused (409). */
+    maxQueuedPerTenant: number;
+  };
   tracking: {
     /** Seconds between reconciliations of runs and Jobs. */
     reconcileIntervalSeconds: number;
@@ -326,6 +330,9 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
     jobTypes,
     ttlSecondsAfterFinished:
       config?.getOptionalNumber('ttlSecondsAfterFinished') ?? ONE_DAY,
+    queue: {
+      maxQueuedPerTenant: positive(config, 'queue.maxQueuedPerTenant', 100),
+    },
     tracking: {
       reconcileIntervalSeconds: positive(
         config,

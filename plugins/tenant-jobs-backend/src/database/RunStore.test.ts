@@ -187,25 +187,76 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     ).rejects.toMatchObject({ name: 'InputError' });
   });
 
-  it('admits under the limit in one transaction, also when submissions race', async () => {
+  it('admits under the limit in one transaction and queues the rest, also when submissions race', async () => {
     const { runs } = await open();
-    const results = await Promise.allSettled(
+    const admitted = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        runs.admit(newRun({ id: `c${i}` }), 2),
+        runs.admit(newRun({ id: `c${i}` }), { maxActive: 2, maxQueued: 8 }),
       ),
     );
-    const admitted = results.filter(r => r.status === 'fulfilled');
-    expect(admitted).toHaveLength(2);
-    const refused = results.filter(r => r.status === 'rejected');
-    expect(refused).toHaveLength(8);
-    expect((refused[0] as PromiseRejectedResult).reason.message).toContain(
-      'maxConcurrentJobs 2',
-    );
-    expect(await runs.countActive('acme-analytics')).toBe(2);
+    expect(admitted.filter(r => r.releasedAt)).toHaveLength(2);
+    expect(admitted.filter(r => !r.releasedAt)).toHaveLength(8);
+    expect(admitted.every(r => r.status === 'Queued')).toBe(true);
+    // The queue is full: the next one is refused.
+    await expect(
+      runs.admit(newRun({ id: 'c10' }), { maxActive: 2, maxQueued: 8 }),
+    ).rejects.toThrow('maxConcurrentJobs 2), and 8 more wait in its queue');
     // Another tenant has its own slots.
     await expect(
-      runs.admit(newRun({ id: 'g1', tenantId: 'globex-retail' }), 2),
-    ).resolves.toMatchObject({ status: 'Queued' });
+      runs.admit(newRun({ id: 'g1', tenantId: 'globex-retail' }), {
+        maxActive: 2,
+        maxQueued: 0,
+      }),
+    ).resolves.toMatchObject({
+      status: 'Queued',
+      releasedAt: expect.any(String),
+    });
+  });
+
+  it('releases queued runs highest priority first, then oldest, never more than the free slots', async () => {
+    const { runs, queue } = await open();
+    const limits = { maxActive: 2, maxQueued: 20 };
+    await runs.admit(newRun({ id: 'holder-1' }), limits);
+    await runs.admit(newRun({ id: 'holder-2' }), limits);
+    const order = [
+      ['q-batch', 'batch'],
+      ['q-normal-1', 'normal'],
+      ['q-high', 'high'],
+      ['q-normal-2', 'normal'],
+      ['q-critical', 'critical'],
+    ] as const;
+    for (const [id, priority] of order) {
+      await runs.admit(newRun({ id, priority }), limits);
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    expect(await queue.release('acme-analytics', 2)).toEqual([]);
+    expect(await queue.placeOf(await runs.get('q-normal-2'))).toEqual({
+      position: 4,
+      running: 2,
+    });
+    const released: string[] = [];
+    for (const holder of ['holder-1', 'holder-2']) {
+      await runs.transition(holder, ['Queued'], { status: 'Succeeded' });
+    }
+    // Two slots free: critical, then high.
+    released.push(...(await queue.release('acme-analytics', 2)));
+    expect(released).toEqual(['q-critical', 'q-high']);
+    expect(await queue.release('acme-analytics', 2)).toEqual([]);
+    for (const id of released) {
+      await runs.transition(id, ['Queued'], { status: 'Failed' });
+    }
+    // Racing releases (two replicas): each run released exactly once.
+    const racing = await Promise.all([
+      queue.release('acme-analytics', 2),
+      queue.release('acme-analytics', 2),
+      queue.release('acme-analytics', 2),
+    ]);
+    expect(racing.flat().sort()).toEqual(['q-normal-1', 'q-normal-2']);
+    expect(await queue.tenantsWaiting()).toEqual(['acme-analytics']);
+    expect(await queue.placeOf(await runs.get('q-batch'))).toEqual({
+      position: 1,
+      running: 2,
+    });
   });
 
   it('applies observations compare-and-set: older never overwrites newer, final stays final', async () => {

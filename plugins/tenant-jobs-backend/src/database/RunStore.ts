@@ -1,7 +1,12 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import {
+  getPriority,
+  isPriorityId,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
 import { decodeCursor, encodeCursor } from './cursor';
+import { countSlotHolders, lockTenant } from './tenantSlots';
 import {
   ACTIVE_STATUSES,
   FINAL_STATUSES,
@@ -23,7 +28,7 @@ export type TenantCriteria = PermissionCriteria<{ tenantIds: string[] }>;
 /** A page of runs; `nextCursor` is absent on the last page. */
 export type RunPage = { items: RunRecord[]; nextCursor?: string };
 
-/** Thrown by `admit` when the tenant is at its limit of active runs. */
+/** Thrown by `admit` when the tenant's queue is full. */
 export class ConcurrencyLimitError extends ConflictError {
   constructor(message: string, readonly active: number) {
     super(message);
@@ -35,11 +40,15 @@ export interface RunStore {
   /** Inserts a run; a duplicate idempotency key is a ConflictError. */
   create(run: NewRun): Promise<RunRecord>;
   /**
-   * Counts the tenant's active runs and inserts `run` in one transaction,
-   * serialized per tenant, so concurrent submissions never exceed
-   * `maxActive`. Over the limit it throws a {@link ConcurrencyLimitError}.
+   * Inserts `run` in one transaction with the count of its tenant's slots,
+   * serialized per tenant: released at once (`releasedAt` set) while fewer
+   * than `maxActive` runs hold a slot, else queued. With `maxQueued` runs
+   * already waiting it throws a {@link ConcurrencyLimitError}.
    */
-  admit(run: NewRun, maxActive: number): Promise<RunRecord>;
+  admit(
+    run: NewRun,
+    limits: { maxActive: number; maxQueued: number },
+  ): Promise<RunRecord>;
   get(id: string): Promise<RunRecord>;
   findByIdempotencyKey(
     tenantId: string,
@@ -121,6 +130,8 @@ type Row = {
   observed_version: number | string | null;
   observed: string | null;
   archived_at: Date | string | number | null;
+  released_at: Date | string | number | null;
+  priority_value: number;
 };
 
 function toIso(value: Date | string | number | null): string | undefined {
@@ -163,6 +174,7 @@ function fromRow(row: Row): RunRecord {
       row.observed_version === null ? undefined : Number(row.observed_version),
     observed: row.observed ? JSON.parse(row.observed) : undefined,
     archivedAt: toIso(row.archived_at),
+    releasedAt: toIso(row.released_at),
   };
 }
 
@@ -265,6 +277,10 @@ export class KnexRunStore implements RunStore {
       observed_version: null,
       observed: null,
       archived_at: null,
+      released_at: run.releasedAt ? new Date(run.releasedAt) : null,
+      priority_value: isPriorityId(run.priority)
+        ? getPriority(run.priority).value
+        : 0,
     };
   }
 
@@ -286,28 +302,34 @@ export class KnexRunStore implements RunStore {
     return this.get(run.id);
   }
 
-  async admit(run: NewRun, maxActive: number): Promise<RunRecord> {
+  async admit(
+    run: NewRun,
+    limits: { maxActive: number; maxQueued: number },
+  ): Promise<RunRecord> {
     try {
       await this.db.transaction(async tx => {
-        if (tx.client.config.client === 'pg') {
-          // Serializes admissions of one tenant across replicas; released
-          // at commit or rollback.
-          await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [
-            `tenant-jobs:${run.tenantId}`,
-          ]);
+        await lockTenant(tx, run.tenantId);
+        const now = new Date();
+        const holding = await countSlotHolders(tx, run.tenantId);
+        if (holding < limits.maxActive) {
+          await tx<Row>(TABLE).insert({
+            ...this.rowOf(run, now),
+            released_at: now,
+          });
+          return;
         }
         const [{ count }] = await tx<Row>(TABLE)
-          .where({ tenant_id: run.tenantId })
-          .whereIn('status', [...ACTIVE_STATUSES])
+          .where({ tenant_id: run.tenantId, status: 'Queued' })
+          .whereNull('released_at')
           .count({ count: '*' });
-        const active = Number(count);
-        if (active >= maxActive) {
+        const waiting = Number(count);
+        if (waiting >= limits.maxQueued) {
           throw new ConcurrencyLimitError(
-            `Tenant '${run.tenantId}' already has ${active} jobs queued or running, the most its plan allows at once (maxConcurrentJobs ${maxActive}); wait for one to finish or cancel one`,
-            active,
+            `Tenant '${run.tenantId}' already runs ${holding} jobs, the most its plan allows at once (maxConcurrentJobs ${limits.maxActive}), and ${waiting} more wait in its queue, which holds at most ${limits.maxQueued}; wait for some to finish or cancel some`,
+            holding + waiting,
           );
         }
-        await tx<Row>(TABLE).insert(this.rowOf(run, new Date()));
+        await tx<Row>(TABLE).insert(this.rowOf(run, now));
       });
     } catch (error) {
       if (error instanceof ConcurrencyLimitError) throw error;

@@ -5,10 +5,13 @@ import {
 import { AuditStore } from './AuditStore';
 import { ArchiveStore } from './ArchiveStore';
 import { KnexRunStore, RunStore } from './RunStore';
+import { QueueStore } from './QueueStore';
 
 export type { RunPage, RunStore, TenantCriteria } from './RunStore';
 export { ConcurrencyLimitError, KnexRunStore, MAX_PAGE_SIZE } from './RunStore';
 export { ArchiveStore } from './ArchiveStore';
+export { QueueStore } from './QueueStore';
+export type { QueuePlace } from './QueueStore';
 export { AuditStore } from './AuditStore';
 export type {
   AuditAction,
@@ -21,7 +24,12 @@ export * from './types';
 /** Migrates the plugin's database (unless told to skip) and opens its stores. */
 export async function openDatabase(options: {
   database: DatabaseService;
-}): Promise<{ runs: RunStore; audit: AuditStore; archives: ArchiveStore }> {
+}): Promise<{
+  runs: RunStore;
+  audit: AuditStore;
+  archives: ArchiveStore;
+  queue: QueueStore;
+}> {
   const client = await options.database.getClient();
   if (!options.database.migrations?.skip) {
     await client.migrate.latest({
@@ -35,5 +43,6 @@ export async function openDatabase(options: {
     runs: new KnexRunStore(client),
     audit: new AuditStore(client),
     archives: new ArchiveStore(client),
+    queue: new QueueStore(client),
   };
 }

@@ -43,6 +43,11 @@ export type RunRecord = {
   observed?: RunObserved;
   /** When the logs and events of the finished run were archived. */
   archivedAt?: string;
+  /**
+   * When the run got one of its tenant's slots; absent while it waits in
+   * the tenant's queue (its Job suspended).
+   */
+  releasedAt?: string;
 };
 
 /** What a submission records before it is sent to the cluster. */
@@ -57,7 +62,8 @@ export type NewRun = Omit<
   | 'observedVersion'
   | 'observed'
   | 'archivedAt'
-> & { status?: RunStatus };
+  | 'releasedAt'
+> & { status?: RunStatus; releasedAt?: string };
 
 /** A change of a run's state; absent fields stay as they are. */
 export type RunUpdate = Partial<
@@ -73,7 +79,10 @@ export type RunUpdate = Partial<
   >
 >;
 
-/** Statuses that hold one of the tenant's concurrency slots. */
+/**
+ * Statuses of runs that are not finished. Of these, a run holds one of its
+ * tenant's slots once released; a Queued run without `releasedAt` waits.
+ */
 export const ACTIVE_STATUSES: ReadonlySet<RunStatus> = new Set([
   'Queued',
   'Pending',

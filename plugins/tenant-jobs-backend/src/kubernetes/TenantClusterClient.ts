@@ -511,6 +511,25 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     );
   }
 
+  async resumeJob(namespace: string, name: string): Promise<boolean> {
+    const resumed = await this.find(`resume Job ${name} in ${namespace}`, () =>
+      this.apis.objects.patch(
+        {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata: { name, namespace },
+          spec: { suspend: false },
+        } as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        PatchStrategy.MergePatch,
+      ),
+    );
+    return resumed !== undefined;
+  }
+
   async getQuota(namespace: string): Promise<TenantQuotaUsage | undefined> {
     const quota = await this.find(
       `read ResourceQuota ${TENANT_QUOTA_NAME} in ${namespace}`,

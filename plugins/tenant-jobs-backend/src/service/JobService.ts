@@ -98,12 +98,19 @@ export function toApiRun(run: RunRecord, now = new Date()): TenantJobRun {
     submittedBy: run.submittedBy,
     entityRef: run.entityRef,
     dryRun: false,
+    releasedAt: run.releasedAt,
   };
 }
 
 function suffix(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return [...randomBytes(5)].map(b => alphabet[b % alphabet.length]).join('');
+}
+
+/** The Job suspended while its run waits in the tenant's queue. */
+function queuedUnlessReleased(run: RunRecord, manifest: V1Job): V1Job {
+  if (run.releasedAt) return manifest;
+  return { ...manifest, spec: { ...manifest.spec!, suspend: true } };
 }
 
 /** JSON with object keys sorted, so key order does not matter. */
@@ -300,12 +307,15 @@ export class JobService {
           k8sName: jobName,
           retryOf: options.retryOf,
         },
-        limits.maxConcurrentJobs,
+        {
+          maxActive: limits.maxConcurrentJobs,
+          maxQueued: this.deps.config.queue.maxQueuedPerTenant,
+        },
       );
     } catch (error) {
       if (error instanceof ConcurrencyLimitError) {
         throw new ConflictError(
-          `Tenant '${tenant.id}' already has ${error.active} jobs queued or running; its plan '${tenant.plan.id}' allows ${limits.maxConcurrentJobs} at once (maxConcurrentJobs)`,
+          `${error.message} (plan '${tenant.plan.id}'; tenantJobs.queue.maxQueuedPerTenant)`,
         );
       }
       if (error instanceof ConflictError && request.idempotencyKey) {
@@ -320,7 +330,10 @@ export class JobService {
       }
       throw error;
     }
-    return { kind: 'created', run: toApiRun(await this.send(run, manifest)) };
+    return {
+      kind: 'created',
+      run: toApiRun(await this.send(run, queuedUnlessReleased(run, manifest))),
+    };
   }
 
   /**
@@ -394,15 +407,32 @@ export class JobService {
         throw error;
       }
     }
-    const pending = await this.deps.runs.transition(run.id, ['Queued'], {
-      status: 'Pending',
-      k8sUid: created.metadata?.uid,
-      reason: 'Created',
-      message: `Job ${run.k8sName} created in ${run.namespace}`,
-    });
-    if (pending) {
-      await this.changed(run, pending);
-      return pending;
+    const sent = await this.deps.runs.transition(
+      run.id,
+      ['Queued'],
+      run.releasedAt
+        ? {
+            status: 'Pending',
+            k8sUid: created.metadata?.uid,
+            reason: 'Created',
+            message: `Job ${run.k8sName} created in ${run.namespace}`,
+          }
+        : {
+            k8sUid: created.metadata?.uid,
+            reason: 'WaitingForSlot',
+            message: `Waiting in tenant '${run.tenantId}''s queue: its plan's limit of jobs at once is reached. The Job is created and suspended; it starts when a slot frees, highest priority first, then oldest.`,
+          },
+    );
+    if (sent) {
+      await this.changed(run, sent);
+      if (!run.releasedAt && created.spec?.suspend) {
+        // Released while the Job was being created: resume it now.
+        const latest = await this.deps.runs.get(run.id);
+        if (latest.releasedAt) {
+          await cluster.resumeJob(run.namespace, run.k8sName);
+        }
+      }
+      return sent;
     }
     const current = await this.deps.runs.get(run.id);
     if (current.status === 'Cancelled') {
@@ -465,7 +495,7 @@ export class JobService {
       ttlSecondsAfterFinished: this.deps.config.ttlSecondsAfterFinished,
     });
     try {
-      return await this.send(run, manifest);
+      return await this.send(run, queuedUnlessReleased(run, manifest));
     } catch (error) {
       if (error instanceof InputError || error instanceof NotFoundError) {
         // send() deleted the run; keep a record of why instead.

@@ -70,6 +70,11 @@ export interface JobCluster {
   createJob(job: V1Job, options: { dryRun: boolean }): Promise<V1Job>;
   getJob(namespace: string, name: string): Promise<V1Job | undefined>;
   deleteJob(namespace: string, name: string): Promise<void>;
+  /**
+   * Lets a suspended Job start (`spec.suspend: false`); false when the Job
+   * does not exist. Resuming a running Job changes nothing.
+   */
+  resumeJob(namespace: string, name: string): Promise<boolean>;
   getQuota(namespace: string): Promise<TenantQuotaUsage | undefined>;
   /** Every Job the plugin manages, across namespaces. */
   listManagedJobs(): Promise<V1Job[]>;

@@ -32,6 +32,7 @@ import { JobService } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { JobCluster, JobClusters, ManagedObjectsWatch } from './ports';
 import { RunQueries } from './RunQueries';
+import { RunQueue } from './RunQueue';
 import { createRouter } from './router';
 
 jest.setTimeout(30_000);
@@ -102,6 +103,13 @@ class FakeCluster implements JobCluster {
     );
     if (!job || this.deleted.includes(`${namespace}/${name}`)) return undefined;
     return { ...job, status: this.statuses.get(name) ?? { active: 1 } };
+  }
+
+  readonly resumed: string[] = [];
+
+  async resumeJob(namespace: string, name: string): Promise<boolean> {
+    this.resumed.push(`${namespace}/${name}`);
+    return true;
   }
 
   async deleteJob(namespace: string, name: string): Promise<void> {
@@ -205,6 +213,7 @@ const config = readTenantJobsConfig(
       },
       // Plans come from config: the groups' annotations are not trusted.
       tenants: { solo: { plan: 'solo' } },
+      queue: { maxQueuedPerTenant: 2 },
     },
   }),
 );
@@ -233,6 +242,13 @@ describe('createRouter', () => {
       database: mockServices.database({ knex }),
     });
     const { runs, audit } = opened;
+    const runQueue: RunQueue = new RunQueue({
+      queue: opened.queue,
+      runs,
+      clusters: { names: () => ['local'], get: () => cluster },
+      resolveTenant: tenantId => jobService.resolveTenant(tenantId),
+      logger: mockServices.logger.mock(),
+    });
     archives = opened.archives;
     cluster = new FakeCluster();
     store = runs;
@@ -274,8 +290,11 @@ describe('createRouter', () => {
         runs,
         clusters,
         logger,
+        // As the tracking service does: the queue hears of every change.
+        onRunChange: change => runQueue.onChange(change),
       })),
       queries: new RunQueries({ runs, archives, clusters }),
+      queue: runQueue,
       // Decisions by the mocked permissions service, with the resource.
       authorizer: async (credentials, permission, resourceRef) =>
         (
@@ -673,32 +692,62 @@ describe('createRouter', () => {
       expect(event.fail).toHaveBeenCalled();
     });
 
-    it("is 409 once the tenant's plan's maxConcurrentJobs are active, and frees a slot on cancel", async () => {
-      const solo = (extra: Record<string, unknown> = {}) => ({
+    it("queues submissions over the plan's maxConcurrentJobs, suspended, and starts them as slots free", async () => {
+      const solo = (period: string, extra: Record<string, unknown> = {}) => ({
         tenantId: 'solo',
         jobType: 'billing-report',
         tier: 'small',
-        parameters: { period: '2026-01' },
+        parameters: { period },
         ...extra,
       });
-      const first = await submit(solo());
+      const first = await submit(solo('2026-01'));
       expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({ status: 'Pending' });
+      expect(cluster.created[0].spec?.suspend).toBeUndefined();
 
-      const second = await submit(solo({ parameters: { period: '2026-02' } }));
-      expect(second.status).toBe(409);
-      expect(second.body.error.message).toBe(
-        "Tenant 'solo' already has 1 jobs queued or running; its plan 'solo' allows 1 at once (maxConcurrentJobs)",
+      // Over the limit: recorded and created, but suspended and waiting.
+      const second = await submit(solo('2026-02'));
+      expect(second.status).toBe(201);
+      expect(second.body).toMatchObject({
+        status: 'Queued',
+        reason: 'WaitingForSlot',
+      });
+      expect(second.body.releasedAt).toBeUndefined();
+      expect(cluster.created[1].spec?.suspend).toBe(true);
+      const third = await submit(solo('2026-03', { priority: 'high' }));
+      expect(third.body.status).toBe('Queued');
+      // High before normal, whatever came first.
+      const place = await request(app).get(`/jobs/${second.body.id}`);
+      expect(place.body.queue).toMatchObject({
+        position: 2,
+        running: 1,
+        slots: 1,
+      });
+
+      // The queue is full (tenantJobs.queue.maxQueuedPerTenant: 2).
+      const fourth = await submit(solo('2026-04'));
+      expect(fourth.status).toBe(409);
+      expect(fourth.body.error.message).toContain(
+        "Tenant 'solo' already runs 1 jobs, the most its plan allows at once (maxConcurrentJobs 1), and 2 more wait in its queue",
       );
-      expect(cluster.created).toHaveLength(1);
-      expect(await runCount()).toBe(1);
-
       // A dry run does not take a slot, so it is not limited.
-      const dryRun = await submit(solo({ dryRun: true }));
-      expect(dryRun.status).toBe(200);
+      expect((await submit(solo('2026-05', { dryRun: true }))).status).toBe(
+        200,
+      );
 
+      // The running one is cancelled: the high-priority one starts.
       await request(app).post(`/jobs/${first.body.id}/cancel`).expect(200);
-      const third = await submit(solo({ parameters: { period: '2026-03' } }));
-      expect(third.status).toBe(201);
+      expect(cluster.resumed).toEqual([`tenant-solo/${third.body.jobName}`]);
+      const started = await request(app).get(`/jobs/${third.body.id}`);
+      expect(started.body).toMatchObject({
+        status: 'Queued',
+        reason: 'Released',
+        releasedAt: expect.any(String),
+      });
+      expect(started.body.queue).toBeUndefined();
+      expect(
+        (await request(app).get(`/jobs/${second.body.id}`)).body.queue,
+      ).toMatchObject({ position: 1 });
     });
 
     it('frees the slot of a run whose Job finished, recording how it ended', async () => {

@@ -199,6 +199,10 @@ class FakeCluster implements JobCluster {
   readonly events: TenantJobEvent[] = [];
   readonly watchStops = [jest.fn(async () => {}), jest.fn(async () => {})];
 
+  async resumeJob() {
+    return true;
+  }
+
   async namespaceLabels() {
     return undefined;
   }

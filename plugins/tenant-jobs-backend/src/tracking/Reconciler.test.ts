@@ -93,6 +93,9 @@ class FakeCluster implements JobCluster {
   );
   readonly deleteJob = jest.fn(async (_namespace: string, _name: string) => {});
   readonly namespaceLabels = jest.fn(async () => undefined);
+  readonly resumeJob = jest.fn(
+    async (_namespace: string, _name: string) => true,
+  );
 
   private readonly watch: ManagedObjectsWatch = {
     stop: async () => {},

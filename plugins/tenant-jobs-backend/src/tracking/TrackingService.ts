@@ -10,6 +10,7 @@ import {
   RunStore,
 } from '../database';
 import { JobService } from '../service/JobService';
+import { RunQueue } from '../service/RunQueue';
 import { JobClusters } from '../service/ports';
 import { ClusterTracker, RunChange } from './ClusterTracker';
 import { Reconciler } from './Reconciler';
@@ -50,6 +51,8 @@ export class TrackingService {
       archives: ArchiveStore;
       audit: AuditStore;
       jobs: JobService;
+      /** The per-tenant queue, told of every change; released on reconcile. */
+      queue?: RunQueue;
       tenants: TenantDirectory;
       signals: SignalsService;
       notifications: NotificationService;
@@ -120,6 +123,7 @@ export class TrackingService {
     ) {
       this.archiver.enqueue(after);
     }
+    await this.deps.queue?.onChange(change);
   }
 
   start(): void {
@@ -183,6 +187,10 @@ export class TrackingService {
         await this.deps.jobs.keepTenantsProvisioned();
         await this.archiveMissed();
         const reports = await this.reconciler.reconcileAll();
+        // What a crash left: slots freed while no replica was there to
+        // release, and released Jobs whose resume was lost.
+        await this.deps.queue?.releaseAll();
+        await this.deps.queue?.resumeStuck();
         for (const report of reports) {
           const { cluster, ...counts } = report;
           if (counts.sent + counts.adopted + counts.lost + counts.deleted > 0) {

@@ -657,7 +657,7 @@ describe('deriveRunState', () => {
       expect(summarizePod(evicted).reason).toBe('Evicted');
     });
 
-    it('is suspended', () => {
+    it('waits in the queue while suspended, and no longer once resumed', () => {
       const state = deriveRunState(
         job(
           {
@@ -670,11 +670,24 @@ describe('deriveRunState', () => {
         [],
       );
       expect(state).toMatchObject({
-        status: 'Pending',
-        reason: 'Suspended',
-        message: 'Paused: the Job is suspended and starts when it is resumed.',
+        status: 'Queued',
+        reason: 'WaitingForSlot',
         attempts: 0,
       });
+      expect(state.message).toContain("Waiting in the tenant's queue");
+      // Resumed: the condition lingers a moment, the spec says it all.
+      const resumed = deriveRunState(
+        job(
+          {
+            conditions: [
+              jobCondition('Suspended', 'JobSuspended', 'Job suspended'),
+            ],
+          },
+          { suspend: false },
+        ),
+        [],
+      );
+      expect(resumed.status).toBe('Pending');
     });
 
     it('waits for the first pod', () => {

@@ -35,7 +35,7 @@ import {
 
 /** What the tracker records of a run from its Job and pods. */
 export type RunObservation = {
-  status: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  status: 'Queued' | 'Pending' | 'Running' | 'Succeeded' | 'Failed';
   /**
    * Machine-readable, PascalCase: `Completed`, `BackoffLimitExceeded`,
    * `OOMKilled`, `DeadlineExceeded`, `PodFailurePolicy` (or the reason of
@@ -576,11 +576,12 @@ function pendingFromPod(ctx: Context, pod: V1Pod): Outcome {
 /** The outcome of a Job that has not finished. */
 function activeOutcome(ctx: Context): Outcome {
   const { job, pods, attempts } = ctx;
-  if (trueCondition(job, 'Suspended') || job.spec?.suspend === true) {
+  if (job.spec?.suspend === true) {
     return {
-      status: 'Pending',
-      reason: 'Suspended',
-      message: 'Paused: the Job is suspended and starts when it is resumed.',
+      status: 'Queued',
+      reason: 'WaitingForSlot',
+      message:
+        "Waiting in the tenant's queue: the Job is suspended until one of the tenant's slots frees, highest priority first, then oldest.",
     };
   }
   const newest = pods.at(-1);
