@@ -21,6 +21,7 @@ import { JobService } from './service/JobService';
 import { JobTypeRegistry } from './service/JobTypeRegistry';
 import { createRouter } from './service/router';
 import { RunQueries } from './service/RunQueries';
+import { RunQueue } from './service/RunQueue';
 import { RunChangeListeners } from './tracking/RunChangeListeners';
 import { TrackingService } from './tracking/TrackingService';
 
@@ -63,7 +64,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           added: addedJobTypes,
           overrides: config.jobTypes,
         });
-        const { runs, audit, archives } = await openDatabase({
+        const { runs, audit, archives, queue } = await openDatabase({
           database: deps.database,
         });
         const tenants = new TenantDirectory({
@@ -101,6 +102,14 @@ export const tenantJobsPlugin = createBackendPlugin({
           loadResources,
         });
 
+        const runQueue = new RunQueue({
+          queue,
+          runs,
+          clusters,
+          resolveTenant: tenantId => jobs.resolveTenant(tenantId),
+          logger: deps.logger,
+          onRunChange: change => runChanges.notify(change),
+        });
         const tracking = new TrackingService({
           config,
           clusters,
@@ -108,6 +117,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           archives,
           audit,
           jobs,
+          queue: runQueue,
           tenants,
           signals: deps.signals,
           notifications: deps.notifications,
@@ -133,6 +143,7 @@ export const tenantJobsPlugin = createBackendPlugin({
             logger: deps.logger,
             jobs,
             queries: new RunQueries({ runs, archives, clusters }),
+            queue: runQueue,
             authorizer,
             jobTypes,
             tenants,

@@ -38,6 +38,7 @@ import { JobTypeRegistry } from './JobTypeRegistry';
 import { parseListQuery, parseLogQuery, parseStatsQuery } from './listQuery';
 import { JobClusters } from './ports';
 import { RunQueries } from './RunQueries';
+import { RunQueue } from './RunQueue';
 
 /** Largest accepted request body; parameters are capped lower by the schema. */
 export const MAX_BODY_SIZE = '64kb';
@@ -71,6 +72,8 @@ export async function createRouter(options: {
   logger: LoggerService;
   jobs: JobService;
   queries: RunQueries;
+  /** Where waiting runs stand in their tenant's queue. */
+  queue?: RunQueue;
   /** Decides a permission on one tenant or run. */
   authorizer: TenantJobAuthorizer;
   jobTypes: JobTypeRegistry;
@@ -293,7 +296,8 @@ export async function createRouter(options: {
   router.get('/jobs/:id', async (req, res) => {
     const credentials = await userCredentials(req);
     const run = await readableRun(credentials, req.params.id);
-    res.json(queries.detail(run));
+    const queue = await options.queue?.placeOf(run);
+    res.json({ ...(await queries.detail(run)), ...(queue && { queue }) });
   });
 
   router.get('/jobs/:id/events', async (req, res) => {
