@@ -4,7 +4,9 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { openDatabase } from '.';
+import createKnex from 'knex';
+import { openDatabase, QueueStore } from '.';
+import { countSlotHolders } from './tenantSlots';
 import { NewRun } from './types';
 
 jest.setTimeout(60_000);
@@ -396,5 +398,43 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
       reason: 'not a member of tenant acme-analytics',
     });
     expect(await audit.list({ tenantIds: ['globex-retail'] })).toEqual([]);
+  });
+});
+
+// Two pools need a server: an in-memory SQLite database is one per pool.
+describe(`queue on ${postgresId} with two replicas`, () => {
+  it('releases each run exactly once from two connection pools, as two replicas would', async () => {
+    const knex = await databases.init(postgresId);
+    const { runs } = await openDatabase({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    // A second pool: its own sessions, like another backend process.
+    const other = createKnex(knex.client.config);
+    try {
+      const replicas = [new QueueStore(knex), new QueueStore(other)];
+      const limits = { maxActive: 3, maxQueued: 50 };
+      const ids = Array.from({ length: 24 }, (_, i) => `p${i}`);
+      for (const id of ids) await runs.admit(newRun({ id }), limits);
+      const released = ids.slice(0, 3);
+      while (released.length < ids.length) {
+        // Finish what holds the slots, then both replicas release at once.
+        for (const id of released) {
+          await runs.transition(id, ['Queued'], { status: 'Succeeded' });
+        }
+        const batch = await Promise.all(
+          replicas.map(replica => replica.release('acme-analytics', 3)),
+        );
+        expect(
+          await countSlotHolders(knex, 'acme-analytics'),
+        ).toBeLessThanOrEqual(3);
+        const fresh = batch.flat();
+        expect(fresh.length).toBeGreaterThan(0);
+        released.push(...fresh);
+      }
+      expect(released.sort()).toEqual([...ids].sort());
+      expect(new Set(released).size).toBe(ids.length);
+    } finally {
+      await other.destroy();
+    }
   });
 });
