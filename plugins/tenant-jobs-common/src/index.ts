@@ -24,6 +24,8 @@ export * from './tiers';
 export * from './priorities';
 export * from './runStatus';
 export * from './runDetail';
+export * from './runResult';
+export * from './statsBuckets';
 export * from './jobTypes';
 export {
   JOB_TYPE_ID_MAX_LENGTH,

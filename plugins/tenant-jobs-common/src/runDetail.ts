@@ -1,3 +1,4 @@
+import type { TenantJobResult } from './runResult';
 import type { TenantJobRun } from './types';
 
 /**
@@ -70,6 +71,11 @@ export interface TenantJobRunDetail extends TenantJobRun {
   pods: TenantJobPod[];
   /** Whether the pods' logs were archived when the run finished. */
   logsArchived: boolean;
+  /**
+   * What the run reported as its result in its archived log, when it
+   * printed a `TENANT_JOBS_RESULT {...}` line (see `TenantJobResult`).
+   */
+  result?: TenantJobResult;
 }
 
 /**

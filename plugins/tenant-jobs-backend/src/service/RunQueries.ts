@@ -4,6 +4,8 @@ import type {
   TenantJobRunDetail,
   TenantJobRunPage,
   TenantJobStats,
+  TenantJobStatsBucket,
+  TenantJobStatsBucketSize,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { Writable } from 'node:stream';
 import {
@@ -16,7 +18,8 @@ import {
 } from '../database';
 import { toApiRun } from './JobService';
 import { JobClusters } from './ports';
-import { computeStats } from './stats';
+import { extractRunResult } from './runResult';
+import { computeStats, computeStatsBuckets } from './stats';
 
 /** Where a log came from. */
 export type LogSource = 'live' | 'archive';
@@ -48,13 +51,27 @@ export class RunQueries {
     };
   }
 
-  detail(run: RunRecord): TenantJobRunDetail {
-    return {
+  /**
+   * The run with its Job conditions and pods; a finished run whose logs
+   * were archived also carries the `result` its newest attempt reported
+   * (see `extractRunResult`).
+   */
+  async detail(run: RunRecord): Promise<TenantJobRunDetail> {
+    const pods = run.observed?.pods ?? [];
+    const detail: TenantJobRunDetail = {
       ...toApiRun(run),
       conditions: run.observed?.conditions ?? [],
-      pods: run.observed?.pods ?? [],
+      pods,
       logsArchived: Boolean(run.archivedAt),
     };
+    if (run.archivedAt && FINAL_STATUSES.has(run.status)) {
+      const result = extractRunResult(
+        await this.deps.archives.getLogs(run.id),
+        pods.map(pod => pod.name),
+      );
+      if (result) detail.result = result;
+    }
+    return detail;
   }
 
   async stats(
@@ -62,6 +79,29 @@ export class RunQueries {
     permitted: TenantCriteria | undefined,
   ): Promise<TenantJobStats[]> {
     return computeStats(await this.deps.runs.timings({ ...filter, permitted }));
+  }
+
+  /**
+   * The figures of {@link RunQueries.stats}, and the same per time bucket
+   * of the window (from one read of the runs' timings).
+   */
+  async statsByBucket(
+    filter: RunFilter,
+    permitted: TenantCriteria | undefined,
+    size: TenantJobStatsBucketSize,
+    now = new Date(),
+  ): Promise<{ items: TenantJobStats[]; buckets: TenantJobStatsBucket[] }> {
+    const timings = await this.deps.runs.timings({ ...filter, permitted });
+    return {
+      items: computeStats(timings),
+      buckets: computeStatsBuckets(timings, {
+        from: Date.parse(filter.createdAfter ?? new Date(0).toISOString()),
+        to: filter.createdBefore
+          ? Date.parse(filter.createdBefore)
+          : now.getTime(),
+        size,
+      }),
+    };
   }
 
   /**

@@ -1,5 +1,10 @@
 import { InputError } from '@backstage/errors';
-import { parseListQuery, parseLogQuery, parseStatsQuery } from './listQuery';
+import {
+  parseListQuery,
+  parseLogQuery,
+  parseStatsOptions,
+  parseStatsQuery,
+} from './listQuery';
 
 /** The InputError `parse` throws; fails the test when it does not throw. */
 function inputErrorOf(parse: () => unknown): InputError {
@@ -347,5 +352,48 @@ describe('parseLogQuery', () => {
     expect(
       inputErrorOf(() => parseLogQuery({ container: 'job' })).message,
     ).toBe('unknown query parameter(s) container');
+  });
+});
+
+describe('parseStatsOptions', () => {
+  const now = new Date('2026-11-27T12:00:00.000Z');
+
+  it('has no bucket unless asked for one', () => {
+    expect(parseStatsOptions({ tenant: 'acme-analytics' }, now)).toEqual({
+      filter: expect.objectContaining({ tenantIds: ['acme-analytics'] }),
+    });
+  });
+
+  it('takes hour, day and week buckets beside the filters', () => {
+    for (const bucket of ['hour', 'day', 'week']) {
+      const options = parseStatsOptions(
+        { bucket, from: '2026-11-26T00:00:00Z' },
+        now,
+      );
+      expect(options.bucket).toBe(bucket);
+      expect(options.filter.createdAfter).toBe('2026-11-26T00:00:00.000Z');
+    }
+    // The filters alone ignore it, so both parse the same query.
+    expect(parseStatsQuery({ bucket: 'day' }, now).createdAfter).toBe(
+      '2026-10-28T12:00:00.000Z',
+    );
+  });
+
+  it('refuses an unknown bucket and windows of too many buckets', () => {
+    expect(
+      inputErrorOf(() => parseStatsOptions({ bucket: 'minute' }, now)).message,
+    ).toBe('bucket: must be one of hour, day, week');
+    expect(
+      inputErrorOf(() => parseStatsOptions({ bucket: ['day', 'week'] }, now))
+        .message,
+    ).toMatch(/^bucket:/);
+    // 30 days are 720 hours, more than 400 buckets.
+    expect(
+      inputErrorOf(() => parseStatsOptions({ bucket: 'hour' }, now)).message,
+    ).toMatch(/more than 400 hour buckets/);
+    expect(
+      parseStatsOptions({ bucket: 'hour', from: '2026-11-26T00:00:00Z' }, now)
+        .bucket,
+    ).toBe('hour');
   });
 });

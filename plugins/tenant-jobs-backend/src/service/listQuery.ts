@@ -4,9 +4,12 @@ import {
   normalizeEntityRef,
   PRIORITY_IDS,
   RUN_STATUSES,
+  TENANT_JOB_STATS_BUCKET_SIZES,
+  TenantJobStatsBucketSize,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { z } from 'zod';
 import { MAX_PAGE_SIZE, RunFilter } from '../database';
+import { countBuckets, MAX_STATS_BUCKETS } from './stats';
 
 const list = (values: readonly string[], what: string) =>
   z
@@ -151,15 +154,53 @@ export function parseListQuery(query: unknown): {
   return { filter: toFilter(filter.data), page: page.data };
 }
 
-/** Filters of `GET /stats`: the list filters; the window defaults to 30 days. */
+/**
+ * Filters of `GET /stats`: the list filters; the window defaults to 30
+ * days. Its `bucket` option is read by {@link parseStatsOptions}.
+ */
 export function parseStatsQuery(query: unknown, now = new Date()): RunFilter {
-  const filter = filterSchema.safeParse(query ?? {});
+  const { bucket: _bucket, ...rest } = (query ?? {}) as Record<string, unknown>;
+  const filter = filterSchema.safeParse(rest);
   if (!filter.success) throw new InputError(describe(filter.error));
   const result = toFilter(filter.data);
   result.createdAfter ??= new Date(
     now.getTime() - 30 * 86_400_000,
   ).toISOString();
   return result;
+}
+
+/**
+ * Filters and bucket of `GET /stats`: `bucket` (`hour`, `day` or `week`)
+ * splits the window into at most {@link MAX_STATS_BUCKETS} buckets.
+ */
+export function parseStatsOptions(
+  query: unknown,
+  now = new Date(),
+): { filter: RunFilter; bucket?: TenantJobStatsBucketSize } {
+  const filter = parseStatsQuery(query, now);
+  const raw = ((query ?? {}) as Record<string, unknown>).bucket;
+  if (raw === undefined) return { filter };
+  if (
+    typeof raw !== 'string' ||
+    !TENANT_JOB_STATS_BUCKET_SIZES.includes(raw as TenantJobStatsBucketSize)
+  ) {
+    throw new InputError(
+      `bucket: must be one of ${TENANT_JOB_STATS_BUCKET_SIZES.join(', ')}`,
+    );
+  }
+  const bucket = raw as TenantJobStatsBucketSize;
+  const from = Date.parse(filter.createdAfter!);
+  const to = filter.createdBefore
+    ? Date.parse(filter.createdBefore)
+    : now.getTime();
+  if (countBuckets(from, to, bucket) > MAX_STATS_BUCKETS) {
+    throw new InputError(
+      `bucket: the window from ${filter.createdAfter} to ${new Date(
+        to,
+      ).toISOString()} has more than ${MAX_STATS_BUCKETS} ${bucket} buckets; narrow it with from and to, or use a wider bucket`,
+    );
+  }
+  return { filter, bucket };
 }
 
 const logSchema = z

@@ -35,7 +35,7 @@ import { createAudit, createRefusalAudit, wasAudited } from './audit';
 import { errorHandler, jsonBody } from './httpErrors';
 import { JobService, SubmitResult } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
-import { parseListQuery, parseLogQuery, parseStatsQuery } from './listQuery';
+import { parseListQuery, parseLogQuery, parseStatsOptions } from './listQuery';
 import { JobClusters } from './ports';
 import { RunQueries } from './RunQueries';
 import { RunQueue } from './RunQueue';
@@ -280,12 +280,27 @@ export async function createRouter(options: {
 
   router.get('/stats', async (req, res) => {
     const credentials = await userCredentials(req);
-    const filter = parseStatsQuery(req.query);
+    const { filter, bucket } = parseStatsOptions(req.query);
     const permitted = await readableRuns(
       permissions,
       credentials,
       options.tenants,
     );
+    if (bucket) {
+      const { items, buckets } = await queries.statsByBucket(
+        filter,
+        permitted,
+        bucket,
+      );
+      res.json({
+        from: filter.createdAfter,
+        to: filter.createdBefore,
+        items,
+        bucket,
+        buckets,
+      });
+      return;
+    }
     res.json({
       from: filter.createdAfter,
       to: filter.createdBefore,

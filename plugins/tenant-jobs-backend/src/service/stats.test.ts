@@ -1,5 +1,12 @@
 import { RunTiming } from '../database';
-import { computeStats, percentile } from './stats';
+import {
+  bucketStart,
+  computeStats,
+  computeStatsBuckets,
+  countBuckets,
+  MAX_STATS_BUCKETS,
+  percentile,
+} from './stats';
 
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 
@@ -178,5 +185,72 @@ describe('computeStats', () => {
       'acme/report-render',
       'acme-analytics/data-etl',
     ]);
+  });
+});
+
+describe('computeStatsBuckets', () => {
+  const day = 86_400_000;
+
+  it('splits the window into UTC days, oldest first, empty days included', () => {
+    const from = Date.parse('2026-11-25T15:00:00Z');
+    const to = Date.parse('2026-11-27T12:00:00Z');
+    const buckets = computeStatsBuckets(
+      [
+        { ...timing('Succeeded', { started: 1, finished: 11 }) }, // T0 = 27th
+        {
+          ...timing('Failed', { started: 1, finished: 3 }),
+          createdAt: Date.parse('2026-11-25T23:59:59Z'),
+        },
+      ],
+      { from, to, size: 'day' },
+    );
+    expect(buckets.map(b => [b.from, b.to, b.items.length])).toEqual([
+      ['2026-11-25T00:00:00.000Z', '2026-11-26T00:00:00.000Z', 1],
+      ['2026-11-26T00:00:00.000Z', '2026-11-27T00:00:00.000Z', 0],
+      ['2026-11-27T00:00:00.000Z', '2026-11-28T00:00:00.000Z', 1],
+    ]);
+    expect(buckets[0].items[0]).toEqual(
+      expect.objectContaining({ failed: 1, successRate: 0 }),
+    );
+    expect(buckets[2].items[0]).toEqual(
+      expect.objectContaining({ succeeded: 1, durationP50Seconds: 10 }),
+    );
+  });
+
+  it('aligns hours and weeks (from Monday) in UTC', () => {
+    expect(
+      new Date(bucketStart(Date.parse('2026-11-27T10:42:10Z'), 'hour')),
+    ).toEqual(new Date('2026-11-27T10:00:00Z'));
+    // 27 November 2026 is a Friday; its week began on Monday the 23rd.
+    expect(
+      new Date(bucketStart(Date.parse('2026-11-27T10:42:10Z'), 'week')),
+    ).toEqual(new Date('2026-11-23T00:00:00Z'));
+    expect(
+      new Date(bucketStart(Date.parse('2026-11-23T00:00:00Z'), 'week')),
+    ).toEqual(new Date('2026-11-23T00:00:00Z'));
+    const weeks = computeStatsBuckets([], {
+      from: Date.parse('2026-11-01T00:00:00Z'),
+      to: Date.parse('2026-11-27T00:00:00Z'),
+      size: 'week',
+    });
+    expect(weeks.map(w => w.from.slice(0, 10))).toEqual([
+      '2026-10-26',
+      '2026-11-02',
+      '2026-11-09',
+      '2026-11-16',
+      '2026-11-23',
+    ]);
+  });
+
+  it('counts the buckets of a window and caps what it returns', () => {
+    expect(countBuckets(0, 30 * day, 'day')).toBe(30);
+    expect(countBuckets(0, 1, 'day')).toBe(1);
+    expect(countBuckets(0, 0, 'day')).toBe(1);
+    expect(countBuckets(0, 1000 * day, 'day')).toBeGreaterThan(
+      MAX_STATS_BUCKETS,
+    );
+    expect(
+      computeStatsBuckets([], { from: 0, to: 1000 * day, size: 'day' }),
+    ).toHaveLength(MAX_STATS_BUCKETS);
   });
 });
