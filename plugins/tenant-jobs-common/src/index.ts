@@ -33,6 +33,7 @@ export {
 } from './jobTypeValidation';
 export * from './plans';
 export * from './request';
+export * from './schedule';
 export { describeIssues, formatProblems } from './validationMessages';
 export type { ValidationProblem } from './validationMessages';
 export * from './permissions';

@@ -37,6 +37,8 @@ export {
   rbacSubjectOf,
 } from './tenantAccess';
 export { buildJob, buildPodFailurePolicy, gpuToleration } from './job';
+export { buildCronJob, SCHEDULE_ID_LABEL } from './cronJob';
+export type { BuildCronJobContext } from './cronJob';
 export type { BuildJobContext, BuildJobRequest } from './job';
 export { buildPriorityClasses } from './priorityClasses';
 export type { PriorityClassOptions } from './priorityClasses';
