@@ -1,0 +1,75 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type {
+  Priority,
+  Tier,
+  TenantJobRun,
+  TenantJobRunDetail,
+  TenantJobRunPage,
+  TenantJobStatsBucketSize,
+  TenantJobStatsResponse,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import type {
+  TenantJobDryRunVerdict,
+  TenantJobEvents,
+  TenantJobLaunchRequest,
+  TenantJobLog,
+  TenantJobsFilter,
+  TenantJobsListQuery,
+  TenantJobType,
+  TenantSummary,
+} from './types';
+
+/**
+ * The Tenant Jobs REST API (`/api/tenant-jobs`) as the frontend uses it.
+ * Errors are {@link TenantJobsApiError}s.
+ *
+ * @public
+ */
+export interface TenantJobsApi {
+  getJobTypes(): Promise<TenantJobType[]>;
+  getTiers(): Promise<Tier[]>;
+  getPriorities(): Promise<Priority[]>;
+  /** The signed-in user's tenants with plan and live quota. */
+  getTenants(): Promise<TenantSummary[]>;
+  /** One page of runs, newest first. */
+  listRuns(query: TenantJobsListQuery): Promise<TenantJobRunPage>;
+  getRun(id: string): Promise<TenantJobRunDetail>;
+  getRunEvents(id: string): Promise<TenantJobEvents>;
+  /** A pod's log (the newest attempt's by default), live or archived. */
+  getRunLog(
+    id: string,
+    options?: { pod?: string; tailLines?: number },
+  ): Promise<TenantJobLog>;
+  /**
+   * Follows a running pod's log: `onText` gets the text as it arrives until
+   * the pod ends or `signal` aborts. Resolves with where the log came from.
+   */
+  followRunLog(
+    id: string,
+    options: {
+      pod?: string;
+      tailLines?: number;
+      signal: AbortSignal;
+      onText(text: string): void;
+    },
+  ): Promise<{ source: 'live' | 'archive' }>;
+  launch(request: TenantJobLaunchRequest): Promise<TenantJobRun>;
+  /** Judges a request without creating anything. */
+  dryRun(request: TenantJobLaunchRequest): Promise<TenantJobDryRunVerdict>;
+  cancel(id: string): Promise<TenantJobRun>;
+  /** A new run from a finished run's request. */
+  retry(id: string): Promise<TenantJobRun>;
+  getStats(
+    filter: TenantJobsFilter & { bucket?: TenantJobStatsBucketSize },
+  ): Promise<TenantJobStatsResponse>;
+}
+
+/**
+ * The Utility API reference of {@link TenantJobsApi}.
+ *
+ * @public
+ */
+export const tenantJobsApiRef = createApiRef<TenantJobsApi>().with({
+  id: 'plugin.tenant-jobs.api',
+  pluginId: 'tenant-jobs',
+});

@@ -1,0 +1,212 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import type {
+  Priority,
+  Tier,
+  TenantJobRun,
+  TenantJobRunDetail,
+  TenantJobRunPage,
+  TenantJobStatsBucketSize,
+  TenantJobStatsResponse,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import type { TenantJobsApi } from './TenantJobsApi';
+import { TenantJobsApiError } from './TenantJobsApiError';
+import type {
+  TenantJobDryRunVerdict,
+  TenantJobEvents,
+  TenantJobLaunchRequest,
+  TenantJobLog,
+  TenantJobsFilter,
+  TenantJobsListQuery,
+  TenantJobType,
+  TenantSummary,
+} from './types';
+
+const PLUGIN_ID = 'tenant-jobs';
+
+type Query = Record<string, string | number | string[] | undefined>;
+
+function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length > 0) params.set(key, value.join(','));
+    } else {
+      params.set(key, String(value));
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function filterQuery(filter: TenantJobsFilter): Query {
+  return {
+    tenant: filter.tenant,
+    entityRef: filter.entityRef,
+    status: filter.status,
+    type: filter.type,
+    priority: filter.priority,
+    submittedBy: filter.submittedBy,
+    from: filter.from,
+    to: filter.to,
+  };
+}
+
+/**
+ * {@link TenantJobsApi} over HTTP: `discoveryApi` finds the backend,
+ * `fetchApi` sends the user's token.
+ *
+ * @public
+ */
+export class TenantJobsClient implements TenantJobsApi {
+  constructor(
+    private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+  ) {}
+
+  private async request(path: string, init?: RequestInit): Promise<Response> {
+    const base = await this.deps.discoveryApi.getBaseUrl(PLUGIN_ID);
+    let response: Response;
+    try {
+      response = await this.deps.fetchApi.fetch(`${base}${path}`, init);
+    } catch (error) {
+      if ((error as Error)?.name === 'AbortError') throw error;
+      throw new TenantJobsApiError(
+        `The Tenant Jobs backend could not be reached: ${
+          (error as Error)?.message ?? error
+        }`,
+        0,
+      );
+    }
+    if (!response.ok) throw await TenantJobsApiError.fromResponse(response);
+    return response;
+  }
+
+  private async json<T>(path: string, init?: RequestInit): Promise<T> {
+    return (await this.request(path, init)).json() as Promise<T>;
+  }
+
+  private post<T>(path: string, body?: unknown): Promise<T> {
+    return this.json<T>(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
+  }
+
+  async getJobTypes(): Promise<TenantJobType[]> {
+    return (await this.json<{ items: TenantJobType[] }>('/job-types')).items;
+  }
+
+  async getTiers(): Promise<Tier[]> {
+    return (await this.json<{ items: Tier[] }>('/tiers')).items;
+  }
+
+  async getPriorities(): Promise<Priority[]> {
+    return (await this.json<{ items: Priority[] }>('/priorities')).items;
+  }
+
+  async getTenants(): Promise<TenantSummary[]> {
+    return (await this.json<{ items: TenantSummary[] }>('/tenants')).items;
+  }
+
+  listRuns(query: TenantJobsListQuery): Promise<TenantJobRunPage> {
+    return this.json(
+      `/jobs${queryString({
+        ...filterQuery(query),
+        limit: query.limit,
+        cursor: query.cursor,
+      })}`,
+    );
+  }
+
+  getRun(id: string): Promise<TenantJobRunDetail> {
+    return this.json(`/jobs/${encodeURIComponent(id)}`);
+  }
+
+  getRunEvents(id: string): Promise<TenantJobEvents> {
+    return this.json(`/jobs/${encodeURIComponent(id)}/events`);
+  }
+
+  async getRunLog(
+    id: string,
+    options: { pod?: string; tailLines?: number } = {},
+  ): Promise<TenantJobLog> {
+    const response = await this.request(
+      `/jobs/${encodeURIComponent(id)}/logs${queryString({
+        pod: options.pod,
+        tailLines: options.tailLines,
+      })}`,
+    );
+    return { source: sourceOf(response), text: await response.text() };
+  }
+
+  async followRunLog(
+    id: string,
+    options: {
+      pod?: string;
+      tailLines?: number;
+      signal: AbortSignal;
+      onText(text: string): void;
+    },
+  ): Promise<{ source: 'live' | 'archive' }> {
+    const response = await this.request(
+      `/jobs/${encodeURIComponent(id)}/logs${queryString({
+        pod: options.pod,
+        tailLines: options.tailLines,
+        follow: 'true',
+      })}`,
+      { signal: options.signal },
+    );
+    const source = sourceOf(response);
+    if (!response.body) {
+      options.onText(await response.text());
+      return { source };
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        options.onText(decoder.decode(value, { stream: true }));
+      }
+      const rest = decoder.decode();
+      if (rest) options.onText(rest);
+    } catch (error) {
+      if (!options.signal.aborted) throw error;
+    } finally {
+      reader.releaseLock();
+    }
+    return { source };
+  }
+
+  launch(request: TenantJobLaunchRequest): Promise<TenantJobRun> {
+    return this.post('/jobs', { ...request, dryRun: false });
+  }
+
+  dryRun(request: TenantJobLaunchRequest): Promise<TenantJobDryRunVerdict> {
+    return this.post('/jobs', { ...request, dryRun: true });
+  }
+
+  cancel(id: string): Promise<TenantJobRun> {
+    return this.post(`/jobs/${encodeURIComponent(id)}/cancel`);
+  }
+
+  retry(id: string): Promise<TenantJobRun> {
+    return this.post(`/jobs/${encodeURIComponent(id)}/retry`);
+  }
+
+  getStats(
+    filter: TenantJobsFilter & { bucket?: TenantJobStatsBucketSize },
+  ): Promise<TenantJobStatsResponse> {
+    return this.json(
+      `/stats${queryString({ ...filterQuery(filter), bucket: filter.bucket })}`,
+    );
+  }
+}
+
+function sourceOf(response: Response): 'live' | 'archive' {
+  return response.headers.get('Tenant-Jobs-Log-Source') === 'archive'
+    ? 'archive'
+    : 'live';
+}
