@@ -19,7 +19,7 @@ export type WaitUntil = 'started' | 'finished';
 /** The run's state in words, for the task log. */
 export function describeRun(run: TenantJobRun): string {
   let text = run.status;
-  if (run.reason) text += ` (${run.reason})`;
+  if (run.reason && run.reason !== run.status) text += ` (${run.reason})`;
   if (run.message) text += `: ${run.message}`;
   return text;
 }

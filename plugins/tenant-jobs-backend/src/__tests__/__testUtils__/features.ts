@@ -45,6 +45,7 @@ import { tenantJobsPlugin } from '../../plugin';
 /** Groups from here may set their plan by annotation. */
 export const TRUSTED_GROUP_LOCATION = 'file:/srv/platform/org/';
 import type { JsonObject } from '@backstage/types';
+import type { Entity } from '@backstage/catalog-model';
 import type { TestOrg } from './harness';
 
 /** What a test backend needs to know; JSON, so a child process can get it. */
@@ -59,6 +60,10 @@ export type TestBackendSettings = {
   jobTypes: JobTypeDefinition[];
   /** More `tenantJobs` config. */
   config: JsonObject;
+  /** More catalog entities, e.g. templates. */
+  entities?: Entity[];
+  /** More root config beside `tenantJobs`, e.g. `app`. */
+  rootConfig?: JsonObject;
 };
 
 /**
@@ -200,9 +205,12 @@ export function tenantJobsTestFeatures(settings: TestBackendSettings) {
     mockServices.httpAuth.factory({
       defaultCredentials: mockCredentials.none(),
     }),
-    catalogServiceMock.factory({ entities: org.entities }),
+    catalogServiceMock.factory({
+      entities: [...org.entities, ...(settings.entities ?? [])],
+    }),
     mockServices.rootConfig.factory({
       data: {
+        ...settings.rootConfig,
         permission: { enabled: true },
         tenantJobs: {
           clusters: [

@@ -8,7 +8,12 @@
  * resource loader. The admin kubeconfig is used only to set that up, to look
  * behind the backend's back and to clean up.
  */
-import { AuditorService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  BackendFeature,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -250,6 +255,26 @@ export function namespaceOf(tenantId: string): string {
   return `tenant-${tenantId}`;
 }
 
+/**
+ * The plugin's database for tenant-jobs (the one the suites look into), and
+ * a database of their own for other plugins, so that their migrations never
+ * meet in one knex_migrations table.
+ */
+function databasePerPluginFactory(knex: Knex, databases: TestDatabases) {
+  return createServiceFactory({
+    service: coreServices.database,
+    deps: { plugin: coreServices.pluginMetadata },
+    async factory({ plugin }) {
+      return mockServices.database({
+        knex:
+          plugin.getId() === 'tenant-jobs'
+            ? knex
+            : await databases.init('SQLITE_3'),
+      });
+    },
+  });
+}
+
 /** The admin kubeconfig of the local cluster. */
 export function adminKubeConfig(): KubeConfig {
   const file =
@@ -425,6 +450,16 @@ export async function startTenantJobsTestBackend(options: {
    * kills it with SIGKILL, as a crash would.
    */
   childProcess?: boolean;
+  /**
+   * More plugins and modules in the in-process backend (e.g. the
+   * scaffolder), with the catalog entities and root config they need. Every
+   * plugin but tenant-jobs gets a SQLite database of its own.
+   */
+  extend?: {
+    features?: BackendFeature[];
+    entities?: Entity[];
+    rootConfig?: JsonObject;
+  };
 }): Promise<TenantJobsTestEnv> {
   const org = createTestOrg();
   const kc = adminKubeConfig();
@@ -497,6 +532,8 @@ export async function startTenantJobsTestBackend(options: {
       plans: plans as JsonObject,
       jobTypes: options.jobTypes ?? [],
       config: (options.config ?? {}) as JsonObject,
+      entities: options.extend?.entities,
+      rootConfig: options.extend?.rootConfig,
     };
     let child: ChildBackend | undefined;
     stopChild = async () => {
@@ -512,8 +549,11 @@ export async function startTenantJobsTestBackend(options: {
       return startTestBackend({
         features: [
           ...tenantJobsTestFeatures(settings),
-          mockServices.database.factory({ knex }),
+          options.extend
+            ? databasePerPluginFactory(knex, options.databases)
+            : mockServices.database.factory({ knex }),
           auditor.factory,
+          ...(options.extend?.features ?? []),
         ],
       });
     };

@@ -1,0 +1,310 @@
+/*
+ * A software template of this repository (templates/billing-report.yaml),
+ * run through the real scaffolder backend's API with the Tenant Jobs
+ * scaffolder module, against the tenant-jobs plugin on the local cluster as
+ * its least-privilege ServiceAccount (see __testUtils__/harness.ts):
+ *
+ * - a tenant member's task ends with the Job in the tenant's namespace and
+ *   the run linked to the task (the run's idempotency key names the task,
+ *   the task's output names the run and links to it), the run's status
+ *   changes in the task log;
+ * - the same template run by a signed-in user outside the tenant fails with
+ *   the permission error in the task log and creates nothing;
+ * - the scaffolder's dry run reaches the backend as a dry run and creates
+ *   nothing either.
+ */
+import { TestDatabases } from '@backstage/backend-test-utils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderModuleTenantJobs from '@tenant-jobs/plugin-scaffolder-backend-module-tenant-jobs';
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import yaml from 'yaml';
+import {
+  LABELS,
+  namespaceOf,
+  REPO_ROOT,
+  startTenantJobsTestBackend,
+  TenantJobsTestEnv,
+  UserKey,
+  waitFor,
+} from './__testUtils__/harness';
+
+jest.setTimeout(180_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+const APP_BASE_URL = 'http://localhost:3000';
+
+const template = {
+  ...yaml.parse(
+    fs.readFileSync(
+      path.join(REPO_ROOT, 'templates/billing-report.yaml'),
+      'utf8',
+    ),
+  ),
+};
+template.metadata = { ...template.metadata, namespace: 'default' };
+const TEMPLATE_REF = `template:default/${template.metadata.name}`;
+
+const onboarding = yaml.parse(
+  fs.readFileSync(
+    path.join(REPO_ROOT, 'templates/onboard-tenant.yaml'),
+    'utf8',
+  ),
+);
+onboarding.metadata = { ...onboarding.metadata, namespace: 'default' };
+
+/** A task log line without the logger's colours and level. */
+function plain(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/\u001b\[\d+m/g, '').replace(/^(info|warn): /, '');
+}
+
+type TaskEvent = {
+  type: string;
+  body: { message: string; stepId?: string; output?: any; status?: string };
+};
+
+describe('Tenant Jobs templates through the scaffolder backend', () => {
+  let env: TenantJobsTestEnv;
+  let tenantA: string;
+
+  beforeAll(async () => {
+    env = await startTenantJobsTestBackend({
+      databases,
+      extend: {
+        features: [scaffolderPlugin, scaffolderModuleTenantJobs],
+        entities: [template, onboarding],
+        rootConfig: { app: { baseUrl: APP_BASE_URL } },
+      },
+    });
+    tenantA = env.org.tenants.a;
+  });
+
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  /** The form as the TenantJobPicker field and the pickers fill it in. */
+  const values = () => ({
+    job: {
+      tenantId: tenantA,
+      tier: 'small',
+      priority: 'normal',
+      parameters: { period: '2025-06', format: 'pdf' },
+    },
+    entityRef: env.org.components.a.owned,
+    wait: 'finished',
+  });
+
+  async function runTemplate(
+    user: UserKey,
+    templateRef = TEMPLATE_REF,
+    formValues: object = values(),
+  ) {
+    const created = await request(env.server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', env.as(user))
+      .send({ templateRef, values: formValues });
+    expect([created.status, created.body]).toEqual([
+      201,
+      { id: expect.any(String) },
+    ]);
+    const taskId: string = created.body.id;
+    const task = await waitFor(
+      `task ${taskId} to end`,
+      async () => {
+        const res = await request(env.server)
+          .get(`/api/scaffolder/v2/tasks/${taskId}`)
+          .set('Authorization', env.as(user));
+        return ['completed', 'failed', 'cancelled'].includes(res.body.status)
+          ? res.body
+          : undefined;
+      },
+      120_000,
+    );
+    const events = await request(env.server)
+      .get(`/api/scaffolder/v2/tasks/${taskId}/events`)
+      .set('Authorization', env.as(user));
+    expect(events.status).toBe(200);
+    const log = (events.body as TaskEvent[])
+      .filter(e => e.type === 'log')
+      .map(e => plain(e.body.message));
+    const completion = (events.body as TaskEvent[]).find(
+      e => e.type === 'completion',
+    );
+    return { taskId, task, log, completion };
+  }
+
+  it("runs the template as a tenant member: the Job is in the tenant's namespace and the run is linked to the task", async () => {
+    const { taskId, task, log, completion } = await runTemplate('alice');
+
+    expect([task.status, log]).toEqual(['completed', expect.any(Array)]);
+    expect(task.createdBy).toBe(env.org.users.alice);
+
+    // The run, as the tenant-jobs plugin recorded it.
+    const rows = await env
+      .knex('tenant_jobs_runs')
+      .where({ tenant_id: tenantA })
+      .select('id', 'idempotency_key', 'submitted_by', 'entity_ref', 'status');
+    expect(rows).toHaveLength(1);
+    const [run] = rows;
+    expect(run).toMatchObject({
+      // Linked to the task: the key names the task and its step.
+      idempotency_key: expect.stringMatching(
+        new RegExp(`^scaffolder:${taskId}:launch:[0-9a-f]{12}$`),
+      ),
+      // Submitted as alice, never as the scaffolder.
+      submitted_by: env.org.users.alice,
+      entity_ref: env.org.components.a.owned,
+      status: 'Succeeded',
+    });
+
+    // The Job, in the tenant's namespace on the cluster.
+    const jobs = await env.listJobs(tenantA, `${LABELS.runId}=${run.id}`);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].metadata).toMatchObject({
+      namespace: namespaceOf(tenantA),
+      labels: expect.objectContaining({
+        [LABELS.tenant]: tenantA,
+        [LABELS.type]: 'billing-report',
+      }),
+    });
+
+    // The task names the run and links to its page.
+    const link = `${APP_BASE_URL}/tenant-jobs/jobs/${run.id}`;
+    expect(completion?.body.output).toMatchObject({
+      links: expect.arrayContaining([
+        expect.objectContaining({ title: 'Open the job', url: link }),
+      ]),
+      text: [
+        expect.objectContaining({
+          content: expect.stringContaining(
+            `Run \`${run.id}\` is **Succeeded**`,
+          ),
+        }),
+      ],
+    });
+
+    // The run's status changes, streamed into the task log.
+    expect(log).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(
+            `^Submitted run ${
+              run.id
+            } of billing-report for tenant '${tenantA}' as Job ${namespaceOf(
+              tenantA,
+            )}/`,
+          ),
+        ),
+        `Follow the run at ${link}`,
+        expect.stringMatching(new RegExp(`^Run ${run.id}: Succeeded`)),
+        expect.stringMatching(new RegExp(`^Run ${run.id} finished: Succeeded`)),
+      ]),
+    );
+  });
+
+  it('fails for a signed-in user outside the tenant, with the permission error in the task log, creating nothing', async () => {
+    const runsBefore = await env.countRuns(tenantA);
+    const jobsBefore = await env.countJobs(tenantA);
+
+    const { task, log } = await runTemplate('mallory');
+
+    expect(task.status).toBe('failed');
+    expect(log).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `You may not launch jobs for tenant '${tenantA}': you are not a member of it`,
+        ),
+      ]),
+    );
+    expect(await env.countRuns(tenantA)).toBe(runsBefore);
+    expect(await env.countJobs(tenantA)).toBe(jobsBefore);
+    const refusals = await env
+      .knex('tenant_jobs_audit')
+      .where({ action: 'job-submit', actor: env.org.users.mallory });
+    expect(refusals.map(r => [r.tenant_id, r.outcome])).toEqual([
+      [tenantA, 'refused'],
+    ]);
+  });
+
+  it("sends the scaffolder's dry run to the backend as a dry run, creating nothing", async () => {
+    const runsBefore = await env.countRuns(tenantA);
+    const jobsBefore = await env.countJobs(tenantA);
+
+    const res = await request(env.server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', env.as('alice'))
+      .send({
+        template,
+        values: values(),
+        secrets: {},
+        directoryContents: [],
+      });
+
+    expect(res.status).toBe(200);
+    const log = (res.body.log as { body: { message: string } }[]).map(e =>
+      plain(e.body.message),
+    );
+    expect(log).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(
+            `^Dry run: the billing-report job of tenant '${tenantA}' would run as Job ${namespaceOf(
+              tenantA,
+            )}/.*checked by the apiserver`,
+          ),
+        ),
+      ]),
+    );
+    expect(log).toContain('Finished step Launch the job');
+    expect(res.body.output.text[0].content).toContain('is **DryRun**');
+    expect(await env.countRuns(tenantA)).toBe(runsBefore);
+    expect(await env.countJobs(tenantA)).toBe(jobsBefore);
+  });
+
+  it("onboards a tenant: the template reads the Group's tenant id and provisions its namespace", async () => {
+    // The harness's policy allows provisioning to every signed-in user; the
+    // demo backend's keeps it to the platform team (policy.test.ts).
+    const tenantB = env.org.tenants.b;
+    const { task, log, completion } = await runTemplate(
+      'bob',
+      `template:default/${onboarding.metadata.name}`,
+      { group: env.org.groups.b },
+    );
+
+    expect([task.status, log]).toEqual(['completed', expect.any(Array)]);
+    expect(log).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^Provisioned tenant '${tenantB}' \\(plan 'basic', group ${
+            env.org.groups.b
+          }\\) in namespace ${namespaceOf(tenantB)} on cluster 'local'`,
+        ),
+      ),
+    );
+    const namespace = await env.admin.core.readNamespace({
+      name: namespaceOf(tenantB),
+    });
+    expect(namespace.metadata?.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'tenant-jobs',
+      [LABELS.tenant]: tenantB,
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
+    const quotas = await env.admin.core.listNamespacedResourceQuota({
+      namespace: namespaceOf(tenantB),
+    });
+    expect(quotas.items.length).toBeGreaterThan(0);
+    expect(completion?.body.output.text[0].content).toContain(
+      `namespace\n\`${namespaceOf(tenantB)}\``,
+    );
+    const audit = await env
+      .knex('tenant_jobs_audit')
+      .where({ action: 'tenant-provision' });
+    expect(audit.map(r => [r.actor, r.tenant_id, r.outcome])).toEqual([
+      [env.org.users.bob, tenantB, 'succeeded'],
+    ]);
+  });
+});
