@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConfig } from '../config/readConfig';
+import { KubernetesRequestObserver } from '../metrics/kubernetesRequests';
 import { JobClusters } from '../service/ports';
 import {
   KubernetesTenantClusterClient,
@@ -15,7 +16,12 @@ export class ClusterClients implements JobClusters {
    */
   static fromConfig(
     clusters: ClusterConfig[],
-    options: { logger: LoggerService; requestTimeoutMs?: number },
+    options: {
+      logger: LoggerService;
+      requestTimeoutMs?: number;
+      /** Told of every apiserver request when it ends (metrics, health). */
+      observe?: KubernetesRequestObserver;
+    },
   ): ClusterClients {
     return new ClusterClients(
       new Map(
@@ -24,6 +30,7 @@ export class ClusterClients implements JobClusters {
           KubernetesTenantClusterClient.fromConfig(cluster, {
             logger: options.logger.child({ cluster: cluster.name }),
             requestTimeoutMs: options.requestTimeoutMs,
+            observe: options.observe,
           }),
         ]),
       ),

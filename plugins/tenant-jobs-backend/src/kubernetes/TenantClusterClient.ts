@@ -36,6 +36,7 @@ import {
   TenantQuotaUsage,
 } from '../service/ports';
 import { toClusterError } from './errors';
+import { KubernetesRequestObserver } from '../metrics/kubernetesRequests';
 import { createClusterApis, KubernetesApis } from './kubernetesApis';
 import { podSecurityWarnings, readWarnings } from './warnings';
 import { slim, watchManaged } from './managedObjects';
@@ -122,13 +123,19 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
   /** A client for a cluster of tenantJobs.clusters. */
   static fromConfig(
     cluster: ClusterConfig,
-    options: { logger: LoggerService; requestTimeoutMs?: number },
+    options: {
+      logger: LoggerService;
+      requestTimeoutMs?: number;
+      /** Told of every apiserver request when it ends. */
+      observe?: KubernetesRequestObserver;
+    },
   ): KubernetesTenantClusterClient {
     return new KubernetesTenantClusterClient({
       name: cluster.name,
       apis: createClusterApis(cluster, {
         requestTimeoutMs: options.requestTimeoutMs,
       }),
+        observe: options.observe,
       logger: options.logger,
     });
   }

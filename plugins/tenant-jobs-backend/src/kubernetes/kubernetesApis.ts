@@ -4,6 +4,7 @@ import {
   BatchV1Api,
   CoreV1Api,
   createConfiguration,
+  IsomorphicFetchHttpLibrary,
   KubeConfig,
   KubernetesObjectApi,
   Middleware,
@@ -11,6 +12,10 @@ import {
 } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import { ClusterConfig } from '../config/readConfig';
+import {
+  instrumentHttpLibrary,
+  KubernetesRequestObserver,
+} from '../metrics/kubernetesRequests';
 import { createKubeConfig } from './kubeConfig';
 import { PooledAuthentication } from './pooledAuthentication';
 
@@ -51,7 +56,13 @@ function timeoutMiddleware(timeoutMs: number): Middleware {
  */
 export function createKubernetesApis(
   kc: KubeConfig,
-  options: { requestTimeoutMs?: number } = {},
+  options: {
+    requestTimeoutMs?: number;
+    /** The configured cluster name, for metrics and spans. */
+    cluster?: string;
+    /** Told of every request when it ends (metrics, cluster health). */
+    observe?: KubernetesRequestObserver;
+  } = {},
 ): KubernetesApis {
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
@@ -60,6 +71,11 @@ export function createKubernetesApis(
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: new PooledAuthentication(kc) },
+    // Every request is timed, counted and traced by verb and resource.
+    httpApi: instrumentHttpLibrary(new IsomorphicFetchHttpLibrary(), {
+      cluster: options.cluster ?? cluster.name,
+      observe: options.observe,
+    }),
     promiseMiddleware: [
       timeoutMiddleware(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
     ],
@@ -94,9 +110,16 @@ function fileStamp(file: string): string {
  */
 export function createClusterApis(
   cluster: ClusterConfig,
-  options: { requestTimeoutMs?: number } = {},
+  options: {
+    requestTimeoutMs?: number;
+    observe?: KubernetesRequestObserver;
+  } = {},
 ): () => KubernetesApis {
-  const build = () => createKubernetesApis(createKubeConfig(cluster), options);
+  const build = () =>
+    createKubernetesApis(createKubeConfig(cluster), {
+      ...options,
+      cluster: cluster.name,
+    });
   const { auth } = cluster;
   if (auth.type !== 'kubeconfig') {
     const apis = build();

@@ -8,6 +8,7 @@ import {
   TENANT_JOBS_LABELS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { ACTIVE_STATUSES, RunRecord, RunStore } from '../database';
+import { traceReconcile } from '../metrics/tracing';
 import { JobClusters } from '../service/ports';
 import { ClusterTracker } from './ClusterTracker';
 
@@ -68,7 +69,7 @@ export class Reconciler {
     const reports: ReconcileReport[] = [];
     for (const name of this.options.clusters.names()) {
       try {
-        reports.push(await this.reconcile(name));
+        reports.push(await traceReconcile(name, () => this.reconcile(name)));
       } catch (error) {
         this.options.logger.warn(
           `Reconciling cluster '${name}' failed: ${(error as Error).message}`,

@@ -1,0 +1,441 @@
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import { TENANT_JOBS_LABELS } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { Knex } from 'knex';
+import {
+  ACTIVE_STATUSES,
+  FINAL_STATUSES,
+  RunRecord,
+  RunStore,
+} from '../database';
+import {
+  JobCluster,
+  JobClusters,
+  ManagedObjectsHandler,
+} from '../service/ports';
+import { ClusterHealth } from './ClusterHealth';
+import {
+  KubernetesRequestEvent,
+  KubernetesRequestObserver,
+} from './kubernetesRequests';
+import {
+  boundedLabel,
+  classifySubmissionError,
+  OTHER,
+  priorityLabel,
+  SubmissionOutcome,
+  SubmissionReason,
+  UNKNOWN_TENANT,
+} from './labels';
+import { TenantJobsMetrics } from './TenantJobsMetrics';
+import { SPAN_ATTRIBUTES, withSpan } from './tracing';
+
+/** Active runs are counted in the database at most this often. */
+const ACTIVE_RUNS_CACHE_MS = 10_000;
+/** A watch event not followed by a recorded state this long is forgotten. */
+const LAG_ENTRY_TTL_MS = 10 * 60_000;
+
+/** An object whose listed methods are replaced; the others pass through. */
+function decorate<T extends object>(target: T, overrides: Partial<T>): T {
+  return new Proxy(target, {
+    get(object, property) {
+      if (Object.prototype.hasOwnProperty.call(overrides, property)) {
+        return (overrides as Record<PropertyKey, unknown>)[property];
+      }
+      const value = Reflect.get(object, property, object);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}
+
+/** The result of a submission, as far as its outcome goes. */
+type SubmissionResultLike = { kind: 'created' | 'existing' | 'dryRun' };
+
+const OUTCOME_BY_KIND: Record<SubmissionResultLike['kind'], SubmissionOutcome> =
+  { created: 'created', existing: 'replayed', dryRun: 'dry_run' };
+
+/** What a submission asked for, before anything was checked. */
+export type SubmissionRequest = {
+  tenantId?: unknown;
+  jobType?: unknown;
+  priority?: unknown;
+  /** A retry of an earlier run. */
+  retry?: boolean;
+};
+
+/**
+ * Metrics, spans and health of the Tenant Jobs backend in one place. The
+ * plugin hands its ports (clusters, run store, notifications, signals)
+ * through the decorators here, so the code that does the work stays free
+ * of instrumentation; see the plugin README for every metric.
+ */
+export class TenantJobsObservability {
+  readonly health: ClusterHealth;
+  private readonly metrics?: TenantJobsMetrics;
+  /** By run id: when the first watch event not yet recorded arrived. */
+  private readonly firstSeen = new Map<
+    string,
+    { at: number; cluster: string }
+  >();
+  private activeRuns?: {
+    at: number;
+    rows: Promise<Array<{ tenantId: string; status: string; count: number }>>;
+  };
+
+  constructor(
+    private readonly options: {
+      /** Backstage's metrics service; without it only spans and health. */
+      metrics?: MetricsService;
+      clusters: string[];
+      /** Whether a job type id is one the plugin knows (else `other`). */
+      isKnownJobType(id: string): boolean;
+      /** Whether a tenant id is a tenant of the catalog (else `unknown`). */
+      isKnownTenant(id: string): Promise<boolean>;
+      /** The plugin's database, for the active runs gauge. */
+      database?: Knex;
+      durationTargets?: () => Array<{ jobType: string; seconds: number }>;
+      successObjective?: number;
+      watchStallSeconds?: number;
+      now?: () => number;
+    },
+  ) {
+    this.health = new ClusterHealth({
+      clusters: options.clusters,
+      watchStallSeconds: options.watchStallSeconds,
+      now: options.now,
+    });
+    if (options.metrics) {
+      this.metrics = new TenantJobsMetrics(options.metrics, {
+        jobTypeLabel: id => this.jobTypeLabel(id),
+      });
+      this.metrics.setSources({
+        activeRuns: options.database ? () => this.countActiveRuns() : undefined,
+        watches: () => this.health.watchHealth(),
+        clusters: () =>
+          this.health
+            .report()
+            .map(c => ({ cluster: c.cluster, reachable: c.reachable })),
+        durationTargets: options.durationTargets,
+        successObjective: options.successObjective,
+      });
+    }
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private jobTypeLabel(id: unknown): string {
+    return boundedLabel(id, value => this.options.isKnownJobType(value));
+  }
+
+  private async tenantLabel(id: unknown): Promise<string> {
+    if (typeof id !== 'string' || id === '') return UNKNOWN_TENANT;
+    try {
+      return (await this.options.isKnownTenant(id)) ? id : UNKNOWN_TENANT;
+    } catch {
+      return UNKNOWN_TENANT;
+    }
+  }
+
+  /** Active runs by tenant and status: one grouped count, cached briefly. */
+  private countActiveRuns() {
+    const now = this.now();
+    if (!this.activeRuns || now - this.activeRuns.at > ACTIVE_RUNS_CACHE_MS) {
+      const db = this.options.database!;
+      const rows = db('tenant_jobs_runs')
+        .select('tenant_id', 'status')
+        .count({ count: '*' })
+        .whereIn('status', [...ACTIVE_STATUSES])
+        .groupBy('tenant_id', 'status')
+        .then(result =>
+          (result as Array<Record<string, unknown>>).map(row => ({
+            tenantId: String(row.tenant_id),
+            status: String(row.status),
+            count: Number(row.count),
+          })),
+        );
+      rows.catch(() => {
+        this.activeRuns = undefined;
+      });
+      this.activeRuns = { at: now, rows };
+    }
+    return this.activeRuns.rows.catch(() => []);
+  }
+
+  /** Told of every apiserver request: metrics and cluster health. */
+  readonly kubernetesObserver: KubernetesRequestObserver = (
+    event: KubernetesRequestEvent,
+  ) => {
+    this.health.onRequest(event);
+    this.metrics?.kubernetesRequest(
+      {
+        cluster: event.cluster,
+        verb: event.verb,
+        resource: event.resource,
+        errorType: event.errorType,
+      },
+      event.durationSeconds,
+    );
+  };
+
+  /**
+   * Runs a submission (or a retry) in a span, and counts it by tenant, job
+   * type, priority, outcome and reason.
+   */
+  async submission<T extends SubmissionResultLike>(
+    request: SubmissionRequest,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    let outcome: SubmissionOutcome = 'failed';
+    let reason: SubmissionReason = 'internal';
+    const jobType = this.jobTypeLabel(request.jobType);
+    const priority = priorityLabel(request.priority);
+    try {
+      return await withSpan(
+        request.retry ? 'tenant-jobs retry' : 'tenant-jobs submit',
+        {
+          attributes: {
+            [SPAN_ATTRIBUTES.tenant]:
+              typeof request.tenantId === 'string'
+                ? request.tenantId.slice(0, 100)
+                : undefined,
+            [SPAN_ATTRIBUTES.jobType]: jobType,
+            [SPAN_ATTRIBUTES.priority]: priority,
+          },
+        },
+        async span => {
+          try {
+            const result = await fn();
+            outcome = OUTCOME_BY_KIND[result.kind];
+            reason = 'none';
+            return result;
+          } catch (error) {
+            ({ outcome, reason } = classifySubmissionError(error));
+            throw error;
+          } finally {
+            span.setAttribute(SPAN_ATTRIBUTES.outcome, outcome);
+            span.setAttribute(SPAN_ATTRIBUTES.reason, reason);
+          }
+        },
+      );
+    } finally {
+      if (this.metrics) {
+        this.metrics.submission({
+          tenant: await this.tenantLabel(request.tenantId),
+          jobType,
+          priority,
+          outcome,
+          reason,
+        });
+      }
+    }
+  }
+
+  /**
+   * A submission or retry refused before its route ran (authentication,
+   * body parser): counted with its status as the reason.
+   */
+  refusedBeforeRoute(action: string, error: unknown): void {
+    if (action !== 'job-submit' && action !== 'job-retry') return;
+    const { outcome, reason } = classifySubmissionError(error);
+    this.metrics?.submission({
+      tenant: UNKNOWN_TENANT,
+      jobType: OTHER,
+      priority: OTHER,
+      outcome,
+      reason,
+    });
+  }
+
+  /** Told of run changes made outside the tracker (submit, cancel, queue). */
+  runChanged(change: { before: RunRecord; after: RunRecord }): void {
+    this.metrics?.runChanged(change);
+  }
+
+  /**
+   * The run store as the job service uses it: admission in a span of its
+   * own; runs created final (refused by the cluster on a later send) count
+   * as finished.
+   */
+  admittingRuns(runs: RunStore): RunStore {
+    return decorate(runs, {
+      admit: (run, limits) =>
+        withSpan(
+          'tenant-jobs admission',
+          {
+            attributes: {
+              [SPAN_ATTRIBUTES.tenant]: run.tenantId,
+              [SPAN_ATTRIBUTES.jobType]: run.jobType,
+              [SPAN_ATTRIBUTES.priority]: run.priority,
+              [SPAN_ATTRIBUTES.runId]: run.id,
+            },
+          },
+          async span => {
+            const admitted = await runs.admit(run, limits);
+            span.setAttribute(
+              'tenant_jobs.queued',
+              !(admitted as { releasedAt?: string }).releasedAt,
+            );
+            return admitted;
+          },
+        ),
+      create: async run => {
+        const created = await runs.create(run);
+        if (FINAL_STATUSES.has(created.status)) {
+          this.metrics?.runFinished(created);
+        }
+        return created;
+      },
+    });
+  }
+
+  /**
+   * The run store as the trackers and the reconcile use it: every recorded
+   * observation in a span, with its tracking lag; changes counted (runs
+   * finished, durations, waits).
+   */
+  trackedRuns(runs: RunStore): RunStore {
+    return decorate(runs, {
+      observe: (id, observation) =>
+        withSpan(
+          'tenant-jobs tracking update',
+          { attributes: { [SPAN_ATTRIBUTES.runId]: id } },
+          async span => {
+            const change = await runs.observe(id, observation);
+            const seen = this.firstSeen.get(id);
+            this.firstSeen.delete(id);
+            if (seen) {
+              this.metrics?.trackingLagSeconds(
+                seen.cluster,
+                (this.now() - seen.at) / 1000,
+              );
+            }
+            span.setAttribute('tenant_jobs.changed', Boolean(change));
+            if (change) {
+              span.setAttributes({
+                [SPAN_ATTRIBUTES.tenant]: change.after.tenantId,
+                [SPAN_ATTRIBUTES.jobType]: change.after.jobType,
+                [SPAN_ATTRIBUTES.status]: change.after.status,
+                [SPAN_ATTRIBUTES.cluster]: change.after.cluster,
+              });
+              this.metrics?.runChanged(change);
+            }
+            return change;
+          },
+        ),
+      transition: async (id, from, update) => {
+        const after = await runs.transition(id, from, update);
+        // The reconcile's transitions: a run whose Job vanished (Lost).
+        if (
+          after &&
+          FINAL_STATUSES.has(after.status) &&
+          from.every(status => !FINAL_STATUSES.has(status))
+        ) {
+          this.metrics?.runFinished(after);
+        }
+        return after;
+      },
+    });
+  }
+
+  /** Notes the first unrecorded watch event of a run. */
+  private seen(cluster: string, object: V1Job | V1Pod) {
+    const runId = object.metadata?.labels?.[TENANT_JOBS_LABELS.runId];
+    if (!runId || this.firstSeen.has(runId)) return;
+    const now = this.now();
+    this.firstSeen.set(runId, { at: now, cluster });
+    if (this.firstSeen.size > 10_000) {
+      for (const [id, entry] of this.firstSeen) {
+        if (now - entry.at > LAG_ENTRY_TTL_MS) this.firstSeen.delete(id);
+      }
+    }
+  }
+
+  private watchHandler<T extends V1Job | V1Pod>(
+    cluster: string,
+    resource: 'jobs' | 'pods',
+    handler: ManagedObjectsHandler<T>,
+  ): ManagedObjectsHandler<T> {
+    return {
+      onList: items => {
+        for (const item of items) this.seen(cluster, item);
+        return handler.onList(items);
+      },
+      onEvent: (type, object) => {
+        // A deleted pod changes no recorded state; a deleted Job does.
+        if (!(resource === 'pods' && type === 'DELETED')) {
+          this.seen(cluster, object);
+        }
+        return handler.onEvent(type, object);
+      },
+    };
+  }
+
+  /**
+   * The clusters as the trackers use them: each watch is followed for
+   * health and metrics, and its events timed for the tracking lag.
+   */
+  trackedClusters(clusters: JobClusters): JobClusters {
+    const wrapped = new Map<string, JobCluster>();
+    return decorate(clusters, {
+      get: (name: string) => {
+        const cluster = clusters.get(name);
+        let decorated = wrapped.get(name);
+        if (!decorated) {
+          decorated = decorate(cluster, {
+            watchJobs: handler =>
+              this.health.addWatch(
+                name,
+                'jobs',
+                cluster.watchJobs(this.watchHandler(name, 'jobs', handler)),
+              ),
+            watchPods: handler =>
+              this.health.addWatch(
+                name,
+                'pods',
+                cluster.watchPods(this.watchHandler(name, 'pods', handler)),
+              ),
+          });
+          wrapped.set(name, decorated);
+        }
+        return decorated;
+      },
+    });
+  }
+
+  /** The notification service, counting what is sent. */
+  countedNotifications(
+    notifications: NotificationService,
+  ): NotificationService {
+    return decorate(notifications, {
+      send: async options => {
+        const topic = options.payload.topic ?? OTHER;
+        try {
+          await notifications.send(options);
+          this.metrics?.notification(topic, 'sent');
+        } catch (error) {
+          this.metrics?.notification(topic, 'failed');
+          throw error;
+        }
+      },
+    });
+  }
+
+  /** The signals service, counting what is published. */
+  countedSignals(signals: SignalsService): SignalsService {
+    return decorate(signals, {
+      publish: async signal => {
+        try {
+          await signals.publish(signal);
+          this.metrics?.signal('sent');
+        } catch (error) {
+          this.metrics?.signal('failed');
+          throw error;
+        }
+      },
+    });
+  }
+}

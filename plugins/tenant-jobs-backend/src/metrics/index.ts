@@ -1,0 +1,15 @@
+export { TenantJobsObservability } from './TenantJobsObservability';
+export type { SubmissionRequest } from './TenantJobsObservability';
+export { TenantJobsMetrics, METRIC_NAMES } from './TenantJobsMetrics';
+export { ClusterHealth } from './ClusterHealth';
+export type { ClusterHealthReport, WatchHealth } from './ClusterHealth';
+export { createHealthRouter } from './healthRouter';
+export { readMonitoringConfig, durationTargets } from './monitoringConfig';
+export type { MonitoringConfig } from './monitoringConfig';
+export {
+  classifySubmissionError,
+  SUBMISSION_REASONS,
+  OTHER,
+  UNKNOWN_TENANT,
+} from './labels';
+export { withSpan, traceReconcile, TRACER_NAME } from './tracing';
