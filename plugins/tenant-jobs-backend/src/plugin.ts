@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -14,6 +15,12 @@ import { TenantDirectory } from './catalog/TenantDirectory';
 import { readTenantJobsConfig } from './config/readConfig';
 import { openDatabase } from './database';
 import { ClusterClients } from './kubernetes';
+import {
+  createHealthRouter,
+  durationTargets,
+  readMonitoringConfig,
+  TenantJobsObservability,
+} from './metrics';
 import { tenantJobPermissionResourceRef, tenantJobRules } from './permissions';
 import { createTenantJobAuthorizer } from './permissions/authorizer';
 import { createTenantJobResourceLoader } from './permissions/resourceLoader';
@@ -57,6 +64,7 @@ export const tenantJobsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         signals: signalsServiceRef,
         notifications: notificationService,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const config = readTenantJobsConfig(deps.config);
@@ -73,15 +81,29 @@ export const tenantJobsPlugin = createBackendPlugin({
           logger: deps.logger,
           config,
         });
+        // Metrics, spans and readiness: see src/metrics and the README.
+        const monitoring = readMonitoringConfig(deps.config);
+        const observability = new TenantJobsObservability({
+          metrics: deps.metrics,
+          clusters: config.clusters.map(cluster => cluster.name),
+          isKnownJobType: id => Boolean(jobTypes.get(id)),
+          isKnownTenant: async id => Boolean(await tenants.getTenant(id)),
+          database: await deps.database.getClient(),
+          durationTargets: () => durationTargets(monitoring, jobTypes.list()),
+          successObjective: monitoring.successObjective,
+          watchStallSeconds: monitoring.watchStallSeconds,
+        });
         const clusters = ClusterClients.fromConfig(config.clusters, {
           logger: deps.logger,
+          observe: observability.kubernetesObserver,
         });
         const runChanges = new RunChangeListeners();
+        runChanges.add(async change => observability.runChanged(change));
         const jobs = new JobService({
           config,
           jobTypes,
           tenants,
-          runs,
+          runs: observability.admittingRuns(runs),
           clusters,
           logger: deps.logger,
           onRunChange: change => runChanges.notify(change),
@@ -112,15 +134,15 @@ export const tenantJobsPlugin = createBackendPlugin({
         });
         const tracking = new TrackingService({
           config,
-          clusters,
-          runs,
+          clusters: observability.trackedClusters(clusters),
+          runs: observability.trackedRuns(runs),
           archives,
           audit,
           jobs,
           queue: runQueue,
           tenants,
-          signals: deps.signals,
-          notifications: deps.notifications,
+          signals: observability.countedSignals(deps.signals),
+          notifications: observability.countedNotifications(deps.notifications),
           appBaseUrl: deps.config.getOptionalString('app.baseUrl'),
           logger: deps.logger,
         });
@@ -134,6 +156,8 @@ export const tenantJobsPlugin = createBackendPlugin({
         // forged token are audited like any other; the default policy
         // would turn them away unseen.
         deps.httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+        // GET /health first: the readiness answer needs no credentials.
+        deps.httpRouter.use(createHealthRouter(observability.health));
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -151,6 +175,7 @@ export const tenantJobsPlugin = createBackendPlugin({
             audit,
             clusters,
             config,
+            observability,
           }),
         );
       },

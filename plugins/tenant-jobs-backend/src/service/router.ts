@@ -31,7 +31,13 @@ import { AuditAction, AuditStore, RunRecord, RunStore } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { readableRuns } from '../permissions/readCriteria';
 import { createAdminRoutes } from './adminRoutes';
-import { createAudit, createRefusalAudit, wasAudited } from './audit';
+import type { SubmissionRequest, TenantJobsObservability } from '../metrics';
+import {
+  AuditContext,
+  createAudit,
+  createRefusalAudit,
+  wasAudited,
+} from './audit';
 import { errorHandler, jsonBody } from './httpErrors';
 import { JobService, SubmitResult } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
@@ -83,6 +89,11 @@ export async function createRouter(options: {
   clusters: JobClusters;
   /** What provisioning a tenant needs of the plugin's config. */
   config: { namespacePattern: string; preemptingPriorities: PriorityId[] };
+  /** Counts and traces submissions and retries (see src/metrics). */
+  observability?: Pick<
+    TenantJobsObservability,
+    'submission' | 'refusedBeforeRoute'
+  >;
 }): Promise<express.Router> {
   const { httpAuth, permissions, jobs, runs, queries } = options;
   const isAllowed = options.authorizer;
@@ -96,6 +107,19 @@ export async function createRouter(options: {
     auditor: options.auditor,
     store: options.audit,
   });
+
+  /** A submission or retry under audit, counted and traced as well. */
+  function auditedSubmission<T extends SubmitResult>(
+    request: SubmissionRequest,
+    action: AuditAction,
+    req: express.Request,
+    actor: string,
+    context: AuditContext,
+    fn: (ctx: AuditContext) => Promise<T>,
+  ): Promise<T> {
+    const run = () => audited(action, req, actor, context, fn);
+    return options.observability?.submission(request, run) ?? run();
+  }
 
   const router = Router();
   // Every route is for signed-in users. Checked here, before the body is
@@ -234,7 +258,8 @@ export async function createRouter(options: {
     const actor = credentials.principal.userEntityRef;
     const parsed = parseJobRequest(req.body);
     const tenantId = parsed.success ? parsed.request.tenantId : undefined;
-    const result = await audited(
+    const result = await auditedSubmission(
+      parsed.success ? parsed.request : {},
       'job-submit',
       req,
       actor,
@@ -373,7 +398,8 @@ export async function createRouter(options: {
     const actor = credentials.principal.userEntityRef;
     const id = req.params.id;
     const found = await findRun(id);
-    const result = await audited(
+    const result = await auditedSubmission(
+      { ...found, retry: true },
       'job-retry',
       req,
       actor,
@@ -410,6 +436,7 @@ export async function createRouter(options: {
           // Refused before or because of authentication: anonymous.
         }
         const { action, runId } = actionOf(req);
+        options.observability?.refusedBeforeRoute(action, error);
         await refused(
           action,
           req,
