@@ -1,13 +1,15 @@
 import { createApp } from '@backstage/frontend-defaults';
+import { tenantJobsScaffolderModule } from '@tenant-jobs/plugin-tenant-jobs';
 import { signInModule } from './modules/signIn';
 
 /**
  * The demo portal. Plugins installed in this package (catalog, scaffolder,
  * org, signals, user settings) are discovered through `app.packages: all`
- * in app-config.yaml; the modules here are the portal's own.
+ * in app-config.yaml; the modules here are the portal's own, and the
+ * scaffolder's TenantJobPicker field that the templates in templates/ use.
  */
 const app = createApp({
-  features: [signInModule],
+  features: [signInModule, tenantJobsScaffolderModule],
 });
 
 export default app;

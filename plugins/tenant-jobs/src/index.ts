@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './api';
+export * from './scaffolder';
