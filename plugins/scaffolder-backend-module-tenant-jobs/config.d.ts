@@ -4,7 +4,8 @@ export interface Config {
       /**
        * Path of a run's page in the portal, relative to `app.baseUrl`, with
        * `{id}` for the run id; the actions output links to it. Defaults to
-       * the Tenant Jobs frontend plugin's job page, `/tenant-jobs/jobs/{id}`.
+       * the run's detail view on the Tenant Jobs frontend plugin's page,
+       * `/tenant-jobs?run={id}`.
        * @visibility backend
        */
       jobPath?: string;

@@ -85,11 +85,11 @@ describe('tenant-jobs:job:create', () => {
         namespace: 'tenant-acme',
         cluster: 'local',
         status: 'Queued',
-        link: 'http://localhost:3000/tenant-jobs/jobs/run-1',
+        link: 'http://localhost:3000/tenant-jobs?run=run-1',
       });
       expect(log()).toEqual([
         "Submitted run run-1 of data-etl for tenant 'acme' as Job tenant-acme/data-etl-acme-1 on cluster 'local'",
-        'Follow the run at http://localhost:3000/tenant-jobs/jobs/run-1',
+        'Follow the run at http://localhost:3000/tenant-jobs?run=run-1',
       ]);
     });
 

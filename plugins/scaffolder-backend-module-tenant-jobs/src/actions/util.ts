@@ -3,10 +3,11 @@ import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
 import type { SubmitBody } from '../client';
 
 /**
- * Where the portal shows one run, relative to `app.baseUrl`: the job
- * detail route of the Tenant Jobs frontend plugin.
+ * Where the portal shows one run, relative to `app.baseUrl`: the Tenant
+ * Jobs page of the frontend plugin (`/tenant-jobs`) opens a run's detail
+ * view in place with `?run=<id>`.
  */
-export const DEFAULT_JOB_PATH = '/tenant-jobs/jobs/{id}';
+export const DEFAULT_JOB_PATH = '/tenant-jobs?run={id}';
 
 /** Options the actions share. */
 export type ActionSettings = {

@@ -74,7 +74,7 @@ describe('tenant-jobs:job:wait', () => {
       cluster: 'local',
       status: 'Succeeded',
       reason: 'Completed',
-      link: 'http://localhost:3000/tenant-jobs/jobs/run-1',
+      link: 'http://localhost:3000/tenant-jobs?run=run-1',
     });
     expect(api.calls.every(c => c.authorization?.includes(ALICE))).toBe(true);
   });

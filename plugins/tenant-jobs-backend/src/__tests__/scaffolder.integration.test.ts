@@ -173,7 +173,7 @@ describe('Tenant Jobs templates through the scaffolder backend', () => {
     });
 
     // The task names the run and links to its page.
-    const link = `${APP_BASE_URL}/tenant-jobs/jobs/${run.id}`;
+    const link = `${APP_BASE_URL}/tenant-jobs?run=${run.id}`;
     expect(completion?.body.output).toMatchObject({
       links: expect.arrayContaining([
         expect.objectContaining({ title: 'Open the job', url: link }),
