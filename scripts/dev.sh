@@ -8,4 +8,6 @@ set -euo pipefail
 cd "$TJ_ROOT"
 scripts/cluster/cluster.sh up
 echo "[dev] app: http://localhost:3000  backend: http://localhost:7007  kubeconfig: $TENANT_JOBS_KUBECONFIG" >&2
-exec yarn backstage-cli repo start "$@"
+# OpenTelemetry first (packages/backend/src/instrumentation.js): metrics on
+# http://127.0.0.1:9464/metrics, traces when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+exec yarn backstage-cli repo start --require ./src/instrumentation.js "$@"
