@@ -43,4 +43,16 @@ export type { BuildJobContext, BuildJobRequest } from './job';
 export { buildPriorityClasses } from './priorityClasses';
 export type { PriorityClassOptions } from './priorityClasses';
 export { buildTenantPriorityQuotas } from './priorityQuotas';
+export {
+  KUEUE_API_VERSION,
+  KUEUE_LABELS,
+  KUEUE_LOCAL_QUEUE_NAME,
+  KUEUE_RESOURCE_FLAVOR_NAME,
+  buildKueueSharedObjects,
+  buildKueueTenantQueues,
+  isKueueJob,
+  kueueClusterQueueName,
+  queueWithKueue,
+  workloadPriorityClassName,
+} from './kueue';
 export { restrictedPodSecurityViolations } from './podSecurity';
