@@ -29,6 +29,7 @@ import { JobTypeRegistry } from './service/JobTypeRegistry';
 import { createRouter } from './service/router';
 import { RunQueries } from './service/RunQueries';
 import { RunQueue } from './service/RunQueue';
+import { ScheduleService } from './service/ScheduleService';
 import { RunChangeListeners } from './tracking/RunChangeListeners';
 import { TrackingService } from './tracking/TrackingService';
 
@@ -72,7 +73,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           added: addedJobTypes,
           overrides: config.jobTypes,
         });
-        const { runs, audit, archives, queue } = await openDatabase({
+        const { runs, audit, archives, queue, schedules } = await openDatabase({
           database: deps.database,
         });
         const tenants = new TenantDirectory({
@@ -132,6 +133,16 @@ export const tenantJobsPlugin = createBackendPlugin({
           logger: deps.logger,
           onRunChange: change => runChanges.notify(change),
         });
+        const scheduleService = new ScheduleService({
+          config,
+          jobs,
+          jobTypes,
+          schedules,
+          runs,
+          clusters,
+          logger: deps.logger,
+          onRunChange: change => runChanges.notify(change),
+        });
         const tracking = new TrackingService({
           config,
           clusters: observability.trackedClusters(clusters),
@@ -140,6 +151,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           audit,
           jobs,
           queue: runQueue,
+          schedules: scheduleService,
           tenants,
           signals: observability.countedSignals(deps.signals),
           notifications: observability.countedNotifications(deps.notifications),
@@ -168,6 +180,7 @@ export const tenantJobsPlugin = createBackendPlugin({
             jobs,
             queries: new RunQueries({ runs, archives, clusters }),
             queue: runQueue,
+            schedules: { service: scheduleService, store: schedules },
             authorizer,
             jobTypes,
             tenants,

@@ -20,6 +20,11 @@ export type AuditAction =
   | 'job-cancel'
   | 'job-retry'
   | 'tenant-provision'
+  | 'schedule-create'
+  | 'schedule-pause'
+  | 'schedule-resume'
+  | 'schedule-run'
+  | 'schedule-delete'
   | 'request-refused';
 
 /** How it ended: done, refused (4xx, nothing created) or failed (5xx). */

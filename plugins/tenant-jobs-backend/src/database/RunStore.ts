@@ -132,6 +132,7 @@ type Row = {
   archived_at: Date | string | number | null;
   released_at: Date | string | number | null;
   priority_value: number;
+  schedule_id: string | null;
 };
 
 function toIso(value: Date | string | number | null): string | undefined {
@@ -175,6 +176,7 @@ function fromRow(row: Row): RunRecord {
     observed: row.observed ? JSON.parse(row.observed) : undefined,
     archivedAt: toIso(row.archived_at),
     releasedAt: toIso(row.released_at),
+    scheduleId: row.schedule_id ?? undefined,
   };
 }
 
@@ -278,6 +280,7 @@ export class KnexRunStore implements RunStore {
       observed: null,
       archived_at: null,
       released_at: run.releasedAt ? new Date(run.releasedAt) : null,
+      schedule_id: run.scheduleId ?? null,
       priority_value: isPriorityId(run.priority)
         ? getPriority(run.priority).value
         : 0,

@@ -6,12 +6,15 @@ import { AuditStore } from './AuditStore';
 import { ArchiveStore } from './ArchiveStore';
 import { KnexRunStore, RunStore } from './RunStore';
 import { QueueStore } from './QueueStore';
+import { ScheduleStore } from './ScheduleStore';
 
 export type { RunPage, RunStore, TenantCriteria } from './RunStore';
 export { ConcurrencyLimitError, KnexRunStore, MAX_PAGE_SIZE } from './RunStore';
 export { ArchiveStore } from './ArchiveStore';
 export { QueueStore } from './QueueStore';
 export type { QueuePlace } from './QueueStore';
+export { ScheduleStore } from './ScheduleStore';
+export type { ScheduleRecord } from './ScheduleStore';
 export { AuditStore } from './AuditStore';
 export type {
   AuditAction,
@@ -29,6 +32,7 @@ export async function openDatabase(options: {
   audit: AuditStore;
   archives: ArchiveStore;
   queue: QueueStore;
+  schedules: ScheduleStore;
 }> {
   const client = await options.database.getClient();
   if (!options.database.migrations?.skip) {
@@ -44,5 +48,6 @@ export async function openDatabase(options: {
     audit: new AuditStore(client),
     archives: new ArchiveStore(client),
     queue: new QueueStore(client),
+    schedules: new ScheduleStore(client),
   };
 }

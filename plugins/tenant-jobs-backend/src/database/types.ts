@@ -48,6 +48,8 @@ export type RunRecord = {
    * the tenant's queue (its Job suspended).
    */
   releasedAt?: string;
+  /** The schedule that created the run, if any. */
+  scheduleId?: string;
 };
 
 /** What a submission records before it is sent to the cluster. */

@@ -9,6 +9,7 @@ import {
   CoreV1Event,
   KubernetesObject,
   PatchStrategy,
+  V1CronJob,
   V1Job,
   V1Pod,
   V1PriorityClass,
@@ -552,6 +553,33 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       hard: { ...(quota.status?.hard ?? quota.spec?.hard) },
       used: { ...quota.status?.used },
     };
+  }
+
+  async applyCronJob(cronJob: V1CronJob): Promise<V1CronJob> {
+    const { name, namespace } = cronJob.metadata!;
+    // Unlike provisioning, a refusal (e.g. a time zone the cluster does not
+    // know) is the caller's to fix: it stays a 4xx.
+    return (await this.call(`apply CronJob ${name} in ${namespace}`, () =>
+      this.apis.objects.patch(
+        forApply(cronJob as KubernetesObject),
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      ),
+    )) as V1CronJob;
+  }
+
+  async deleteCronJob(namespace: string, name: string): Promise<void> {
+    // Its Jobs stay: they are runs, tracked and retained like any other.
+    await this.find(`delete CronJob ${name} in ${namespace}`, () =>
+      this.apis.batch.deleteNamespacedCronJob({
+        namespace,
+        name,
+        propagationPolicy: 'Orphan',
+      }),
+    );
   }
 
   async listJobEvents(namespace: string, jobName: string): Promise<JobEvent[]> {

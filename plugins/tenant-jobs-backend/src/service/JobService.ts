@@ -205,7 +205,7 @@ export class JobService {
   async submit(
     request: JobRequest,
     actor: string,
-    options: { retryOf?: string } = {},
+    options: { retryOf?: string; scheduleId?: string } = {},
   ): Promise<SubmitResult> {
     const tenant = await this.resolveTenant(request.tenantId);
     const jobType = this.deps.jobTypes.get(request.jobType);
@@ -337,6 +337,7 @@ export class JobService {
   }
 
   /**
+          scheduleId: options.scheduleId,
    * Judges a submission without changing anything anywhere: the apiserver
    * dry-runs the Job when the tenant's namespace exists; a tenant that
    * never ran a job has no namespace yet (provisioning is a change), so

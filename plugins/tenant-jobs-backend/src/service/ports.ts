@@ -3,7 +3,7 @@
  * interfaces; the Kubernetes adapter (kubernetes/TenantClusterClient)
  * implements them, and tests stand in small fakes.
  */
-import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type { V1CronJob, V1Job, V1Pod } from '@kubernetes/client-node';
 import type {
   PriorityId,
   TenantJobEvent,
@@ -70,6 +70,10 @@ export interface JobCluster {
   createJob(job: V1Job, options: { dryRun: boolean }): Promise<V1Job>;
   getJob(namespace: string, name: string): Promise<V1Job | undefined>;
   deleteJob(namespace: string, name: string): Promise<void>;
+  /** Creates or updates a schedule's CronJob (server-side apply). */
+  applyCronJob(cronJob: V1CronJob): Promise<V1CronJob>;
+  /** Deletes a CronJob, leaving the Jobs it made; gone already is fine. */
+  deleteCronJob(namespace: string, name: string): Promise<void>;
   /**
    * Lets a suspended Job start (`spec.suspend: false`); false when the Job
    * does not exist. Resuming a running Job changes nothing.

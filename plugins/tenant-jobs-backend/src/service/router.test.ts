@@ -9,7 +9,7 @@ import { ConfigReader } from '@backstage/config';
 import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { V1Job } from '@kubernetes/client-node';
+import type { V1CronJob, V1Job } from '@kubernetes/client-node';
 import {
   TenantJobEvent,
   BUILT_IN_JOB_TYPE_IDS,
@@ -103,6 +103,17 @@ class FakeCluster implements JobCluster {
     );
     if (!job || this.deleted.includes(`${namespace}/${name}`)) return undefined;
     return { ...job, status: this.statuses.get(name) ?? { active: 1 } };
+  }
+
+  readonly cronJobs = new Map<string, V1CronJob>();
+
+  async applyCronJob(cronJob: V1CronJob): Promise<V1CronJob> {
+    this.cronJobs.set(cronJob.metadata!.name!, cronJob);
+    return cronJob;
+  }
+
+  async deleteCronJob(_namespace: string, name: string): Promise<void> {
+    this.cronJobs.delete(name);
   }
 
   readonly resumed: string[] = [];

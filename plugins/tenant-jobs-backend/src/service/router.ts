@@ -27,7 +27,13 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { TenantDirectory } from '../catalog/TenantDirectory';
-import { AuditAction, AuditStore, RunRecord, RunStore } from '../database';
+import {
+  AuditAction,
+  AuditStore,
+  RunRecord,
+  RunStore,
+  ScheduleStore,
+} from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { readableRuns } from '../permissions/readCriteria';
 import { createAdminRoutes } from './adminRoutes';
@@ -45,6 +51,8 @@ import { parseListQuery, parseLogQuery, parseStatsOptions } from './listQuery';
 import { JobClusters } from './ports';
 import { RunQueries } from './RunQueries';
 import { RunQueue } from './RunQueue';
+import { createScheduleRoutes } from './scheduleRoutes';
+import { ScheduleService } from './ScheduleService';
 
 /** Largest accepted request body; parameters are capped lower by the schema. */
 export const MAX_BODY_SIZE = '64kb';
@@ -61,6 +69,16 @@ function actionOf(req: express.Request): {
   if (/^\/jobs\/?$/.test(req.path)) return { action: 'job-submit' };
   if (/^\/tenants\/[^/]+\/provision\/?$/.test(req.path)) {
     return { action: 'tenant-provision' };
+  }
+  const schedule = /^\/schedules(?:\/[^/]+\/(pause|resume|run))?\/?$/.exec(
+    req.path,
+  );
+  if (schedule) {
+    return {
+      action: schedule[1] ? `schedule-${schedule[1]}` : 'schedule-create',
+    } as {
+      action: AuditAction;
+    };
   }
   const match = /^\/jobs\/([^/]+)\/(cancel|retry)\/?$/.exec(req.path);
   if (!match) return { action: 'request-refused' };
@@ -80,6 +98,8 @@ export async function createRouter(options: {
   queries: RunQueries;
   /** Where waiting runs stand in their tenant's queue. */
   queue?: RunQueue;
+  /** Schedules: their service and store. */
+  schedules?: { service: ScheduleService; store: ScheduleStore };
   /** Decides a permission on one tenant or run. */
   authorizer: TenantJobAuthorizer;
   jobTypes: JobTypeRegistry;
@@ -423,6 +443,19 @@ export async function createRouter(options: {
   });
 
   router.use(createAdminRoutes({ ...options, audited }));
+  if (options.schedules) {
+    router.use(
+      createScheduleRoutes({
+        httpAuth,
+        userInfo: options.userInfo,
+        authorizer: isAllowed,
+        tenants: options.tenants,
+        schedules: options.schedules.service,
+        store: options.schedules.store,
+        audited,
+      }),
+    );
+  }
 
   router.use(
     errorHandler({

@@ -199,6 +199,12 @@ class FakeCluster implements JobCluster {
   readonly events: TenantJobEvent[] = [];
   readonly watchStops = [jest.fn(async () => {}), jest.fn(async () => {})];
 
+  async applyCronJob(cronJob: never) {
+    return cronJob;
+  }
+
+  async deleteCronJob() {}
+
   async resumeJob() {
     return true;
   }

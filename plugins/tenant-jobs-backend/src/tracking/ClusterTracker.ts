@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { TENANT_JOBS_LABELS } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { RunObservationUpdate, RunStore } from '../database';
+import { isScheduled, runIdOf } from './runIds';
 import {
   JobCluster,
   ManagedObjectsWatch,
@@ -14,15 +14,13 @@ import { deriveRunState, describeJobEvent } from './runState';
 import { RunChange } from './RunChangeListeners';
 
 export type { RunChange };
+export { runIdOf };
 
 /** How long a Job may have no pod before its events are read for a reason. */
 const EXPLAIN_AFTER_MS = 3_000;
 /** How often the events of one such Job are read at most. */
 const EXPLAIN_EVERY_MS = 10_000;
 
-function runIdOf(object: V1Job | V1Pod): string | undefined {
-  return object.metadata?.labels?.[TENANT_JOBS_LABELS.runId];
-}
 
 function createdAt(job: V1Job): number {
   const value = job.metadata?.creationTimestamp;
@@ -57,6 +55,8 @@ export class ClusterTracker {
       logger: LoggerService;
       /** Called after a run's recorded state changed. */
       onChange(change: RunChange): void | Promise<void>;
+      /** Called for a schedule's Job seen for the first time (to record it). */
+      onScheduledJob?(job: V1Job): Promise<void>;
       /** How long changes are gathered before they are written. */
       flushDelayMs?: number;
     },
@@ -139,6 +139,7 @@ export class ClusterTracker {
     for (const job of jobs) {
       const runId = runIdOf(job);
       if (!runId) continue;
+      if (!before.has(runId)) this.scheduled(job);
       this.jobs.set(runId, job);
       this.markDirty(runId);
       before.delete(runId);
@@ -166,8 +167,24 @@ export class ClusterTracker {
       void this.recordDeleted(runId, job, 'watched');
       return;
     }
+    if (!this.jobs.has(runId)) this.scheduled(job);
     this.jobs.set(runId, job);
     this.markDirty(runId);
+  }
+
+  /** Has a schedule's new Job recorded as a run, then its state. */
+  private scheduled(job: V1Job) {
+    if (!isScheduled(job) || !this.options.onScheduledJob) return;
+    const runId = runIdOf(job)!;
+    this.options.onScheduledJob(job).then(
+      () => this.markDirty(runId),
+      error =>
+        this.options.logger.warn(
+          `Could not record the run of scheduled Job ${job.metadata?.name}: ${
+            (error as Error).message
+          }`,
+        ),
+    );
   }
 
   private onPodEvent(type: WatchEventType, pod: V1Pod) {

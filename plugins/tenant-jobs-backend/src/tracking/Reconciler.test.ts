@@ -93,6 +93,8 @@ class FakeCluster implements JobCluster {
   );
   readonly deleteJob = jest.fn(async (_namespace: string, _name: string) => {});
   readonly namespaceLabels = jest.fn(async () => undefined);
+  readonly applyCronJob = jest.fn(async (cronJob: never) => cronJob);
+  readonly deleteCronJob = jest.fn(async () => {});
   readonly resumeJob = jest.fn(
     async (_namespace: string, _name: string) => true,
   );

@@ -11,6 +11,7 @@ import { ACTIVE_STATUSES, RunRecord, RunStore } from '../database';
 import { traceReconcile } from '../metrics/tracing';
 import { JobClusters } from '../service/ports';
 import { ClusterTracker } from './ClusterTracker';
+import { isScheduled, runIdOf } from './runIds';
 
 /** What one reconcile pass did, for logs and tests. */
 export type ReconcileReport = {
@@ -61,6 +62,8 @@ export class Reconciler {
        * Another Backstage managing the same cluster keeps its own.
        */
       isOwnJob(tenantId: string, namespace: string): Promise<boolean>;
+      /** Records a schedule's Job nobody recorded, through the queue. */
+      adoptScheduled?(job: V1Job): Promise<void>;
       graceMs?: number;
     },
   ) {}
@@ -101,7 +104,7 @@ export class Reconciler {
       for (const [runId, job] of tracker.knownJobs()) jobs.set(runId, job);
     } else {
       for (const job of await cluster.listManagedJobs()) {
-        const runId = job.metadata?.labels?.[TENANT_JOBS_LABELS.runId];
+        const runId = runIdOf(job);
         if (runId) jobs.set(runId, job);
       }
     }
@@ -144,7 +147,11 @@ export class Reconciler {
     const statuses = await runs.statusesOf([...jobs.keys()]);
     for (const [runId, job] of jobs) {
       const status = statuses.get(runId);
-      if (status === undefined) {
+      if (status === undefined && isScheduled(job)) {
+        // A schedule's Job: recorded through the tenant's queue.
+        await this.options.adoptScheduled?.(job);
+        toRefresh.push(runId);
+      } else if (status === undefined) {
         if (await this.adopt(runId, job, clusterName)) {
           report.adopted += 1;
           toRefresh.push(runId);

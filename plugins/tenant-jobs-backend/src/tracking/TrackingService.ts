@@ -11,6 +11,7 @@ import {
 } from '../database';
 import { JobService } from '../service/JobService';
 import { RunQueue } from '../service/RunQueue';
+import { ScheduleService } from '../service/ScheduleService';
 import { JobClusters } from '../service/ports';
 import { ClusterTracker, RunChange } from './ClusterTracker';
 import { Reconciler } from './Reconciler';
@@ -53,6 +54,8 @@ export class TrackingService {
       jobs: JobService;
       /** The per-tenant queue, told of every change; released on reconcile. */
       queue?: RunQueue;
+      /** Records the Jobs of schedules as runs. */
+      schedules?: ScheduleService;
       tenants: TenantDirectory;
       signals: SignalsService;
       notifications: NotificationService;
@@ -89,6 +92,9 @@ export class TrackingService {
           runs: deps.runs,
           logger: deps.logger.child({ cluster: name }),
           onChange: change => this.onChange(change),
+          onScheduledJob: deps.schedules
+            ? job => deps.schedules!.adopt(job)
+            : undefined,
         }),
       );
     }
@@ -98,6 +104,9 @@ export class TrackingService {
       trackers: this.trackers,
       logger: deps.logger,
       sendRecorded: run => deps.jobs.sendRecorded(run),
+      adoptScheduled: deps.schedules
+        ? job => deps.schedules!.adopt(job)
+        : undefined,
       isOwnJob: async (tenantId, namespace) => {
         try {
           return (

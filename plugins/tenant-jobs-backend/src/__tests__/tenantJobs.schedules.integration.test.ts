@@ -1,0 +1,194 @@
+/*
+ * Schedules on the local cluster: a one-minute cron produces runs on time,
+ * tracked and linked to the schedule; pausing stops them; run-now starts
+ * one at once; bad cron expressions and time zones get a 400 that says
+ * what to fix; another tenant's member sees none of it.
+ */
+import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  TenantJobRun,
+  TenantJobSchedule,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import request from 'supertest';
+import {
+  namespaceOf,
+  startTenantJobsTestBackend,
+  TenantJobsTestEnv,
+  testJobType,
+  waitFor,
+} from './__testUtils__/harness';
+
+jest.setTimeout(420_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const TYPE = 'sched-probe';
+
+describe('Tenant Jobs schedules on the local cluster', () => {
+  let env: TenantJobsTestEnv;
+
+  beforeAll(async () => {
+    env = await startTenantJobsTestBackend({
+      databases,
+      jobTypes: [testJobType(TYPE, { simulate: 'duration=2s' })],
+      plans: { basic: { allowedJobTypes: undefined } },
+      config: { tracking: { reconcileIntervalSeconds: 3 } },
+    });
+  });
+
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  const api = (
+    user: 'bob' | 'alice',
+    method: 'get' | 'post' | 'delete',
+    path: string,
+  ) =>
+    request(env.server)
+      [method](`/api/tenant-jobs${path}`)
+      .set('Authorization', env.as(user));
+
+  const runsOf = async (scheduleId: string): Promise<TenantJobRun[]> => {
+    const rows = await env
+      .knex('tenant_jobs_runs')
+      .where({ schedule_id: scheduleId })
+      .select('id');
+    return Promise.all(
+      rows.map(
+        async (row: { id: string }) =>
+          (await api('bob', 'get', `/jobs/${row.id}`)).body,
+      ),
+    );
+  };
+
+  it('refuses bad cron expressions and time zones with what to fix', async () => {
+    const { b } = env.org.tenants;
+    const res = await api('bob', 'post', '/schedules').send({
+      tenantId: b,
+      jobType: TYPE,
+      cron: '61 * * *',
+      timeZone: 'Mars/Olympus',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('cron: must have five fields');
+    expect(res.body.error.message).toContain(
+      'timeZone: must be an IANA time zone',
+    );
+    const none = await env.admin.batch
+      .listNamespacedCronJob({ namespace: namespaceOf(b) })
+      .catch(() => ({ items: [] }));
+    expect(none.items).toEqual([]);
+  });
+
+  it('runs every minute on time, links its runs, pauses, and runs now', async () => {
+    const { b } = env.org.tenants;
+    const created = await api('bob', 'post', '/schedules').send({
+      tenantId: b,
+      jobType: TYPE,
+      cron: '* * * * *',
+      timeZone: 'Europe/Berlin',
+      priority: 'low',
+    });
+    expect(created.status).toBe(201);
+    const schedule = created.body as TenantJobSchedule;
+    expect(schedule).toMatchObject({
+      tenantId: b,
+      cron: '* * * * *',
+      timeZone: 'Europe/Berlin',
+      concurrencyPolicy: 'Forbid',
+      paused: false,
+      namespace: namespaceOf(b),
+    });
+    expect(schedule.nextRunTimes).toHaveLength(3);
+    const cronJob = await env.admin.batch.readNamespacedCronJob({
+      namespace: namespaceOf(b),
+      name: schedule.cronJobName,
+    });
+    expect(cronJob.spec).toMatchObject({
+      schedule: '* * * * *',
+      timeZone: 'Europe/Berlin',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 300,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      suspend: false,
+    });
+    // Hardened like any Job, and created suspended for the queue.
+    const template = cronJob.spec!.jobTemplate.spec!;
+    expect(template.suspend).toBe(true);
+    expect(template.template.spec?.containers[0].securityContext).toMatchObject(
+      { allowPrivilegeEscalation: false, runAsNonRoot: true },
+    );
+
+    // Another tenant's member sees none of it.
+    expect(
+      (await api('alice', 'get', `/schedules/${schedule.id}`)).status,
+    ).toBe(404);
+    expect((await api('alice', 'get', '/schedules')).body.items).toEqual([]);
+
+    const first = await waitFor(
+      'the first scheduled run to succeed',
+      async () => {
+        const runs = await runsOf(schedule.id);
+        return runs.find(r => r.status === 'Succeeded');
+      },
+      150_000,
+    );
+    // On time: created within seconds after a minute boundary.
+    const created_ = new Date(first.createdAt);
+    expect(created_.getUTCSeconds()).toBeLessThan(20);
+    expect(first).toMatchObject({
+      tenantId: b,
+      jobType: TYPE,
+      priority: 'low',
+    });
+
+    // Paused: no new run at the next minute.
+    const paused = await api('bob', 'post', `/schedules/${schedule.id}/pause`);
+    expect(paused.body).toMatchObject({ paused: true, nextRunTimes: [] });
+    const countAtPause = (await runsOf(schedule.id)).length;
+    const untilNextMinute = 60_000 - (Date.now() % 60_000) + 15_000;
+    await new Promise(resolve => setTimeout(resolve, untilNextMinute));
+    expect((await runsOf(schedule.id)).length).toBe(countAtPause);
+
+    // Run now: one at once, linked to the schedule.
+    const now = await api('bob', 'post', `/schedules/${schedule.id}/run`);
+    expect(now.status).toBe(201);
+    expect((await runsOf(schedule.id)).map(r => r.id)).toContain(now.body.id);
+    await waitFor('the run-now run to succeed', async () =>
+      (await api('bob', 'get', `/jobs/${now.body.id}`)).body.status ===
+      'Succeeded'
+        ? true
+        : undefined,
+    );
+
+    // Deleted: its CronJob goes, its runs stay.
+    expect(
+      (await api('bob', 'delete', `/schedules/${schedule.id}`)).status,
+    ).toBe(204);
+    const gone = await env.admin.batch
+      .readNamespacedCronJob({
+        namespace: namespaceOf(b),
+        name: schedule.cronJobName,
+      })
+      .catch((error: { code?: number }) => error.code);
+    expect(gone).toBe(404);
+    expect((await runsOf(schedule.id)).length).toBeGreaterThanOrEqual(2);
+    const audit = await env
+      .knex('tenant_jobs_audit')
+      .whereIn('action', [
+        'schedule-create',
+        'schedule-pause',
+        'schedule-run',
+        'schedule-delete',
+      ])
+      .where({ outcome: 'succeeded' })
+      .select('action');
+    expect(audit.map((r: { action: string }) => r.action).sort()).toEqual([
+      'schedule-create',
+      'schedule-delete',
+      'schedule-pause',
+      'schedule-run',
+    ]);
+  });
+});

@@ -1,0 +1,118 @@
+import { NotFoundError } from '@backstage/errors';
+import type { ScheduleRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { Knex } from 'knex';
+
+const TABLE = 'tenant_jobs_schedules';
+
+/** A schedule as stored. */
+export type ScheduleRecord = {
+  id: string;
+  tenantId: string;
+  jobType: string;
+  request: ScheduleRequest;
+  paused: boolean;
+  cluster: string;
+  namespace: string;
+  cronJobName: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+type Row = {
+  id: string;
+  tenant_id: string;
+  job_type: string;
+  request: string;
+  cron: string;
+  time_zone: string;
+  paused: boolean | number;
+  cluster: string;
+  namespace: string;
+  cron_job_name: string;
+  created_by: string;
+  created_at: Date | string | number;
+  updated_at: Date | string | number;
+};
+
+function fromRow(row: Row): ScheduleRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    jobType: row.job_type,
+    request: JSON.parse(row.request),
+    paused: Boolean(row.paused),
+    cluster: row.cluster,
+    namespace: row.namespace,
+    cronJobName: row.cron_job_name,
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** Persistence of schedules. */
+export class ScheduleStore {
+  constructor(private readonly db: Knex) {}
+
+  async create(
+    schedule: Omit<ScheduleRecord, 'createdAt' | 'updatedAt' | 'paused'>,
+  ): Promise<ScheduleRecord> {
+    const now = new Date();
+    await this.db<Row>(TABLE).insert({
+      id: schedule.id,
+      tenant_id: schedule.tenantId,
+      job_type: schedule.jobType,
+      request: JSON.stringify(schedule.request),
+      cron: schedule.request.cron,
+      time_zone: schedule.request.timeZone,
+      paused: schedule.request.paused,
+      cluster: schedule.cluster,
+      namespace: schedule.namespace,
+      cron_job_name: schedule.cronJobName,
+      created_by: schedule.createdBy,
+      created_at: now,
+      updated_at: now,
+    });
+    return this.get(schedule.id);
+  }
+
+  async get(id: string): Promise<ScheduleRecord> {
+    const row = await this.db<Row>(TABLE).where({ id }).first();
+    if (!row) throw new NotFoundError(`No schedule with id '${id}'`);
+    return fromRow(row);
+  }
+
+  async find(id: string): Promise<ScheduleRecord | undefined> {
+    const row = await this.db<Row>(TABLE).where({ id }).first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Schedules of these tenants, oldest first. */
+  async list(tenantIds: string[]): Promise<ScheduleRecord[]> {
+    if (tenantIds.length === 0) return [];
+    const rows = await this.db<Row>(TABLE)
+      .whereIn('tenant_id', tenantIds)
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return rows.map(fromRow);
+  }
+
+  async setPaused(id: string, paused: boolean): Promise<ScheduleRecord> {
+    const request = (await this.get(id)).request;
+    await this.db<Row>(TABLE)
+      .where({ id })
+      .update({
+        paused,
+        request: JSON.stringify({ ...request, paused }),
+        updated_at: new Date(),
+      });
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db<Row>(TABLE).where({ id }).delete();
+  }
+}

@@ -1,0 +1,277 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import type { V1Job } from '@kubernetes/client-node';
+import {
+  buildCronJob,
+  JobRequest,
+  PriorityId,
+  resolvePlanLimits,
+  SCHEDULE_ID_LABEL,
+  ScheduleRequest,
+  TenantJobSchedule,
+  TierId,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { CronTime } from 'cron';
+import { randomUUID } from 'node:crypto';
+import { TenantJobsConfig } from '../config/readConfig';
+import {
+  ConcurrencyLimitError,
+  RunRecord,
+  RunStore,
+  ScheduleRecord,
+  ScheduleStore,
+} from '../database';
+import { JobService, SubmitResult } from './JobService';
+import { JobTypeRegistry } from './JobTypeRegistry';
+import { JobClusters } from './ports';
+
+const MACROS: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+/** The next `count` times a schedule fires, ISO 8601; none while paused. */
+export function nextRunTimes(request: ScheduleRequest, count = 3): string[] {
+  if (request.paused) return [];
+  const expression = MACROS[request.cron.trim()] ?? request.cron;
+  return new CronTime(expression, request.timeZone)
+    .sendAt(count)
+    .map(time => time.toUTC().toISO()!);
+}
+
+/** A schedule's CronJob name: short (CronJobs allow 52), unique by id. */
+function cronJobName(jobType: string, id: string): string {
+  return `${jobType.slice(0, 30).replace(/-+$/, '')}-sched-${id.slice(0, 8)}`;
+}
+
+/** The part of a schedule request that is a submit request. */
+function asJobRequest(request: ScheduleRequest): JobRequest {
+  return {
+    tenantId: request.tenantId,
+    jobType: request.jobType,
+    tier: request.tier,
+    priority: request.priority,
+    parameters: request.parameters,
+    entityRef: request.entityRef,
+    dryRun: false,
+  };
+}
+
+/**
+ * Schedules: recurring runs of a job type, each a CronJob in the tenant's
+ * namespace. A schedule is judged like a submission when it is created
+ * (plan, tier, priority, parameters, entity, and the apiserver's dry run),
+ * its Jobs are created suspended and adopted as runs by the tracker, so
+ * they wait in the tenant's queue, count against its limit and are
+ * tracked like any other run, linked to the schedule.
+ */
+export class ScheduleService {
+  constructor(
+    private readonly deps: {
+      config: TenantJobsConfig;
+      jobs: JobService;
+      jobTypes: JobTypeRegistry;
+      schedules: ScheduleStore;
+      runs: RunStore;
+      clusters: JobClusters;
+      logger: LoggerService;
+      onRunChange?(change: {
+        before: RunRecord;
+        after: RunRecord;
+      }): void | Promise<void>;
+    },
+  ) {}
+
+  toApi(schedule: ScheduleRecord): TenantJobSchedule {
+    return {
+      ...schedule.request,
+      paused: schedule.paused,
+      id: schedule.id,
+      cronJobName: schedule.cronJobName,
+      namespace: schedule.namespace,
+      cluster: schedule.cluster,
+      createdBy: schedule.createdBy,
+      createdAt: schedule.createdAt,
+      updatedAt: schedule.updatedAt,
+      nextRunTimes: nextRunTimes({
+        ...schedule.request,
+        paused: schedule.paused,
+      }),
+    };
+  }
+
+  async create(
+    request: ScheduleRequest,
+    actor: string,
+  ): Promise<ScheduleRecord> {
+    // Everything a submission is checked for, creating nothing.
+    const verdict = await this.deps.jobs.submit(
+      { ...asJobRequest(request), dryRun: true },
+      actor,
+    );
+    if (verdict.kind !== 'dryRun') {
+      throw new Error('A dry run created something');
+    }
+    const resolved: ScheduleRequest = {
+      ...request,
+      tier: verdict.dryRun.tier,
+    };
+    const tenant = await this.deps.jobs.resolveTenant(request.tenantId);
+    const id = randomUUID();
+    const name = cronJobName(request.jobType, id);
+    const cluster = this.deps.clusters.get(tenant.cluster);
+    await cluster.ensurePriorityClasses({
+      preempting: this.deps.config.preemptingPriorities,
+    });
+    await cluster.provisionTenant(
+      tenant.id,
+      tenant.plan,
+      this.deps.config.namespacePattern,
+      { maxAgeMs: Infinity },
+    );
+    await cluster.applyCronJob(
+      this.cronJobOf(resolved, id, name, tenant.namespace),
+    );
+    try {
+      return await this.deps.schedules.create({
+        id,
+        tenantId: tenant.id,
+        jobType: request.jobType,
+        request: resolved,
+        cluster: tenant.cluster,
+        namespace: tenant.namespace,
+        cronJobName: name,
+        createdBy: actor,
+      });
+    } catch (error) {
+      // Nothing half-created: no CronJob without its schedule.
+      await cluster.deleteCronJob(tenant.namespace, name);
+      throw error;
+    }
+  }
+
+  async setPaused(
+    schedule: ScheduleRecord,
+    paused: boolean,
+  ): Promise<ScheduleRecord> {
+    await this.deps.clusters
+      .get(schedule.cluster)
+      .applyCronJob(
+        this.cronJobOf(
+          { ...schedule.request, paused },
+          schedule.id,
+          schedule.cronJobName,
+          schedule.namespace,
+        ),
+      );
+    return this.deps.schedules.setPaused(schedule.id, paused);
+  }
+
+  /** Starts one run of the schedule now, as `actor`, through the queue. */
+  runNow(schedule: ScheduleRecord, actor: string): Promise<SubmitResult> {
+    return this.deps.jobs.submit(asJobRequest(schedule.request), actor, {
+      scheduleId: schedule.id,
+    });
+  }
+
+  async delete(schedule: ScheduleRecord): Promise<void> {
+    await this.deps.clusters
+      .get(schedule.cluster)
+      .deleteCronJob(schedule.namespace, schedule.cronJobName);
+    await this.deps.schedules.delete(schedule.id);
+  }
+
+  /**
+   * Records a Job a schedule's CronJob created as a run (its id is the
+   * Job's uid), admitted like a submission: released at once when the
+   * tenant has a free slot, else left suspended in its queue; dropped with
+   * the reason recorded when the queue is full. Adopting twice is a no-op.
+   */
+  async adopt(job: V1Job): Promise<void> {
+    const scheduleId = job.metadata?.labels?.[SCHEDULE_ID_LABEL];
+    const uid = job.metadata?.uid;
+    if (!scheduleId || !uid) return;
+    const schedule = await this.deps.schedules.find(scheduleId);
+    if (!schedule || schedule.namespace !== job.metadata?.namespace) return;
+    if ((await this.deps.runs.statusesOf([uid])).has(uid)) return;
+    const tenant = await this.deps.jobs.resolveTenant(schedule.tenantId);
+    const request = asJobRequest(schedule.request);
+    const run = {
+      id: uid,
+      tenantId: schedule.tenantId,
+      jobType: schedule.jobType,
+      tier: schedule.request.tier as TierId,
+      priority: schedule.request.priority as PriorityId,
+      request: request as unknown as Record<string, unknown>,
+      entityRef: schedule.request.entityRef,
+      submittedBy: schedule.createdBy,
+      cluster: schedule.cluster,
+      namespace: schedule.namespace,
+      k8sName: job.metadata!.name!,
+      k8sUid: uid,
+      scheduleId,
+    };
+    const cluster = this.deps.clusters.get(schedule.cluster);
+    let admitted: RunRecord;
+    try {
+      admitted = await this.deps.runs.admit(run, {
+        maxActive: resolvePlanLimits(tenant.plan).maxConcurrentJobs,
+        maxQueued: this.deps.config.queue.maxQueuedPerTenant,
+      });
+    } catch (error) {
+      if (error instanceof ConcurrencyLimitError) {
+        await cluster.deleteJob(schedule.namespace, run.k8sName);
+        await this.deps.runs.create({
+          ...run,
+          status: 'Failed',
+          reason: 'QueueFull',
+          message: `Not started: ${error.message}`,
+        });
+        this.deps.logger.warn(
+          `Dropped a run of schedule ${scheduleId}: the queue of tenant '${schedule.tenantId}' is full`,
+        );
+        return;
+      }
+      if (error instanceof ConflictError) return; // adopted meanwhile
+      throw error;
+    }
+    if (admitted.releasedAt) {
+      await cluster.resumeJob(schedule.namespace, run.k8sName);
+    }
+    const after = await this.deps.runs.transition(uid, ['Queued'], {
+      reason: admitted.releasedAt ? 'Released' : 'WaitingForSlot',
+      message: admitted.releasedAt
+        ? `Started by schedule ${scheduleId}`
+        : `Started by schedule ${scheduleId}; waiting in the tenant's queue for a free slot`,
+    });
+    if (after) await this.deps.onRunChange?.({ before: admitted, after });
+  }
+
+  private cronJobOf(
+    request: ScheduleRequest,
+    id: string,
+    name: string,
+    namespace: string,
+  ) {
+    const jobType = this.deps.jobTypes.get(request.jobType)!;
+    return buildCronJob(asJobRequest(request), {
+      jobType,
+      namespace,
+      tier: request.tier as TierId,
+      priority: request.priority,
+      ttlSecondsAfterFinished: this.deps.config.ttlSecondsAfterFinished,
+      scheduleId: id,
+      name,
+      cron: request.cron,
+      timeZone: request.timeZone,
+      concurrencyPolicy: request.concurrencyPolicy,
+      startingDeadlineSeconds: request.startingDeadlineSeconds,
+      suspend: request.paused,
+    });
+  }
+}
