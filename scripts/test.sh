@@ -40,6 +40,14 @@ case " $STAGES " in *" unit "* | *" integration "*)
   ;;
 esac
 
+# Debian's Prometheus: promtool for the checks of the alert rules (unit
+# stage) and the server for the scrape test (integration stage).
+case " $STAGES " in *" unit "* | *" integration "*)
+  scripts/ensure-prometheus.sh ||
+    echo "[test] Prometheus is missing: the monitoring tests will fail" >&2
+  ;;
+esac
+
 stage typecheck check yarn tsc
 stage lint check yarn backstage-cli repo lint
 stage unit jest yarn backstage-cli repo test --watchAll=false \

@@ -215,3 +215,22 @@ export interface Config {
     };
   };
 }
+
+    /** Objectives and thresholds of the plugin's metrics and health (see its README). */
+    monitoring?: {
+      /**
+       * The share of finished runs (cancelled ones excluded) that should
+       * succeed, exported for dashboards. Defaults to 0.995.
+       */
+      successObjective?: number;
+      /**
+       * The p95 duration target of a job type, in seconds, by type id.
+       * Types not named get half their deadline.
+       */
+      durationTargetSeconds?: { [jobType: string]: number };
+      /**
+       * Seconds a watch may hear no event or bookmark before it counts as
+       * stalled in the readiness answer. Defaults to 600.
+       */
+      watchStallSeconds?: number;
+    };

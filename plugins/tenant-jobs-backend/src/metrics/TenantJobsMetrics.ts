@@ -36,6 +36,47 @@ export const METRIC_NAMES = {
   signalsPublished: 'tenant_jobs.signals.published',
 } as const;
 
+/** The kind of each instrument, which decides its Prometheus name. */
+const METRIC_KINDS: Record<
+  keyof typeof METRIC_NAMES,
+  'counter' | 'histogram' | 'gauge'
+> = {
+  submissions: 'counter',
+  runsFinished: 'counter',
+  runDuration: 'histogram',
+  runQueueWait: 'histogram',
+  runsActive: 'gauge',
+  durationTarget: 'gauge',
+  successObjective: 'gauge',
+  trackingLag: 'histogram',
+  watchRestarts: 'counter',
+  watchLists: 'counter',
+  watchSynced: 'gauge',
+  watchStaleness: 'gauge',
+  clusterReachable: 'gauge',
+  kubernetesRequestDuration: 'histogram',
+  notificationsSent: 'counter',
+  signalsPublished: 'counter',
+};
+
+/**
+ * The metric families Prometheus scrapes from the plugin: dots become
+ * underscores, counters end in `_total`, histograms are `_bucket`, `_sum`
+ * and `_count` of the name given here.
+ */
+export function prometheusMetricNames(): Array<{
+  name: string;
+  kind: 'counter' | 'histogram' | 'gauge';
+}> {
+  return (Object.keys(METRIC_NAMES) as Array<keyof typeof METRIC_NAMES>).map(
+    key => {
+      const base = METRIC_NAMES[key].replace(/\./g, '_');
+      const kind = METRIC_KINDS[key];
+      return { name: kind === 'counter' ? `${base}_total` : base, kind };
+    },
+  );
+}
+
 /** Bucket boundaries (seconds) of a run's duration: seconds to a day. */
 export const RUN_DURATION_BUCKETS = [
   1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400,

@@ -1,6 +1,10 @@
 export { TenantJobsObservability } from './TenantJobsObservability';
 export type { SubmissionRequest } from './TenantJobsObservability';
-export { TenantJobsMetrics, METRIC_NAMES } from './TenantJobsMetrics';
+export {
+  TenantJobsMetrics,
+  METRIC_NAMES,
+  prometheusMetricNames,
+} from './TenantJobsMetrics';
 export { ClusterHealth } from './ClusterHealth';
 export type { ClusterHealthReport, WatchHealth } from './ClusterHealth';
 export { createHealthRouter } from './healthRouter';
