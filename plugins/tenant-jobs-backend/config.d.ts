@@ -174,6 +174,19 @@ export interface Config {
     queue?: {
       /** Runs that may wait per tenant; more are refused (409). Defaults to 100. */
       maxQueuedPerTenant?: number;
+      /**
+       * Who queues: `builtin` (the default) is the plugin's own queue above.
+       * `kueue` hands every run to Kueue, which must run in every
+       * configured cluster: the Job is created suspended in the tenant's
+       * LocalQueue with its priority's WorkloadPriorityClass, and Kueue
+       * admits it within the tenant's ClusterQueue, whose nominal quota is
+       * the plan's cpu, memory and GPUs (`maxConcurrentJobs` does not
+       * apply). The backend provisions the ClusterQueue, LocalQueue,
+       * ResourceFlavor and WorkloadPriorityClasses, and a waiting run's
+       * reason is its Workload's. See the plugin README for when to
+       * choose which.
+       */
+      mode?: 'builtin' | 'kueue';
     };
 
     /** How runs are tracked. */

@@ -97,6 +97,7 @@ export const tenantJobsPlugin = createBackendPlugin({
         const clusters = ClusterClients.fromConfig(config.clusters, {
           logger: deps.logger,
           observe: observability.kubernetesObserver,
+          queueMode: config.queue.mode,
         });
         const runChanges = new RunChangeListeners();
         runChanges.add(async change => observability.runChanged(change));

@@ -43,6 +43,9 @@ export type TenantOverride = {
   group?: string;
 };
 
+/** Who queues runs over a tenant's limits: the plugin, or Kueue. */
+export type QueueMode = 'builtin' | 'kueue';
+
 /** The plugin's settings from `tenantJobs`, checked at startup. */
 export type TenantJobsConfig = {
   namespacePattern: string;
@@ -63,6 +66,13 @@ export type TenantJobsConfig = {
   queue: {
     /** Runs that may wait in one tenant's queue; more are refused (409). */
     maxQueuedPerTenant: number;
+    /**
+     * `builtin`: the plugin's own queue holds runs over the plan's
+     * `maxConcurrentJobs`. `kueue`: every run is handed to Kueue at once
+     * (a suspended Job in the tenant's LocalQueue), which admits it within
+     * the tenant's ClusterQueue quota.
+     */
+    mode?: QueueMode;
   };
   tracking: {
     /** Seconds between reconciliations of runs and Jobs. */
@@ -224,6 +234,16 @@ function positive(
   return value;
 }
 
+function readQueueMode(config: Config | undefined): QueueMode {
+  const mode = config?.getOptionalString('queue.mode') ?? 'builtin';
+  if (mode !== 'builtin' && mode !== 'kueue') {
+    throw new Error(
+      `Invalid tenantJobs.queue.mode '${mode}': expected builtin (the plugin's own queue) or kueue (Kueue installed in every cluster)`,
+    );
+  }
+  return mode;
+}
+
 /** Reads and checks `tenantJobs`; throws with what to fix when invalid. */
 export function readTenantJobsConfig(root: Config): TenantJobsConfig {
   const config = root.getOptionalConfig('tenantJobs');
@@ -332,6 +352,7 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
       config?.getOptionalNumber('ttlSecondsAfterFinished') ?? ONE_DAY,
     queue: {
       maxQueuedPerTenant: positive(config, 'queue.maxQueuedPerTenant', 100),
+      mode: readQueueMode(config),
     },
     tracking: {
       reconcileIntervalSeconds: positive(

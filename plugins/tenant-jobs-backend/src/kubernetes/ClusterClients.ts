@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterConfig } from '../config/readConfig';
+import { ClusterConfig, QueueMode } from '../config/readConfig';
 import { KubernetesRequestObserver } from '../metrics/kubernetesRequests';
 import { JobClusters } from '../service/ports';
 import {
@@ -21,6 +21,8 @@ export class ClusterClients implements JobClusters {
       requestTimeoutMs?: number;
       /** Told of every apiserver request when it ends (metrics, health). */
       observe?: KubernetesRequestObserver;
+      /** tenantJobs.queue.mode: `kueue` provisions Kueue's queues too. */
+      queueMode?: QueueMode;
     },
   ): ClusterClients {
     return new ClusterClients(
@@ -31,6 +33,7 @@ export class ClusterClients implements JobClusters {
             logger: options.logger.child({ cluster: cluster.name }),
             requestTimeoutMs: options.requestTimeoutMs,
             observe: options.observe,
+            queueMode: options.queueMode,
           }),
         ]),
       ),

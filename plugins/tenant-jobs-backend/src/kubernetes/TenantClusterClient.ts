@@ -16,6 +16,8 @@ import {
 } from '@kubernetes/client-node';
 import { Writable } from 'node:stream';
 import {
+  buildKueueSharedObjects,
+  buildKueueTenantQueues,
   buildPriorityClasses,
   buildTenantObjects,
   buildTenantReaderRoleBinding,
@@ -29,9 +31,10 @@ import {
   tenantNamespaceName,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { createHash } from 'node:crypto';
-import { ClusterConfig } from '../config/readConfig';
+import { ClusterConfig, QueueMode } from '../config/readConfig';
 import {
   JobCluster,
+  KueueWorkload,
   ManagedObjectsHandler,
   ManagedObjectsWatch,
   TenantQuotaUsage,
@@ -39,6 +42,7 @@ import {
 import { toClusterError } from './errors';
 import { KubernetesRequestObserver } from '../metrics/kubernetesRequests';
 import { createClusterApis, KubernetesApis } from './kubernetesApis';
+import { listNamespaceWorkloads } from './kueueWorkloads';
 import { podSecurityWarnings, readWarnings } from './warnings';
 import { slim, watchManaged } from './managedObjects';
 import { readLogTail, streamLog } from './podLogs';
@@ -107,6 +111,11 @@ export function forApply(object: KubernetesObject): KubernetesObject {
   return { ...policy, spec } as KubernetesObject;
 }
 
+/** Whether the object is one of Kueue's (kueue queue mode). */
+function isKueueObject(object: KubernetesObject): boolean {
+  return object.apiVersion?.startsWith('kueue.x-k8s.io/') ?? false;
+}
+
 function eventTime(event: CoreV1Event): Date | undefined {
   const seen =
     event.series?.lastObservedTime ??
@@ -129,6 +138,8 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       requestTimeoutMs?: number;
       /** Told of every apiserver request when it ends. */
       observe?: KubernetesRequestObserver;
+      /** `kueue`: provision Kueue's queues too (tenantJobs.queue.mode). */
+      queueMode?: QueueMode;
     },
   ): KubernetesTenantClusterClient {
     return new KubernetesTenantClusterClient({
@@ -138,6 +149,7 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       }),
         observe: options.observe,
       logger: options.logger,
+      queueMode: options.queueMode,
     });
   }
 
@@ -146,6 +158,7 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
   private readonly logger: LoggerService;
   private readonly provisionTtlMs: number;
   private readonly readAccessWaitMs: number;
+  private readonly queueMode: QueueMode;
   private priorityClasses?: Promise<void>;
   /**
    * The backend's user name per set of APIs (a reloaded kubeconfig may
@@ -162,6 +175,12 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     logger: LoggerService;
     provisionTtlMs?: number;
     readAccessWaitMs?: number;
+    /**
+     * `kueue`: the tenant's ClusterQueue and LocalQueue are provisioned
+     * with its namespace, the ResourceFlavor and WorkloadPriorityClasses
+     * with the PriorityClasses. `builtin` by default.
+     */
+    queueMode?: QueueMode;
   }) {
     this.name = options.name;
     const apis = options.apis;
@@ -170,6 +189,7 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     this.provisionTtlMs = options.provisionTtlMs ?? DEFAULT_PROVISION_TTL_MS;
     this.readAccessWaitMs =
       options.readAccessWaitMs ?? DEFAULT_READ_ACCESS_WAIT_MS;
+    this.queueMode = options.queueMode ?? 'builtin';
   }
 
   private get apis(): KubernetesApis {
@@ -224,6 +244,11 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
             `Cannot provision ${what} in cluster '${this.name}': ${error.message}`,
           );
         }
+        if (error instanceof NotFoundError && isKueueObject(object)) {
+          throw new Error(
+            `Cannot provision ${what} in cluster '${this.name}': Kueue's API is not installed there, and tenantJobs.queue.mode is kueue. Install Kueue in the cluster or set the mode to builtin. (${error.message})`,
+          );
+        }
         throw error;
       }
     }
@@ -236,6 +261,12 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       const wanted = buildPriorityClasses(options);
       this.priorityClasses = this.apply(wanted as KubernetesObject[])
         .catch(error => this.explainPriorityClassConflict(wanted, error))
+        .then(() =>
+          // The ResourceFlavor and the WorkloadPriorityClasses, once too.
+          this.queueMode === 'kueue'
+            ? this.apply(buildKueueSharedObjects())
+            : undefined,
+        )
         .then(
           () => this.logger.info('Applied the tenant-jobs PriorityClasses'),
           error => {
@@ -410,9 +441,14 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
   ): Promise<string> {
     const maxAgeMs = options.maxAgeMs ?? this.provisionTtlMs;
     const namespace = tenantNamespaceName(namespacePattern, tenantId);
-    const objects = buildTenantObjects(tenantId, plan, {
-      namespacePattern,
-    }) as KubernetesObject[];
+    const objects = [
+      ...buildTenantObjects(tenantId, plan, { namespacePattern }),
+      // After the Namespace: the confinement policy admits a LocalQueue
+      // only in a namespace labelled as the tenant's.
+      ...(this.queueMode === 'kueue'
+        ? buildKueueTenantQueues(tenantId, plan, { namespacePattern })
+        : []),
+    ] as KubernetesObject[];
     const hash = createHash('sha256')
       .update(JSON.stringify(objects))
       .digest('hex');
@@ -579,6 +615,12 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
         name,
         propagationPolicy: 'Orphan',
       }),
+    );
+  }
+
+  listWorkloads(namespace: string): Promise<KueueWorkload[]> {
+    return this.call(`list the Kueue Workloads in ${namespace}`, () =>
+      listNamespaceWorkloads(this.apis, namespace),
     );
   }
 

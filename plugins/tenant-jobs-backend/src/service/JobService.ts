@@ -14,6 +14,9 @@ import {
   checkTierAllowed,
   getPriority,
   JobRequest,
+  KUEUE_LOCAL_QUEUE_NAME,
+  kueueClusterQueueName,
+  queueWithKueue,
   resolvePlanLimits,
   TenantJobRun,
   TENANT_JOBS_ANNOTATIONS,
@@ -31,6 +34,7 @@ import {
   FINAL_STATUSES,
   RunRecord,
   RunStore,
+  RunUpdate,
 } from '../database';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { validateParameters } from './parameters';
@@ -111,6 +115,33 @@ function suffix(): string {
 function queuedUnlessReleased(run: RunRecord, manifest: V1Job): V1Job {
   if (run.releasedAt) return manifest;
   return { ...manifest, spec: { ...manifest.spec!, suspend: true } };
+}
+
+/**
+ * The Job as it is sent: with `tenantJobs.queue.mode: kueue` always
+ * suspended in the tenant's LocalQueue (Kueue admits and resumes it),
+ * else suspended while its run waits in the built-in queue.
+ */
+function jobToSend(
+  mode: TenantJobsConfig['queue']['mode'],
+  run: RunRecord,
+  manifest: V1Job,
+): V1Job {
+  return mode === 'kueue'
+    ? queueWithKueue(manifest, run.priority as JobRequest['priority'])
+    : queuedUnlessReleased(run, manifest);
+}
+
+/** What a run handed to Kueue says until its Workload says more. */
+function waitingForKueue(run: RunRecord): { reason: string; message: string } {
+  return {
+    reason: 'WaitingForKueue',
+    message: `Handed to Kueue: the Job is created and suspended in LocalQueue ${KUEUE_LOCAL_QUEUE_NAME} of ${
+      run.namespace
+    }; Kueue starts it when ClusterQueue ${kueueClusterQueueName(
+      run.tenantId,
+    )} has quota for it, highest priority first.`,
+  };
 }
 
 /** JSON with object keys sorted, so key order does not matter. */
@@ -306,9 +337,15 @@ export class JobService {
           namespace: tenant.namespace,
           k8sName: jobName,
           retryOf: options.retryOf,
+          scheduleId: options.scheduleId,
         },
         {
-          maxActive: limits.maxConcurrentJobs,
+          // Kueue holds runs over the tenant's quota, so the built-in
+          // queue releases every run at once.
+          maxActive:
+            this.deps.config.queue.mode === 'kueue'
+              ? Number.POSITIVE_INFINITY
+              : limits.maxConcurrentJobs,
           maxQueued: this.deps.config.queue.maxQueuedPerTenant,
         },
       );
@@ -332,12 +369,16 @@ export class JobService {
     }
     return {
       kind: 'created',
-      run: toApiRun(await this.send(run, queuedUnlessReleased(run, manifest))),
+      run: toApiRun(
+        await this.send(
+          run,
+          jobToSend(this.deps.config.queue.mode, run, manifest),
+        ),
+      ),
     };
   }
 
   /**
-          scheduleId: options.scheduleId,
    * Judges a submission without changing anything anywhere: the apiserver
    * dry-runs the Job when the tenant's namespace exists; a tenant that
    * never ran a job has no namespace yet (provisioning is a change), so
@@ -408,10 +449,11 @@ export class JobService {
         throw error;
       }
     }
-    const sent = await this.deps.runs.transition(
-      run.id,
-      ['Queued'],
-      run.releasedAt
+    let next: RunUpdate;
+    if (this.deps.config.queue.mode === 'kueue') {
+      next = { k8sUid: created.metadata?.uid, ...waitingForKueue(run) };
+    } else {
+      next = run.releasedAt
         ? {
             status: 'Pending',
             k8sUid: created.metadata?.uid,
@@ -422,8 +464,9 @@ export class JobService {
             k8sUid: created.metadata?.uid,
             reason: 'WaitingForSlot',
             message: `Waiting in tenant '${run.tenantId}''s queue: its plan's limit of jobs at once is reached. The Job is created and suspended; it starts when a slot frees, highest priority first, then oldest.`,
-          },
-    );
+          };
+    }
+    const sent = await this.deps.runs.transition(run.id, ['Queued'], next);
     if (sent) {
       await this.changed(run, sent);
       if (!run.releasedAt && created.spec?.suspend) {
@@ -496,7 +539,10 @@ export class JobService {
       ttlSecondsAfterFinished: this.deps.config.ttlSecondsAfterFinished,
     });
     try {
-      return await this.send(run, queuedUnlessReleased(run, manifest));
+      return await this.send(
+        run,
+        jobToSend(this.deps.config.queue.mode, run, manifest),
+      );
     } catch (error) {
       if (error instanceof InputError || error instanceof NotFoundError) {
         // send() deleted the run; keep a record of why instead.

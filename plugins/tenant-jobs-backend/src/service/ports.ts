@@ -42,6 +42,27 @@ export interface ManagedObjectsWatch {
   getStats(): WatchStats;
 }
 
+/** A condition of a Kueue Workload, as Kueue set it. */
+export type WorkloadCondition = {
+  /** `QuotaReserved`, `Admitted`, `Evicted`, `Finished`, ... */
+  type: string;
+  status: string;
+  /** E.g. `Pending`, `Inadmissible`, `QuotaReserved`, `Admitted`. */
+  reason?: string;
+  /** E.g. `couldn't assign flavors to pod set main: ...`. */
+  message?: string;
+  /** ISO 8601. */
+  lastTransitionTime?: string;
+};
+
+/** What the tracker reads of a Kueue Workload (kueue queue mode). */
+export type KueueWorkload = {
+  name: string;
+  /** The uid of the Job it was made for. */
+  jobUid?: string;
+  conditions: WorkloadCondition[];
+};
+
 /** One cluster, as the job service and the tracker use it. */
 export interface JobCluster {
   readonly name: string;
@@ -80,6 +101,11 @@ export interface JobCluster {
    */
   resumeJob(namespace: string, name: string): Promise<boolean>;
   getQuota(namespace: string): Promise<TenantQuotaUsage | undefined>;
+  /**
+   * The Kueue Workloads of a tenant namespace with their conditions
+   * (kueue queue mode: why a handed-over Job still waits).
+   */
+  listWorkloads?(namespace: string): Promise<KueueWorkload[]>;
   /** Every Job the plugin manages, across namespaces. */
   listManagedJobs(): Promise<V1Job[]>;
   /** Starts a list+watch of the Jobs the plugin manages. */

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { isKueueJob } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { RunObservationUpdate, RunStore } from '../database';
 import { isScheduled, runIdOf } from './runIds';
 import {
@@ -8,6 +9,7 @@ import {
   WatchEventType,
   WatchStats,
 } from '../service/ports';
+import { describeWorkload, WorkloadExplanation } from './kueueWorkload';
 import { versionOf } from './resourceVersion';
 import { deriveRunState, describeJobEvent } from './runState';
 
@@ -20,6 +22,8 @@ export { runIdOf };
 const EXPLAIN_AFTER_MS = 3_000;
 /** How often the events of one such Job are read at most. */
 const EXPLAIN_EVERY_MS = 10_000;
+/** How often a failing read of Kueue Workloads is logged at most. */
+const WORKLOAD_WARN_EVERY_MS = 60_000;
 
 
 function createdAt(job: V1Job): number {
@@ -43,6 +47,10 @@ export class ClusterTracker {
     string,
     { reason: string; message: string }
   >();
+  /** What Kueue says of the Jobs waiting in it, by run id (kueue mode). */
+  private readonly workloadStates = new Map<string, WorkloadExplanation>();
+  private readingWorkloads?: Promise<void>;
+  private workloadsWarnedAt = 0;
   private flushTimer?: NodeJS.Timeout;
   private explainTimer?: NodeJS.Timeout;
   private flushing = Promise.resolve();
@@ -78,16 +86,75 @@ export class ClusterTracker {
         onEvent: (type, pod) => this.onPodEvent(type, pod),
       }),
     ];
-    this.explainTimer = setInterval(
-      () => this.markUnexplained(),
-      EXPLAIN_AFTER_MS,
-    );
+    this.explainTimer = setInterval(() => {
+      this.markUnexplained();
+      this.readWaitingWorkloads();
+    }, EXPLAIN_AFTER_MS);
     this.explainTimer.unref?.();
+  }
+
+  /**
+   * Reads the Kueue Workloads of the Jobs waiting in Kueue, one list per
+   * namespace, and marks the runs whose Workload says something new: the
+   * suspended Job does not change while Kueue judges it, its Workload does.
+   */
+  private readWaitingWorkloads(): void {
+    const { cluster } = this.options;
+    if (!cluster.listWorkloads || this.readingWorkloads) return;
+    /** Namespace → Job uid → run id. */
+    const waiting = new Map<string, Map<string, string>>();
+    const waitingRuns = new Set<string>();
+    for (const [runId, job] of this.jobs) {
+      const uid = job.metadata?.uid;
+      const namespace = job.metadata?.namespace;
+      if (!uid || !namespace || !job.spec?.suspend || !isKueueJob(job)) {
+        continue;
+      }
+      if (!waiting.has(namespace)) waiting.set(namespace, new Map());
+      waiting.get(namespace)!.set(uid, runId);
+      waitingRuns.add(runId);
+    }
+    for (const runId of this.workloadStates.keys()) {
+      if (!waitingRuns.has(runId)) this.workloadStates.delete(runId);
+    }
+    if (waiting.size === 0) return;
+    this.readingWorkloads = (async () => {
+      for (const [namespace, uids] of waiting) {
+        try {
+          for (const workload of await cluster.listWorkloads!(namespace)) {
+            const runId = workload.jobUid && uids.get(workload.jobUid);
+            const explained = runId && describeWorkload(workload);
+            if (!runId || !explained) continue;
+            const known = this.workloadStates.get(runId);
+            if (
+              known?.reason === explained.reason &&
+              known.message === explained.message
+            ) {
+              continue;
+            }
+            this.workloadStates.set(runId, explained);
+            this.markDirty(runId);
+          }
+        } catch (error) {
+          if (Date.now() - this.workloadsWarnedAt > WORKLOAD_WARN_EVERY_MS) {
+            this.workloadsWarnedAt = Date.now();
+            this.options.logger.warn(
+              `Could not read the Kueue Workloads in ${namespace}: ${
+                (error as Error).message
+              }`,
+            );
+          }
+        }
+      }
+    })().finally(() => {
+      this.readingWorkloads = undefined;
+    });
   }
 
   async stop(): Promise<void> {
     clearInterval(this.explainTimer);
     clearTimeout(this.flushTimer);
+    await this.readingWorkloads;
     await Promise.all(this.watches.map(w => w.stop()));
     this.watches = [];
     await this.flushing;
@@ -164,6 +231,7 @@ export class ClusterTracker {
       this.dirty.delete(runId);
       this.explainedAt.delete(runId);
       this.explanations.delete(runId);
+      this.workloadStates.delete(runId);
       void this.recordDeleted(runId, job, 'watched');
       return;
     }
@@ -273,6 +341,11 @@ export class ClusterTracker {
       if (explained) ({ reason, message } = explained);
     } else {
       this.explanations.delete(runId);
+    }
+    if (state.status === 'Queued' && isKueueJob(job)) {
+      // Handed to Kueue: why it waits is its Workload's to say.
+      const explained = this.workloadStates.get(runId);
+      if (explained) ({ reason, message } = explained);
     }
     const version = Math.max(versionOf(job), ...pods.map(versionOf));
     await this.apply(runId, {

@@ -199,7 +199,10 @@ export class TrackingService {
         // What a crash left: slots freed while no replica was there to
         // release, and released Jobs whose resume was lost.
         await this.deps.queue?.releaseAll();
-        await this.deps.queue?.resumeStuck();
+        // With Kueue, a released run's suspended Job is Kueue's to resume.
+        if (this.deps.config.queue.mode !== 'kueue') {
+          await this.deps.queue?.resumeStuck();
+        }
         for (const report of reports) {
           const { cluster, ...counts } = report;
           if (counts.sent + counts.adopted + counts.lost + counts.deleted > 0) {

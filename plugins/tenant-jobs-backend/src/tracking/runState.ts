@@ -27,6 +27,7 @@ import type {
   V1PodCondition,
 } from '@kubernetes/client-node';
 import {
+  isKueueJob,
   JOB_CONTAINER_NAME,
   NON_RETRIABLE_EXIT_CODE,
   type TenantJobCondition,
@@ -576,6 +577,14 @@ function pendingFromPod(ctx: Context, pod: V1Pod): Outcome {
 /** The outcome of a Job that has not finished. */
 function activeOutcome(ctx: Context): Outcome {
   const { job, pods, attempts } = ctx;
+  if (job.spec?.suspend === true && isKueueJob(job)) {
+    return {
+      status: 'Queued',
+      reason: 'WaitingForKueue',
+      message:
+        "Waiting for Kueue: the Job is suspended until the tenant's ClusterQueue has quota for it, highest priority first.",
+    };
+  }
   if (job.spec?.suspend === true) {
     return {
       status: 'Queued',
