@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
@@ -30,6 +31,7 @@ import { createRouter } from './service/router';
 import { RunQueries } from './service/RunQueries';
 import { RunQueue } from './service/RunQueue';
 import { ScheduleService } from './service/ScheduleService';
+import { TriggerService } from './service/TriggerService';
 import { RunChangeListeners } from './tracking/RunChangeListeners';
 import { TrackingService } from './tracking/TrackingService';
 
@@ -65,6 +67,7 @@ export const tenantJobsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         signals: signalsServiceRef,
         notifications: notificationService,
+        events: eventsServiceRef,
         metrics: metricsServiceRef,
       },
       async init(deps) {
@@ -73,9 +76,10 @@ export const tenantJobsPlugin = createBackendPlugin({
           added: addedJobTypes,
           overrides: config.jobTypes,
         });
-        const { runs, audit, archives, queue, schedules } = await openDatabase({
-          database: deps.database,
-        });
+        const { runs, audit, archives, queue, schedules, triggers } =
+          await openDatabase({
+            database: deps.database,
+          });
         const tenants = new TenantDirectory({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -144,6 +148,16 @@ export const tenantJobsPlugin = createBackendPlugin({
           logger: deps.logger,
           onRunChange: change => runChanges.notify(change),
         });
+        const triggerService = new TriggerService({
+          jobs,
+          jobTypes,
+          triggers,
+          events: deps.events,
+          auditor: deps.auditor,
+          audit,
+          logger: deps.logger,
+        });
+        deps.lifecycle.addStartupHook(() => triggerService.start());
         const tracking = new TrackingService({
           config,
           clusters: observability.trackedClusters(clusters),
@@ -182,6 +196,7 @@ export const tenantJobsPlugin = createBackendPlugin({
             queries: new RunQueries({ runs, archives, clusters }),
             queue: runQueue,
             schedules: { service: scheduleService, store: schedules },
+            triggers: { service: triggerService, store: triggers },
             authorizer,
             jobTypes,
             tenants,

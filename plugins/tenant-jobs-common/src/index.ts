@@ -34,6 +34,7 @@ export {
 export * from './plans';
 export * from './request';
 export * from './schedule';
+export * from './trigger';
 export { describeIssues, formatProblems } from './validationMessages';
 export type { ValidationProblem } from './validationMessages';
 export * from './permissions';

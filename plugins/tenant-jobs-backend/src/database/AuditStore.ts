@@ -25,6 +25,9 @@ export type AuditAction =
   | 'schedule-resume'
   | 'schedule-run'
   | 'schedule-delete'
+  | 'trigger-create'
+  | 'trigger-delete'
+  | 'trigger-launch'
   | 'request-refused';
 
 /** How it ended: done, refused (4xx, nothing created) or failed (5xx). */

@@ -7,6 +7,7 @@ import { ArchiveStore } from './ArchiveStore';
 import { KnexRunStore, RunStore } from './RunStore';
 import { QueueStore } from './QueueStore';
 import { ScheduleStore } from './ScheduleStore';
+import { TriggerStore } from './TriggerStore';
 
 export type { RunPage, RunStore, TenantCriteria } from './RunStore';
 export { ConcurrencyLimitError, KnexRunStore, MAX_PAGE_SIZE } from './RunStore';
@@ -15,6 +16,8 @@ export { QueueStore } from './QueueStore';
 export type { QueuePlace } from './QueueStore';
 export { ScheduleStore } from './ScheduleStore';
 export type { ScheduleRecord } from './ScheduleStore';
+export { TriggerStore } from './TriggerStore';
+export type { TriggerRecord } from './TriggerStore';
 export { AuditStore } from './AuditStore';
 export type {
   AuditAction,
@@ -33,6 +36,7 @@ export async function openDatabase(options: {
   archives: ArchiveStore;
   queue: QueueStore;
   schedules: ScheduleStore;
+  triggers: TriggerStore;
 }> {
   const client = await options.database.getClient();
   if (!options.database.migrations?.skip) {
@@ -49,5 +53,6 @@ export async function openDatabase(options: {
     archives: new ArchiveStore(client),
     queue: new QueueStore(client),
     schedules: new ScheduleStore(client),
+    triggers: new TriggerStore(client),
   };
 }

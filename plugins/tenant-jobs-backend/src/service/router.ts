@@ -33,6 +33,7 @@ import {
   RunRecord,
   RunStore,
   ScheduleStore,
+  TriggerStore,
 } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { readableRuns } from '../permissions/readCriteria';
@@ -53,6 +54,8 @@ import { RunQueries } from './RunQueries';
 import { RunQueue } from './RunQueue';
 import { createScheduleRoutes } from './scheduleRoutes';
 import { ScheduleService } from './ScheduleService';
+import { createTriggerRoutes } from './triggerRoutes';
+import { TriggerService } from './TriggerService';
 
 /** Largest accepted request body; parameters are capped lower by the schema. */
 export const MAX_BODY_SIZE = '64kb';
@@ -70,6 +73,7 @@ function actionOf(req: express.Request): {
   if (/^\/tenants\/[^/]+\/provision\/?$/.test(req.path)) {
     return { action: 'tenant-provision' };
   }
+  if (/^\/triggers\/?$/.test(req.path)) return { action: 'trigger-create' };
   const schedule = /^\/schedules(?:\/[^/]+\/(pause|resume|run))?\/?$/.exec(
     req.path,
   );
@@ -100,6 +104,8 @@ export async function createRouter(options: {
   queue?: RunQueue;
   /** Schedules: their service and store. */
   schedules?: { service: ScheduleService; store: ScheduleStore };
+  /** Trigger rules: their service and store. */
+  triggers?: { service: TriggerService; store: TriggerStore };
   /** Decides a permission on one tenant or run. */
   authorizer: TenantJobAuthorizer;
   jobTypes: JobTypeRegistry;
@@ -443,6 +449,19 @@ export async function createRouter(options: {
   });
 
   router.use(createAdminRoutes({ ...options, audited }));
+  if (options.triggers) {
+    router.use(
+      createTriggerRoutes({
+        httpAuth,
+        userInfo: options.userInfo,
+        authorizer: isAllowed,
+        tenants: options.tenants,
+        triggers: options.triggers.service,
+        store: options.triggers.store,
+        audited,
+      }),
+    );
+  }
   if (options.schedules) {
     router.use(
       createScheduleRoutes({

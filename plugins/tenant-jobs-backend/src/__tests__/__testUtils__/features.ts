@@ -41,6 +41,13 @@ import {
   tenantJobConditions,
 } from '../../permissions';
 import { tenantJobsPlugin } from '../../plugin';
+import {
+  EventsService,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
+
+/** The test backend's events service, once it started (in-process only). */
+export const testEvents: { service?: EventsService } = {};
 
 /** Groups from here may set their plan by annotation. */
 export const TRUSTED_GROUP_LOCATION = 'file:/srv/platform/org/';
@@ -190,9 +197,23 @@ export function tenantJobsTestFeatures(settings: TestBackendSettings) {
       });
     },
   });
+  // Hands the tests the plugin's events service, to publish with.
+  const eventsProbeModule = createBackendModule({
+    pluginId: 'tenant-jobs',
+    moduleId: 'test-events-probe',
+    register(reg) {
+      reg.registerInit({
+        deps: { events: eventsServiceRef },
+        async init({ events }) {
+          testEvents.service = events;
+        },
+      });
+    },
+  });
   return [
     tenantJobsPlugin,
     testJobTypesModule,
+    eventsProbeModule,
     permissionPlugin,
     tenantMembershipPolicyModule,
     permissionsServiceFactory,

@@ -1,0 +1,230 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, isError } from '@backstage/errors';
+import type { EventParams, EventsService } from '@backstage/plugin-events-node';
+import {
+  checkJobTypeAllowed,
+  checkPriorityAllowed,
+  checkTierAllowed,
+  mapTriggerParameters,
+  matchesTriggerFilter,
+  TenantJobTrigger,
+  TriggerRequest,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { createHash, randomUUID } from 'node:crypto';
+import { AuditStore, TriggerRecord, TriggerStore } from '../database';
+import { statusOf } from './httpErrors';
+import { JobService } from './JobService';
+import { JobTypeRegistry } from './JobTypeRegistry';
+
+/** JSON with sorted keys: one event, one text, whatever the key order. */
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map(
+        key =>
+          `${JSON.stringify(key)}:${stable(
+            (value as Record<string, unknown>)[key],
+          )}`,
+      )
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Why a matching event launched nothing, as a bounded reason. */
+function dropReason(error: unknown): string {
+  const status = statusOf(error);
+  const message = isError(error) ? error.message : '';
+  if (/queue, which holds at most/.test(message)) return 'QueueFull';
+  if (/exceeded quota/i.test(message)) return 'QuotaExceeded';
+  if (status === 400) return 'InvalidParameters';
+  if (status === 403) return 'NotAllowed';
+  if (status === 404) return 'UnknownTenant';
+  if (status === 409) return 'Conflict';
+  return 'Error';
+}
+
+/**
+ * Event-driven jobs: trigger rules subscribe to topics of Backstage's
+ * events service; an event whose payload matches a rule's filter launches
+ * the rule's job type as the rule's owner, within the tenant's plan and
+ * through its queue. One event launches at most once per rule (the
+ * idempotency key is derived from the rule and the event), and a storm
+ * queues or drops with a counted reason, never past the tenant's limits.
+ */
+export class TriggerService {
+  private readonly subscribed = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      jobs: JobService;
+      jobTypes: JobTypeRegistry;
+      triggers: TriggerStore;
+      events: EventsService;
+      auditor: AuditorService;
+      audit: AuditStore;
+      logger: LoggerService;
+    },
+  ) {}
+
+  toApi(rule: TriggerRecord): TenantJobTrigger {
+    return {
+      ...rule.request,
+      id: rule.id,
+      createdBy: rule.createdBy,
+      createdAt: rule.createdAt,
+      launched: rule.launched,
+      dropped: rule.dropped,
+    };
+  }
+
+  /** Subscribes to the topics of every stored rule. */
+  async start(): Promise<void> {
+    for (const topic of await this.deps.triggers.topics()) {
+      await this.subscribe(topic);
+    }
+  }
+
+  async create(request: TriggerRequest, actor: string): Promise<TriggerRecord> {
+    const tenant = await this.deps.jobs.resolveTenant(request.tenantId);
+    const jobType = this.deps.jobTypes.get(request.jobType);
+    if (!jobType) {
+      throw new InputError(`jobType: unknown job type '${request.jobType}'`);
+    }
+    const problems = [
+      checkJobTypeAllowed(jobType, tenant.plan),
+      checkTierAllowed(
+        jobType,
+        tenant.plan,
+        request.tier ?? jobType.defaultTier,
+      ),
+      checkPriorityAllowed(tenant.plan, request.priority),
+      ...Object.keys(request.parameters)
+        .filter(name => !(name in jobType.parameterSchema.properties))
+        .map(
+          name =>
+            `parameters.${name}: job type '${
+              jobType.id
+            }' has no such parameter; it has ${
+              Object.keys(jobType.parameterSchema.properties).join(', ') ||
+              'none'
+            }`,
+        ),
+    ].filter((problem): problem is string => Boolean(problem));
+    if (problems.length > 0) throw new InputError(problems.join('; '));
+    const rule = await this.deps.triggers.create({
+      id: randomUUID(),
+      tenantId: tenant.id,
+      request,
+      createdBy: actor,
+    });
+    await this.subscribe(request.topic);
+    return rule;
+  }
+
+  async delete(rule: TriggerRecord): Promise<void> {
+    // The subscription stays; an event of a topic without rules is a no-op.
+    await this.deps.triggers.delete(rule.id);
+  }
+
+  private async subscribe(topic: string): Promise<void> {
+    if (this.subscribed.has(topic)) return;
+    this.subscribed.add(topic);
+    await this.deps.events.subscribe({
+      id: `tenant-jobs-triggers-${topic}`,
+      topics: [topic],
+      onEvent: async event => {
+        await this.onEvent(event);
+      },
+    });
+  }
+
+  /** Launches the runs an event asks for; never throws back at the bus. */
+  async onEvent(event: EventParams): Promise<number> {
+    let launched = 0;
+    for (const rule of await this.deps.triggers.byTopic(event.topic)) {
+      if (!matchesTriggerFilter(rule.request.filter, event.eventPayload)) {
+        continue;
+      }
+      if (await this.launch(rule, event)) launched += 1;
+    }
+    return launched;
+  }
+
+  private async launch(rule: TriggerRecord, event: EventParams) {
+    const eventKey = createHash('sha256')
+      .update(`${rule.id}\n${event.topic}\n${stable(event.eventPayload)}`)
+      .digest('hex');
+    const { request } = rule;
+    const auditEvent = await this.deps.auditor.createEvent({
+      eventId: 'trigger-launch',
+      severityLevel: 'medium',
+      meta: { tenantId: rule.tenantId, triggerId: rule.id, topic: event.topic },
+    });
+    try {
+      const result = await this.deps.jobs.submit(
+        {
+          tenantId: request.tenantId,
+          jobType: request.jobType,
+          tier: request.tier,
+          priority: request.priority,
+          entityRef: request.entityRef,
+          parameters: mapTriggerParameters(
+            request.parameters,
+            event.eventPayload,
+          ),
+          idempotencyKey: `trigger-${eventKey.slice(0, 40)}`,
+          dryRun: false,
+        },
+        rule.createdBy,
+      );
+      if (result.kind === 'dryRun') return false;
+      if (result.kind === 'created') {
+        await this.deps.triggers.countLaunch(rule.id);
+      }
+      await auditEvent.success({
+        meta: { runId: result.run.id, replayed: result.kind === 'existing' },
+      });
+      await this.deps.audit.append({
+        actor: rule.createdBy,
+        action: 'trigger-launch',
+        tenantId: rule.tenantId,
+        runId: result.run.id,
+        outcome: 'succeeded',
+        detail: {
+          triggerId: rule.id,
+          topic: event.topic,
+          event: eventKey,
+          replayed: result.kind === 'existing',
+        },
+      });
+      return result.kind === 'created';
+    } catch (error) {
+      const reason = dropReason(error);
+      await this.deps.triggers.countDrop(rule.id, reason);
+      const err = isError(error) ? error : new Error(String(error));
+      await auditEvent.fail({ error: err, meta: { reason } });
+      await this.deps.audit.append({
+        actor: rule.createdBy,
+        action: 'trigger-launch',
+        tenantId: rule.tenantId,
+        outcome: statusOf(error) < 500 ? 'refused' : 'failed',
+        detail: {
+          triggerId: rule.id,
+          topic: event.topic,
+          event: eventKey,
+          reason,
+          error: err.message,
+        },
+      });
+      if (statusOf(error) >= 500) {
+        this.deps.logger.warn(
+          `Trigger ${rule.id} could not launch a run for an event of '${event.topic}': ${err.message}`,
+        );
+      }
+      return false;
+    }
+  }
+}
