@@ -4,6 +4,7 @@
 # module proxy, with nodes and pods simulated by KWOK. See README.md here.
 #
 # Usage: scripts/cluster/cluster.sh build|up|down|status|kubeconfig|kubectl ARGS...
+#        scripts/cluster/cluster.sh kueue-build|kueue-up|kueue-down|kueue-status
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -11,11 +12,14 @@ REPO_ROOT=$(cd -- "${SCRIPT_DIR}/../.." && pwd -P)
 
 # shellcheck source=versions.env
 source "${SCRIPT_DIR}/versions.env"
+# shellcheck source=kueue.env
+source "${SCRIPT_DIR}/kueue.env"
 
 CACHE_ROOT=${TENANT_JOBS_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/tenant-jobs}
 K8S_DIR=${CACHE_ROOT}/k8s-${K8S_VERSION}
 ETCD_DIR=${CACHE_ROOT}/etcd-${ETCD_VERSION}
 KWOK_DIR=${CACHE_ROOT}/kwok-${KWOK_VERSION}
+KUEUE_DIR=${CACHE_ROOT}/kueue-${KUEUE_VERSION}
 
 STATE_DIR=${REPO_ROOT}/.local/cluster
 KUBECONFIG_PATH=${STATE_DIR}/kubeconfig
@@ -25,6 +29,11 @@ CLUSTER_NAME=tenant-jobs
 KWOK_WORKDIR=${STATE_DIR}/kwok
 CLUSTER_DIR=${KWOK_WORKDIR}/clusters/${CLUSTER_NAME}
 FINGERPRINT_PATH=${STATE_DIR}/cluster.fingerprint
+# Kueue's pid, log, certificates and configuration (kueue-up).
+KUEUE_STATE_DIR=${STATE_DIR}/kueue
+# Kueue v0.17 loads its metrics certificate from this fixed path whenever
+# its internal certificate management is off, even with metrics off.
+KUEUE_METRICS_CERT_DIR=/etc/kueue/metrics/certs
 
 UP_TIMEOUT=${TENANT_JOBS_CLUSTER_TIMEOUT:-180}
 
@@ -44,8 +53,13 @@ Commands:
   kubectl ...  run the pinned kubectl against the local cluster
   restart-apiserver
                stop the kube-apiserver and start it again (failure tests)
+  kueue-build  build Kueue into ${CACHE_ROOT} (no-op when cached)
+  kueue-up     build Kueue, install its CRDs and run it against the cluster
+               (reused when already running for this cluster)
+  kueue-down   stop Kueue (its CRDs and objects stay)
+  kueue-status exit 0 when Kueue runs for this cluster and is ready
 
-Versions: Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}, KWOK ${KWOK_VERSION}
+Versions: Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}, KWOK ${KWOK_VERSION}, Kueue ${KUEUE_VERSION}
 EOF
 }
 
@@ -150,6 +164,16 @@ build_kwok() {
     "-X=sigs.k8s.io/kwok/pkg/consts.KubeVersion=${K8S_VERSION#v}")
   go_build kwok -ldflags "${ldflags[*]}" -o "${out}/" \
     sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl
+}
+
+build_kueue() {
+  local out=$1
+  local date
+  date=$(module_time kueue sigs.k8s.io/kueue)
+  local pkg=sigs.k8s.io/kueue/pkg/version
+  go_build kueue \
+    -ldflags "-s -w -X=${pkg}.GitVersion=${KUEUE_VERSION} -X=${pkg}.GitCommit=${KUEUE_VERSION} -X=${pkg}.BuildDate=${date:-1970-01-01T00:00:00Z}" \
+    -o "${out}/" sigs.k8s.io/kueue/cmd/kueue
 }
 
 # build_one MODULE DIR BINARY...: builds into DIR/bin unless its stamp matches.
@@ -275,6 +299,8 @@ delete_cluster() {
     done
     kill -9 "${pid}" 2>/dev/null || true
   done
+  # Kueue would only chase a dead apiserver.
+  kueue_stop
   # kwokctl leaves the folder when its config is unreadable: remove it anyway.
   rm -rf "${CLUSTER_DIR}"
   rm -f "${KUBECONFIG_PATH}" "${FINGERPRINT_PATH}"
@@ -449,6 +475,201 @@ cmd_restart_apiserver() {
   flock -u 9
 }
 
+# ---------------------------------------------------------------------------
+# Kueue: an optional add-on for tenantJobs.queue.mode kueue. Built from the Go
+# module proxy like the cluster (gomod/kueue), its CRDs installed from the
+# module cache, and run out of cluster against this cluster as the admin:
+# leader election off, health probe on loopback, webhook server on loopback
+# with a self-signed certificate (its webhooks are not registered with the
+# apiserver: Tenant Jobs creates its Jobs suspended itself, and Kueue's Job
+# reconciler admits and resumes them). Only the batch/job integration runs.
+
+cmd_kueue_build() {
+  command -v go >/dev/null || die "the go command is needed to build Kueue"
+  mkdir -p "${CACHE_ROOT}"
+  exec 8>"${CACHE_ROOT}/.build.lock"
+  flock 8
+  build_one kueue "${KUEUE_DIR}" kueue
+  flock -u 8
+  exec 8>&-
+}
+
+# is_kueue PID: PID is a live Kueue started from the cache's bin dir.
+is_kueue() {
+  local pid=$1 argv0=""
+  if [[ "${pid}" =~ ^[0-9]+$ && -r "/proc/${pid}/cmdline" ]]; then
+    argv0=$(tr '\0' '\n' <"/proc/${pid}/cmdline" | head -n 1)
+  fi
+  [[ -n "${argv0}" && "${argv0}" == "${KUEUE_DIR}/bin/kueue" ]]
+}
+
+kueue_pid() { cat "${KUEUE_STATE_DIR}/kueue.pid" 2>/dev/null || true; }
+
+# The apiserver URL of the cluster now (empty when there is none).
+cluster_server() {
+  [[ -f "${KUBECONFIG_PATH}" ]] || return 0
+  kc config view --minify -o jsonpath='{.clusters[0].cluster.server}' 2>/dev/null || true
+}
+
+# Kueue runs, for the cluster that is up now, and answers ready.
+kueue_ready() {
+  local pid port
+  pid=$(kueue_pid)
+  is_kueue "${pid}" || return 1
+  [[ "$(cat "${KUEUE_STATE_DIR}/cluster" 2>/dev/null)" == "$(cluster_server)" ]] || return 1
+  port=$(cat "${KUEUE_STATE_DIR}/health.port" 2>/dev/null) || return 1
+  [[ "$(curl -fsS --max-time 5 "http://127.0.0.1:${port}/readyz" 2>/dev/null)" == ok ]]
+}
+
+kueue_stop() {
+  local pid i
+  pid=$(kueue_pid)
+  if is_kueue "${pid}"; then
+    kill -TERM "${pid}" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      is_kueue "${pid}" || break
+      sleep 0.1
+    done
+    is_kueue "${pid}" && kill -KILL "${pid}" 2>/dev/null
+    log "Kueue stopped (pid ${pid})"
+  fi
+  rm -f "${KUEUE_STATE_DIR}/kueue.pid"
+}
+
+# The folder of the pinned Kueue module in the module cache (downloaded,
+# and checked against gomod/kueue/go.sum, if it is not there).
+kueue_module_dir() {
+  (cd "${SCRIPT_DIR}/gomod/kueue" && GOWORK=off GOFLAGS=-mod=readonly \
+    go mod download -json sigs.k8s.io/kueue) |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+  local port i
+  for ((i = 0; i < 100; i++)); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then
+      echo "${port}"
+      return 0
+    fi
+  done
+  die "found no free port on 127.0.0.1"
+}
+
+# A self-signed certificate for 127.0.0.1, generated here, for the webhook
+# server and (at the fixed path Kueue reads) the metrics server.
+kueue_certs() {
+  local dir=${KUEUE_STATE_DIR}/certs
+  command -v openssl >/dev/null || die "openssl is needed to make Kueue's certificates"
+  rm -rf "${dir}"
+  mkdir -p "${dir}"
+  (umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
+    -keyout "${dir}/tls.key" -out "${dir}/tls.crt" -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1) \
+    || die "openssl could not make Kueue's certificate"
+  # Metrics are off, but Kueue v0.17 exits without a pair at the fixed path.
+  # Another clone's pair there serves as well: it is only loaded.
+  if [[ ! -r "${KUEUE_METRICS_CERT_DIR}/tls.crt" || ! -r "${KUEUE_METRICS_CERT_DIR}/tls.key" ]]; then
+    mkdir -p "${KUEUE_METRICS_CERT_DIR}" 2>/dev/null \
+      && cp "${dir}/tls.crt" "${dir}/tls.key" "${KUEUE_METRICS_CERT_DIR}/" 2>/dev/null \
+      || die "Kueue ${KUEUE_VERSION} needs a certificate in ${KUEUE_METRICS_CERT_DIR} and this user cannot write there; run as root once: mkdir -p ${KUEUE_METRICS_CERT_DIR} && cp ${dir}/tls.* ${KUEUE_METRICS_CERT_DIR}/"
+  fi
+}
+
+cmd_kueue_up() {
+  cmd_kueue_build
+  mkdir -p "${STATE_DIR}" "${KUEUE_STATE_DIR}"
+  exec 9>"${STATE_DIR}/.lock"
+  flock 9
+  cluster_healthy || die "the cluster is not up; run: $0 up"
+  local start=${SECONDS}
+  DEADLINE=$((SECONDS + UP_TIMEOUT))
+  if kueue_ready; then
+    log "Kueue already running (pid $(kueue_pid)), reusing it"
+    flock -u 9
+    return 0
+  fi
+  kueue_stop
+  local crds
+  crds="$(kueue_module_dir)/config/components/crd/bases"
+  [[ -d "${crds}" ]] || die "no Kueue CRDs in ${crds}"
+  kc apply --server-side --force-conflicts --field-manager=tenant-jobs-kueue -f "${crds}" >/dev/null
+  kc wait --for condition=established --timeout=60s -f "${crds}" >/dev/null
+  kc get namespace kueue-system >/dev/null 2>&1 || kc create namespace kueue-system >/dev/null
+  kueue_certs
+  local health webhook
+  health=$(free_port)
+  webhook=$(free_port)
+  cat >"${KUEUE_STATE_DIR}/config.yaml" <<EOF
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+namespace: kueue-system
+leaderElection:
+  leaderElect: false
+health:
+  healthProbeBindAddress: 127.0.0.1:${health}
+metrics:
+  bindAddress: "0"
+webhook:
+  host: 127.0.0.1
+  port: ${webhook}
+  certDir: ${KUEUE_STATE_DIR}/certs
+internalCertManagement:
+  enable: false
+manageJobsWithoutQueueName: false
+integrations:
+  frameworks: ["batch/job"]
+EOF
+  printf '%s\n' "${health}" >"${KUEUE_STATE_DIR}/health.port"
+  cluster_server >"${KUEUE_STATE_DIR}/cluster"
+  : >"${KUEUE_STATE_DIR}/kueue.log"
+  # Detached and without our lock descriptors, like the cluster's components.
+  setsid "${KUEUE_DIR}/bin/kueue" --config="${KUEUE_STATE_DIR}/config.yaml" \
+    --kubeconfig="${KUBECONFIG_PATH}" --feature-gates=VisibilityOnDemand=false \
+    >>"${KUEUE_STATE_DIR}/kueue.log" 2>&1 </dev/null 8>&- 9>&- &
+  echo $! >"${KUEUE_STATE_DIR}/kueue.pid"
+  until kueue_ready; do
+    if ! is_kueue "$(kueue_pid)"; then
+      tail -n 20 "${KUEUE_STATE_DIR}/kueue.log" >&2 || true
+      die "Kueue exited (log: ${KUEUE_STATE_DIR}/kueue.log)"
+    fi
+    if ((SECONDS >= DEADLINE)); then
+      kueue_stop
+      die "timed out waiting for Kueue to be ready (log: ${KUEUE_STATE_DIR}/kueue.log)"
+    fi
+    sleep 0.5
+  done
+  log "Kueue ${KUEUE_VERSION} up in $((SECONDS - start))s (pid $(kueue_pid), log: ${KUEUE_STATE_DIR}/kueue.log)"
+  flock -u 9
+}
+
+cmd_kueue_down() {
+  mkdir -p "${STATE_DIR}"
+  exec 9>"${STATE_DIR}/.lock"
+  flock 9
+  if is_kueue "$(kueue_pid)"; then
+    kueue_stop
+  else
+    rm -f "${KUEUE_STATE_DIR}/kueue.pid"
+    log "Kueue is not running here"
+  fi
+  flock -u 9
+}
+
+cmd_kueue_status() {
+  echo "kueue:      ${KUEUE_VERSION} (${KUEUE_DIR})"
+  if [[ ! -x "${KUEUE_DIR}/bin/kueue" ]]; then
+    echo "state:      not built (run: $0 kueue-build)"
+    return 1
+  fi
+  if ! kueue_ready; then
+    echo "state:      not running for this cluster"
+    return 1
+  fi
+  echo "state:      running (pid $(kueue_pid), log: ${KUEUE_STATE_DIR}/kueue.log)"
+}
+
 cmd_kubeconfig() {
   if [[ ! -f "${KUBECONFIG_PATH}" ]]; then
     log "the cluster is not up; run: $0 up"
@@ -466,6 +687,10 @@ main() {
     status) cmd_status ;;
     kubeconfig) cmd_kubeconfig ;;
     restart-apiserver) cmd_restart_apiserver ;;
+    kueue-build) cmd_kueue_build ;;
+    kueue-up) cmd_kueue_up ;;
+    kueue-down) cmd_kueue_down ;;
+    kueue-status) cmd_kueue_status ;;
     kubectl)
       [[ -x "${K8S_DIR}/bin/kubectl" ]] || die "not built yet; run: $0 build"
       exec "${K8S_DIR}/bin/kubectl" --kubeconfig "${KUBECONFIG_PATH}" "$@"
