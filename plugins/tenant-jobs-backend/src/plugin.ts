@@ -32,6 +32,7 @@ import { RunQueries } from './service/RunQueries';
 import { RunQueue } from './service/RunQueue';
 import { ScheduleService } from './service/ScheduleService';
 import { TriggerService } from './service/TriggerService';
+import { TenantConfiguration } from './service/TenantConfiguration';
 import { RunChangeListeners } from './tracking/RunChangeListeners';
 import { TrackingService } from './tracking/TrackingService';
 
@@ -197,6 +198,12 @@ export const tenantJobsPlugin = createBackendPlugin({
             queue: runQueue,
             schedules: { service: scheduleService, store: schedules },
             triggers: { service: triggerService, store: triggers },
+            configuration: new TenantConfiguration({
+              schedules: scheduleService,
+              scheduleStore: schedules,
+              triggers: triggerService,
+              triggerStore: triggers,
+            }),
             authorizer,
             jobTypes,
             tenants,

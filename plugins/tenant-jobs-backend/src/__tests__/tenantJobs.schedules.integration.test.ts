@@ -191,4 +191,68 @@ describe('Tenant Jobs schedules on the local cluster', () => {
       'schedule-run',
     ]);
   });
+
+  it("exports a tenant's schedules and triggers as one YAML document and imports it whole or not at all", async () => {
+    const { b } = env.org.tenants;
+    const schedule = await api('bob', 'post', '/schedules').send({
+      tenantId: b,
+      jobType: TYPE,
+      cron: '0 3 * * *',
+      timeZone: 'UTC',
+      paused: true,
+    });
+    expect(schedule.status).toBe(201);
+    const trigger = await api('bob', 'post', '/triggers').send({
+      tenantId: b,
+      topic: 'tenant-jobs-test.backup',
+      jobType: TYPE,
+      filter: { kind: 'nightly' },
+    });
+    expect(trigger.status).toBe(201);
+
+    const exported = await api('bob', 'get', `/tenants/${b}/configuration`);
+    expect(exported.status).toBe(200);
+    expect(exported.headers['content-type']).toContain('application/yaml');
+    const yaml = exported.text;
+    expect(yaml).toContain('kind: TenantJobsConfiguration');
+    expect(yaml).toContain('cron: 0 3 * * *');
+    expect(yaml).toContain('topic: tenant-jobs-test.backup');
+    // Another tenant's member may not read it.
+    expect(
+      (await api('alice', 'get', `/tenants/${b}/configuration`)).status,
+    ).toBe(403);
+
+    // Restore into an empty tenant: everything comes back.
+    await api('bob', 'delete', `/schedules/${schedule.body.id}`).expect(204);
+    await request(env.server)
+      .delete(`/api/tenant-jobs/triggers/${trigger.body.id}`)
+      .set('Authorization', env.as('bob'))
+      .expect(204);
+    const imported = await api('bob', 'post', `/tenants/${b}/configuration`)
+      .set('Content-Type', 'application/yaml')
+      .send(yaml);
+    expect(imported.status).toBe(201);
+    expect(imported.body).toEqual({ schedules: 1, triggers: 1 });
+    const schedules = (await api('bob', 'get', '/schedules')).body.items;
+    expect(schedules).toEqual([
+      expect.objectContaining({ cron: '0 3 * * *', paused: true }),
+    ]);
+
+    // A document with one bad entry creates nothing.
+    const bad = yaml.replace('cron: 0 3 * * *', 'cron: 0 3 * *');
+    const before = await env.admin.batch.listNamespacedCronJob({
+      namespace: namespaceOf(b),
+    });
+    const refused = await api('bob', 'post', `/tenants/${b}/configuration`)
+      .set('Content-Type', 'application/yaml')
+      .send(bad);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain(
+      'schedules[0]: cron: must have five fields',
+    );
+    const after = await env.admin.batch.listNamespacedCronJob({
+      namespace: namespaceOf(b),
+    });
+    expect(after.items.length).toBe(before.items.length);
+  });
 });

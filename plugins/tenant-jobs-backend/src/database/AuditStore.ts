@@ -28,6 +28,7 @@ export type AuditAction =
   | 'trigger-create'
   | 'trigger-delete'
   | 'trigger-launch'
+  | 'configuration-import'
   | 'request-refused';
 
 /** How it ended: done, refused (4xx, nothing created) or failed (5xx). */

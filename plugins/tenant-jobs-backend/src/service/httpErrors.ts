@@ -40,22 +40,37 @@ export function statusOf(error: unknown): number {
  * malformed JSON is a 400, a body over `limit` a 413, a body that is not
  * `application/json` a 415. Requests without a body pass.
  */
-export function jsonBody(limit: string): express.RequestHandler {
-  const parse = express.json({ limit, strict: true });
+export function jsonBody(
+  limit: string,
+  options: {
+    /** Routes that also take a YAML document, read as text. */
+    yamlPaths?: RegExp;
+  } = {},
+): express.RequestHandler {
+  const json = express.json({ limit, strict: true });
+  const yaml = express.text({
+    limit,
+    type: ['application/yaml', 'text/yaml', 'application/x-yaml'],
+  });
   return (req, res, next) => {
     const hasBody =
       req.headers['transfer-encoding'] !== undefined ||
       Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !req.is('application/json')) {
+    const yamlAllowed = options.yamlPaths?.test(req.path) ?? false;
+    const isYaml =
+      yamlAllowed &&
+      Boolean(req.is(['application/yaml', 'text/yaml', 'application/x-yaml']));
+    if (hasBody && !req.is('application/json') && !isYaml) {
       next(
         new UnsupportedMediaTypeError(
-          `Request bodies must be JSON (Content-Type: application/json), not '${
-            req.headers['content-type'] ?? 'none'
-          }'`,
+          `Request bodies must be JSON (Content-Type: application/json)${
+            yamlAllowed ? ' or YAML (application/yaml)' : ''
+          }, not '${req.headers['content-type'] ?? 'none'}'`,
         ),
       );
       return;
     }
+    const parse = isYaml ? yaml : json;
     parse(req, res, error => {
       if (!error) {
         next();

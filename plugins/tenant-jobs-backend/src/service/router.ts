@@ -55,6 +55,11 @@ import { RunQueue } from './RunQueue';
 import { createScheduleRoutes } from './scheduleRoutes';
 import { ScheduleService } from './ScheduleService';
 import { createTriggerRoutes } from './triggerRoutes';
+import {
+  CONFIGURATION_PATH,
+  createConfigurationRoutes,
+} from './configurationRoutes';
+import { TenantConfiguration } from './TenantConfiguration';
 import { TriggerService } from './TriggerService';
 
 /** Largest accepted request body; parameters are capped lower by the schema. */
@@ -74,6 +79,9 @@ function actionOf(req: express.Request): {
     return { action: 'tenant-provision' };
   }
   if (/^\/triggers\/?$/.test(req.path)) return { action: 'trigger-create' };
+  if (CONFIGURATION_PATH.test(req.path)) {
+    return { action: 'configuration-import' };
+  }
   const schedule = /^\/schedules(?:\/[^/]+\/(pause|resume|run))?\/?$/.exec(
     req.path,
   );
@@ -106,6 +114,8 @@ export async function createRouter(options: {
   schedules?: { service: ScheduleService; store: ScheduleStore };
   /** Trigger rules: their service and store. */
   triggers?: { service: TriggerService; store: TriggerStore };
+  /** Export and import of a tenant's schedules and triggers. */
+  configuration?: TenantConfiguration;
   /** Decides a permission on one tenant or run. */
   authorizer: TenantJobAuthorizer;
   jobTypes: JobTypeRegistry;
@@ -156,7 +166,7 @@ export async function createRouter(options: {
     await httpAuth.credentials(req, { allow: ['user'] });
     next();
   });
-  router.use(jsonBody(MAX_BODY_SIZE));
+  router.use(jsonBody(MAX_BODY_SIZE, { yamlPaths: CONFIGURATION_PATH }));
 
   const userCredentials = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user'] });
@@ -449,6 +459,16 @@ export async function createRouter(options: {
   });
 
   router.use(createAdminRoutes({ ...options, audited }));
+  if (options.configuration) {
+    router.use(
+      createConfigurationRoutes({
+        httpAuth,
+        authorizer: isAllowed,
+        configuration: options.configuration,
+        audited,
+      }),
+    );
+  }
   if (options.triggers) {
     router.use(
       createTriggerRoutes({

@@ -1,0 +1,158 @@
+import { InputError } from '@backstage/errors';
+import {
+  parseScheduleRequest,
+  parseTriggerRequest,
+  ScheduleRequest,
+  TriggerRequest,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { parseDocument, stringify } from 'yaml';
+import { ScheduleStore, TriggerStore } from '../database';
+import { ScheduleService } from './ScheduleService';
+import { TriggerService } from './TriggerService';
+
+const API_VERSION = 'tenant-jobs.io/v1';
+const KIND = 'TenantJobsConfiguration';
+
+/** A tenant's schedules and triggers as one document. */
+export type TenantConfigurationDocument = {
+  apiVersion: typeof API_VERSION;
+  kind: typeof KIND;
+  tenant: string;
+  schedules: Array<Omit<ScheduleRequest, 'tenantId'>>;
+  triggers: Array<Omit<TriggerRequest, 'tenantId'>>;
+};
+
+function withoutTenant<T extends { tenantId: string }>(
+  value: T,
+): Omit<T, 'tenantId'> {
+  const { tenantId: _tenantId, ...rest } = value;
+  return rest;
+}
+
+/**
+ * Export and import of a tenant's job configurations (schedules and
+ * trigger rules) as one YAML document: the seed's backup and restore. An
+ * import is checked whole before anything is created, and created whole or
+ * not at all.
+ */
+export class TenantConfiguration {
+  constructor(
+    private readonly deps: {
+      schedules: ScheduleService;
+      scheduleStore: ScheduleStore;
+      triggers: TriggerService;
+      triggerStore: TriggerStore;
+    },
+  ) {}
+
+  async exportYaml(tenantId: string): Promise<string> {
+    const document: TenantConfigurationDocument = {
+      apiVersion: API_VERSION,
+      kind: KIND,
+      tenant: tenantId,
+      schedules: (await this.deps.scheduleStore.list([tenantId])).map(s =>
+        withoutTenant({ ...s.request, paused: s.paused }),
+      ),
+      triggers: (await this.deps.triggerStore.list([tenantId])).map(t =>
+        withoutTenant(t.request),
+      ),
+    };
+    return stringify(document);
+  }
+
+  /** Reads and checks a document for `tenantId`; throws what to fix. */
+  parse(
+    text: string,
+    tenantId: string,
+  ): { schedules: ScheduleRequest[]; triggers: TriggerRequest[] } {
+    const document = parseDocument(text, { prettyErrors: false });
+    if (document.errors.length > 0) {
+      throw new InputError(
+        `The document is not valid YAML: ${document.errors[0].message}`,
+      );
+    }
+    const value = document.toJS({ maxAliasCount: 0 }) as Record<
+      string,
+      unknown
+    >;
+    const problems: string[] = [];
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw new InputError(`The document must be a ${KIND} mapping`);
+    }
+    if (value.apiVersion !== API_VERSION || value.kind !== KIND) {
+      problems.push(`apiVersion and kind must be ${API_VERSION} and ${KIND}`);
+    }
+    if (value.tenant !== undefined && value.tenant !== tenantId) {
+      problems.push(
+        `tenant: the document is for '${String(
+          value.tenant,
+        )}', not '${tenantId}'`,
+      );
+    }
+    const unknown = Object.keys(value).filter(
+      key =>
+        !['apiVersion', 'kind', 'tenant', 'schedules', 'triggers'].includes(
+          key,
+        ),
+    );
+    if (unknown.length > 0) {
+      problems.push(`unknown fields: ${unknown.join(', ')}`);
+    }
+    const list = (key: 'schedules' | 'triggers') => {
+      const items = value[key] ?? [];
+      if (!Array.isArray(items)) {
+        problems.push(`${key}: must be a list`);
+        return [];
+      }
+      return items as unknown[];
+    };
+    const schedules: ScheduleRequest[] = [];
+    list('schedules').forEach((item, i) => {
+      const parsed = parseScheduleRequest({ ...(item as object), tenantId });
+      if (parsed.success) schedules.push(parsed.request);
+      else problems.push(`schedules[${i}]: ${parsed.message}`);
+    });
+    const triggers: TriggerRequest[] = [];
+    list('triggers').forEach((item, i) => {
+      const parsed = parseTriggerRequest({ ...(item as object), tenantId });
+      if (parsed.success) triggers.push(parsed.request);
+      else problems.push(`triggers[${i}]: ${parsed.message}`);
+    });
+    if (problems.length > 0) throw new InputError(problems.join('; '));
+    return { schedules, triggers };
+  }
+
+  /**
+   * Creates every schedule and trigger of the document as `actor`; when one
+   * is refused, those created before it are removed again.
+   */
+  async importYaml(
+    text: string,
+    tenantId: string,
+    actor: string,
+  ): Promise<{ schedules: number; triggers: number }> {
+    const { schedules, triggers } = this.parse(text, tenantId);
+    const createdSchedules = [];
+    const createdTriggers = [];
+    try {
+      for (const request of schedules) {
+        createdSchedules.push(await this.deps.schedules.create(request, actor));
+      }
+      for (const request of triggers) {
+        createdTriggers.push(await this.deps.triggers.create(request, actor));
+      }
+    } catch (error) {
+      for (const schedule of createdSchedules) {
+        await this.deps.schedules.delete(schedule);
+      }
+      for (const rule of createdTriggers) {
+        await this.deps.triggers.delete(rule);
+      }
+      throw error;
+    }
+    return {
+      schedules: createdSchedules.length,
+      triggers: createdTriggers.length,
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  isValidTenantId,
+  tenantJobCreatePermission,
+  tenantJobReadPermission,
+  tenantJobResourceRef,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { TenantJobAuthorizer } from '../permissions/authorizer';
+import { createAudit } from './audit';
+import { TenantConfiguration } from './TenantConfiguration';
+
+/** Paths whose bodies may be YAML (see jsonBody). */
+export const CONFIGURATION_PATH = /^\/tenants\/[^/]+\/configuration\/?$/;
+
+/**
+ * Export (`GET`) and import (`POST`, a YAML or JSON-string body) of a
+ * tenant's schedules and triggers as one YAML document. Reading needs
+ * `tenant-jobs.job.read` on the tenant, importing `tenant-jobs.job.create`;
+ * imports are audited.
+ */
+export function createConfigurationRoutes(options: {
+  httpAuth: HttpAuthService;
+  authorizer: TenantJobAuthorizer;
+  configuration: TenantConfiguration;
+  audited: ReturnType<typeof createAudit>;
+}): express.Router {
+  const { httpAuth, authorizer, configuration, audited } = options;
+  const router = Router();
+
+  const tenantOf = (req: express.Request) => {
+    const tenantId = req.params.tenantId;
+    if (!isValidTenantId(tenantId)) {
+      throw new InputError(`'${tenantId.slice(0, 64)}' is not a tenant id`);
+    }
+    return tenantId;
+  };
+
+  router.get('/tenants/:tenantId/configuration', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const tenantId = tenantOf(req);
+    if (
+      !(await authorizer(
+        credentials,
+        tenantJobReadPermission,
+        tenantJobResourceRef.forTenant(tenantId),
+      ))
+    ) {
+      throw new NotAllowedError(
+        `You may not read the configuration of tenant '${tenantId}': you are not a member of it`,
+      );
+    }
+    res
+      .status(200)
+      .type('application/yaml')
+      .setHeader(
+        'Content-Disposition',
+        `attachment; filename="${tenantId}-tenant-jobs.yaml"`,
+      );
+    res.send(await configuration.exportYaml(tenantId));
+  });
+
+  router.post('/tenants/:tenantId/configuration', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const actor = credentials.principal.userEntityRef;
+    const tenantId = isValidTenantId(req.params.tenantId)
+      ? req.params.tenantId
+      : undefined;
+    const result = await audited(
+      'configuration-import',
+      req,
+      actor,
+      { tenantId },
+      async ctx => {
+        const id = tenantOf(req);
+        if (
+          !(await authorizer(
+            credentials,
+            tenantJobCreatePermission,
+            tenantJobResourceRef.forTenant(id),
+          ))
+        ) {
+          throw new NotAllowedError(
+            `You may not import the configuration of tenant '${id}': you are not a member of it`,
+          );
+        }
+        if (typeof req.body !== 'string' || req.body.trim() === '') {
+          throw new InputError(
+            'Send the configuration as a YAML document (Content-Type: application/yaml)',
+          );
+        }
+        const counts = await configuration.importYaml(req.body, id, actor);
+        ctx.detail = counts;
+        return counts;
+      },
+    );
+    res.status(201).json(result);
+  });
+
+  return router;
+}
