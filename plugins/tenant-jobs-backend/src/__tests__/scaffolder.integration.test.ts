@@ -11,7 +11,10 @@
  * - the same template run by a signed-in user outside the tenant fails with
  *   the permission error in the task log and creates nothing;
  * - the scaffolder's dry run reaches the backend as a dry run and creates
- *   nothing either.
+ *   nothing either;
+ * - the onboarding template provisions a tenant's namespace;
+ * - a failed task retried through the API finds its run in the step's
+ *   checkpoint and submits nothing again.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -55,6 +58,17 @@ const onboarding = yaml.parse(
 );
 onboarding.metadata = { ...onboarding.metadata, namespace: 'default' };
 
+/**
+ * The billing report template with a one-second wait: its first attempt
+ * fails while the job still runs, so the task can be retried.
+ */
+const impatient = structuredClone(template);
+impatient.metadata = {
+  ...impatient.metadata,
+  name: 'tenant-jobs-billing-report-impatient',
+};
+impatient.spec.steps[0].input.timeoutSeconds = 1;
+
 /** A task log line without the logger's colours and level. */
 function plain(message: string): string {
   // eslint-disable-next-line no-control-regex
@@ -75,7 +89,7 @@ describe('Tenant Jobs templates through the scaffolder backend', () => {
       databases,
       extend: {
         features: [scaffolderPlugin, scaffolderModuleTenantJobs],
-        entities: [template, onboarding],
+        entities: [template, onboarding, impatient],
         rootConfig: { app: { baseUrl: APP_BASE_URL } },
       },
     });
@@ -306,5 +320,66 @@ describe('Tenant Jobs templates through the scaffolder backend', () => {
     expect(audit.map(r => [r.actor, r.tenant_id, r.outcome])).toEqual([
       [env.org.users.bob, tenantB, 'succeeded'],
     ]);
+  });
+
+  it('a retried task does not submit again: the checkpoint hands the retry the run it already launched', async () => {
+    const first = await runTemplate(
+      'alice',
+      `template:default/${impatient.metadata.name}`,
+    );
+    expect(first.task.status).toBe('failed');
+    expect(first.log).toContainEqual(
+      expect.stringMatching(/did not finish within 1s .*it goes on running/),
+    );
+    const key = new RegExp(`^scaffolder:${first.taskId}:launch:`);
+    const runsOfTask = async () =>
+      (
+        await env
+          .knex('tenant_jobs_runs')
+          .where({ tenant_id: tenantA })
+          .select('id', 'idempotency_key', 'status')
+      ).filter(r => key.test(r.idempotency_key));
+    const [run] = await runsOfTask();
+    await waitFor(
+      `run ${run.id} to succeed`,
+      async () => (await runsOfTask())[0].status === 'Succeeded',
+    );
+
+    const retried = await request(env.server)
+      .post(`/api/scaffolder/v2/tasks/${first.taskId}/retry`)
+      .set('Authorization', env.as('alice'))
+      .send({});
+    expect(retried.status).toBe(201);
+    const task = await waitFor(
+      `task ${first.taskId} to end again`,
+      async () => {
+        const res = await request(env.server)
+          .get(`/api/scaffolder/v2/tasks/${first.taskId}`)
+          .set('Authorization', env.as('alice'));
+        return ['completed', 'failed'].includes(res.body.status)
+          ? res.body
+          : undefined;
+      },
+      60_000,
+    );
+    const events = await request(env.server)
+      .get(`/api/scaffolder/v2/tasks/${first.taskId}/events`)
+      .set('Authorization', env.as('alice'));
+    const log = (events.body as TaskEvent[])
+      .filter(e => e.type === 'log')
+      .map(e => plain(e.body.message));
+
+    expect(task.status).toBe('completed');
+    expect(await runsOfTask()).toEqual(
+      [run].map(r => ({ ...r, status: 'Succeeded' })),
+    );
+    expect(log).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^Run ${run.id} was submitted by an earlier attempt of this task .*; not submitting again`,
+        ),
+      ),
+    );
+    expect(await env.countJobs(tenantA, `${LABELS.runId}=${run.id}`)).toBe(1);
   });
 });
