@@ -33,7 +33,7 @@ const triggerFields = {
       }),
       {
         error:
-          'must be an object of payload paths and the values they must equal',
+          "must map dotted paths into the event payload (e.g. 'repository.name') to the values they must equal",
       },
     )
     .refine(value => Object.keys(value).length <= 20, {
