@@ -11,8 +11,8 @@ import { tenantLabels } from './labels';
 import { tenantNamespaceName } from './names';
 
 /**
- * The Kueue API version the backend writes and reads (Kueue v0.15 and
- * later store this version).
+ * The Kueue API version the backend writes and reads (the version Kueue
+ * v0.17 stores).
  *
  * @public
  */
