@@ -51,6 +51,8 @@ export interface TenantJobsApi {
       tailLines?: number;
       signal: AbortSignal;
       onText(text: string): void;
+      /** Told where the log comes from as soon as it starts. */
+      onSource?(source: 'live' | 'archive'): void;
     },
   ): Promise<{ source: 'live' | 'archive' }>;
   launch(request: TenantJobLaunchRequest): Promise<TenantJobRun>;

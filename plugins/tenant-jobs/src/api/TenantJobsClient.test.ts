@@ -48,7 +48,10 @@ describe('TenantJobsClient', () => {
   it('posts launches and dry runs as JSON', async () => {
     const { api, fetch } = client((_url, init) => {
       const body = JSON.parse(String(init?.body));
-      return json(body.dryRun ? { dryRun: true, checkedBy: 'apiserver' } : { id: 'r1' }, body.dryRun ? 200 : 201);
+      return json(
+        body.dryRun ? { dryRun: true, checkedBy: 'apiserver' } : { id: 'r1' },
+        body.dryRun ? 200 : 201,
+      );
     });
     const request = {
       tenantId: 'acme-analytics',
@@ -64,7 +67,10 @@ describe('TenantJobsClient', () => {
     expect(new Headers(init?.headers).get('Content-Type')).toBe(
       'application/json',
     );
-    expect(JSON.parse(String(init?.body))).toEqual({ ...request, dryRun: true });
+    expect(JSON.parse(String(init?.body))).toEqual({
+      ...request,
+      dryRun: true,
+    });
   });
 
   it("throws the backend's error message with its status and name", async () => {

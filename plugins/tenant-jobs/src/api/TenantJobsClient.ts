@@ -147,6 +147,8 @@ export class TenantJobsClient implements TenantJobsApi {
       tailLines?: number;
       signal: AbortSignal;
       onText(text: string): void;
+      /** Told where the log comes from as soon as it starts. */
+      onSource?(source: 'live' | 'archive'): void;
     },
   ): Promise<{ source: 'live' | 'archive' }> {
     const response = await this.request(
@@ -158,6 +160,7 @@ export class TenantJobsClient implements TenantJobsApi {
       { signal: options.signal },
     );
     const source = sourceOf(response);
+    options.onSource?.(source);
     if (!response.body) {
       options.onText(await response.text());
       return { source };

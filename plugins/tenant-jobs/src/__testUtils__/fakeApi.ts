@@ -1,0 +1,81 @@
+import type { TenantJobLaunchRequest, TenantJobsApi } from '../api';
+import { ACME, detail, JOB_TYPES, PRIORITIES, run, TIERS } from './fakeData';
+
+/** A TenantJobsApi of jest mocks answering with the fake data. */
+export function fakeApi(
+  overrides: Partial<Record<keyof TenantJobsApi, jest.Mock>> = {},
+): jest.Mocked<TenantJobsApi> {
+  const api: Record<keyof TenantJobsApi, jest.Mock> = {
+    getJobTypes: jest.fn(async () => JOB_TYPES),
+    getTiers: jest.fn(async () => [...TIERS]),
+    getPriorities: jest.fn(async () => [...PRIORITIES]),
+    getTenants: jest.fn(async () => [ACME]),
+    listRuns: jest.fn(async () => ({ items: [run()] })),
+    getRun: jest.fn(async () => detail()),
+    getRunEvents: jest.fn(async () => ({
+      source: 'archive' as const,
+      items: [
+        {
+          type: 'Normal',
+          reason: 'Completed',
+          message: 'Job completed',
+          objectKind: 'Job',
+          objectName: 'data-etl-3f2c1a9e',
+          count: 1,
+        },
+      ],
+    })),
+    getRunLog: jest.fn(async () => ({
+      source: 'archive' as const,
+      text: 'loading events\ndone\n',
+    })),
+    followRunLog: jest.fn(async () => ({ source: 'live' as const })),
+    launch: jest.fn(async (request: TenantJobLaunchRequest) =>
+      run({
+        id: '3f2c1a9e-0000-4000-8000-000000000099',
+        status: 'Pending',
+        jobType: request.jobType,
+        parameters: request.parameters ?? {},
+      }),
+    ),
+    dryRun: jest.fn(async (request: TenantJobLaunchRequest) => ({
+      dryRun: true as const,
+      tenantId: request.tenantId,
+      jobType: request.jobType,
+      tier: request.tier ?? 'large',
+      priority: request.priority ?? 'normal',
+      namespace: 'tenant-acme-analytics',
+      jobName: 'data-etl-new',
+      checkedBy: 'apiserver' as const,
+      message:
+        'The cluster would accept Job data-etl-new in tenant-acme-analytics',
+      manifest: {},
+    })),
+    cancel: jest.fn(async (id: string) => run({ id, status: 'Cancelled' })),
+    retry: jest.fn(async () =>
+      run({ id: '3f2c1a9e-0000-4000-8000-000000000077', status: 'Queued' }),
+    ),
+    getStats: jest.fn(async () => ({
+      from: '2026-10-28T00:00:00.000Z',
+      items: [
+        {
+          tenantId: 'acme-analytics',
+          jobType: 'data-etl',
+          total: 10,
+          succeeded: 8,
+          failed: 2,
+          cancelled: 0,
+          active: 0,
+          successRate: 0.8,
+          durationP50Seconds: 60,
+          durationP95Seconds: 120,
+          queueWaitP50Seconds: 20,
+          queueWaitP95Seconds: 90,
+        },
+      ],
+      bucket: 'day' as const,
+      buckets: [],
+    })),
+  };
+  return Object.assign(api, overrides) as unknown as jest.Mocked<TenantJobsApi>;
+}

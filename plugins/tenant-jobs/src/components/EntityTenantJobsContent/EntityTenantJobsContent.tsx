@@ -1,0 +1,146 @@
+import { EmptyState, InfoCard } from '@backstage/core-components';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import { TENANT_JOBS_ANNOTATIONS } from '@tenant-jobs/plugin-tenant-jobs-common';
+import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { useState } from 'react';
+import { useJobTypeTitles, useTenants } from '../../hooks/useTenantJobsCatalog';
+import { tenantIdOf } from '../../isTenantJobsAvailable';
+import { LaunchedNotice } from '../common/LaunchedNotice';
+import { useSelectedRun } from '../common/RunLink';
+import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
+import { QuotaBars } from '../QuotaBars/QuotaBars';
+import { RunDetailView } from '../RunDetail/RunDetailView';
+import { LiveRunsTable } from '../RunsTable/LiveRunsTable';
+import { StatsCharts } from '../StatsCharts/StatsCharts';
+import { NotMemberNotice } from './NotMemberNotice';
+
+function EntityJobs(props: { entity: Entity; tenantId: string }) {
+  const { entity, tenantId } = props;
+  const entityRef = stringifyEntityRef(entity);
+  const name = entity.metadata.title ?? entity.metadata.name;
+  const selected = useSelectedRun();
+  const tenants = useTenants();
+  const titles = useJobTypeTitles();
+  const [launching, setLaunching] = useState(false);
+  const [launched, setLaunched] = useState<TenantJobRun>();
+  const [listKey, setListKey] = useState(0);
+  const tenant = tenants.value?.find(t => t.id === tenantId);
+  const notMember = Boolean(tenants.value) && !tenant;
+
+  if (selected.runId) {
+    return (
+      <RunDetailView
+        runId={selected.runId}
+        onBack={selected.close}
+        onOpenRun={selected.open}
+        backLabel={`All jobs of ${name}`}
+      />
+    );
+  }
+  const launchButton = (
+    <Button
+      variant="contained"
+      color="primary"
+      disabled={!tenant}
+      onClick={() => setLaunching(true)}
+    >
+      Launch a job
+    </Button>
+  );
+  const owner = (entity.spec as { owner?: string } | undefined)?.owner;
+  return (
+    <Grid container spacing={2}>
+      {notMember && (
+        <Grid item xs={12}>
+          <NotMemberNotice tenantId={tenantId} owner={owner} />
+        </Grid>
+      )}
+      {launched && (
+        <Grid item xs={12}>
+          <LaunchedNotice
+            run={launched}
+            title={titles[launched.jobType]}
+            onClose={() => setLaunched(undefined)}
+          />
+        </Grid>
+      )}
+      <Grid item xs={12} lg={tenant ? 8 : 12}>
+        <InfoCard
+          title="Jobs"
+          subheader={`Runs launched from ${name} for tenant ${tenantId}, newest first`}
+          action={launchButton}
+        >
+          <LiveRunsTable
+            key={listKey}
+            filter={{ entityRef }}
+            tenantIds={[tenantId]}
+            jobTypeTitles={titles}
+            caption={`Jobs of ${name}`}
+            empty={
+              <EmptyState
+                missing="data"
+                title={notMember ? 'No jobs you may see' : 'No jobs yet'}
+                description={
+                  notMember
+                    ? `Jobs of tenant ${tenantId} are visible to its members only.`
+                    : `Nothing has been launched from ${name} yet. Launch a job to see it here, with its status, logs and result.`
+                }
+                action={notMember ? undefined : launchButton}
+              />
+            }
+          />
+        </InfoCard>
+      </Grid>
+      {tenant && (
+        <Grid item xs={12} lg={4}>
+          <InfoCard
+            title={`Quota of ${tenant.title ?? tenant.id}`}
+            subheader={`Plan ${tenant.plan.id}`}
+          >
+            <QuotaBars tenant={tenant} />
+          </InfoCard>
+        </Grid>
+      )}
+      {!notMember && (
+        <Grid item xs={12}>
+          <StatsCharts filter={{ entityRef }} jobTypeTitles={titles} />
+        </Grid>
+      )}
+      <LazyLaunchDialog
+        open={launching}
+        tenantId={tenantId}
+        entityRef={entityRef}
+        onClose={() => setLaunching(false)}
+        onLaunched={run => {
+          setLaunched(run);
+          setListKey(k => k + 1);
+        }}
+      />
+    </Grid>
+  );
+}
+
+/**
+ * The Jobs tab of a catalog entity: the runs launched from it (live,
+ * paged on the server), launching, its tenant's quota, trends by job type,
+ * and a run's detail view in place. Needs the entity's
+ * `tenant-jobs.io/tenant-id` annotation.
+ */
+export function EntityTenantJobsContent() {
+  const { entity } = useEntity();
+  const tenantId = tenantIdOf(entity);
+  if (!tenantId) {
+    return (
+      <MissingAnnotationEmptyState
+        annotation={TENANT_JOBS_ANNOTATIONS.tenantId}
+      />
+    );
+  }
+  return <EntityJobs entity={entity} tenantId={tenantId} />;
+}

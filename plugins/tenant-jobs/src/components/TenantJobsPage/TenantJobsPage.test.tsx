@@ -1,0 +1,139 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { TenantJobsApiError } from '../../api';
+import { fakeApi } from '../../__testUtils__/fakeApi';
+import { ACME, INITECH, run } from '../../__testUtils__/fakeData';
+import { renderWithApi } from '../../__testUtils__/render';
+import { interpretSearch } from './RunFilters';
+import { TenantJobsPage } from './TenantJobsPage';
+
+describe('TenantJobsPage', () => {
+  it("lists every tenant's runs with quota per tenant and trends", async () => {
+    const api = fakeApi({
+      getTenants: jest.fn(async () => [ACME, INITECH]),
+      listRuns: jest.fn(async () => ({
+        items: [
+          run(),
+          run({
+            id: 'cccccccc-0000-4000-8000-000000000004',
+            tenantId: 'initech-labs',
+            jobType: 'security-scan',
+          }),
+        ],
+      })),
+    });
+    await renderWithApi(<TenantJobsPage />, { api });
+    expect(
+      await screen.findByRole('heading', { name: 'Tenant Jobs' }),
+    ).toBeInTheDocument();
+    const table = await screen.findByRole('table', {
+      name: 'Runs of your tenants',
+    });
+    expect(
+      within(table).getByRole('columnheader', { name: 'Tenant' }),
+    ).toBeInTheDocument();
+    expect(within(table).getByText('initech-labs')).toBeInTheDocument();
+    expect(screen.getByText('Quota of Acme Analytics')).toBeInTheDocument();
+    expect(screen.getByText('Quota of Initech Labs')).toBeInTheDocument();
+    // Initech's namespace does not exist yet: limits from its plan.
+    expect(screen.getByText(/Limits from plan starter/)).toBeInTheDocument();
+    expect(
+      await screen.findByText('Trends of Acme Analytics'),
+    ).toBeInTheDocument();
+    expect(api.getStats).toHaveBeenCalledWith(
+      expect.objectContaining({ tenant: ['acme-analytics'], bucket: 'day' }),
+    );
+  });
+
+  it('filters on the server by status and submitter', async () => {
+    const api = fakeApi();
+    await renderWithApi(<TenantJobsPage />, { api });
+    await screen.findByRole('table', { name: 'Runs of your tenants' });
+
+    fireEvent.mouseDown(screen.getByLabelText('Status'));
+    fireEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'Failed',
+      }),
+    );
+    await waitFor(() =>
+      expect(api.listRuns).toHaveBeenLastCalledWith(
+        expect.objectContaining({ status: ['Failed'], limit: 20 }),
+      ),
+    );
+    fireEvent.keyDown(screen.getByRole('listbox'), { key: 'Escape' });
+
+    fireEvent.change(screen.getByLabelText('Search'), {
+      target: { value: 'bob' },
+    });
+    fireEvent.submit(screen.getByLabelText('Search').closest('form')!);
+    await waitFor(() =>
+      expect(api.listRuns).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          status: ['Failed'],
+          submittedBy: 'user:default/bob',
+        }),
+      ),
+    );
+    expect(
+      screen.getByText('Submitted by user:default/bob'),
+    ).toBeInTheDocument();
+  });
+
+  it('says so when no run matches', async () => {
+    const api = fakeApi({ listRuns: jest.fn(async () => ({ items: [] })) });
+    await renderWithApi(<TenantJobsPage />, { api });
+    expect(await screen.findByText('No runs match')).toBeInTheDocument();
+  });
+
+  it('tells a user without tenants whom to ask', async () => {
+    const api = fakeApi({ getTenants: jest.fn(async () => []) });
+    await renderWithApi(<TenantJobsPage />, { api });
+    expect(
+      await screen.findByText('You are not a member of any tenant'),
+    ).toBeInTheDocument();
+    expect(api.listRuns).not.toHaveBeenCalled();
+  });
+
+  it('explains a failure to read the tenants', async () => {
+    const api = fakeApi({
+      getTenants: jest.fn(async () => {
+        throw new TenantJobsApiError(
+          'Missing credentials',
+          401,
+          'AuthenticationError',
+        );
+      }),
+    });
+    await renderWithApi(<TenantJobsPage />, { api });
+    expect(await screen.findByText('You are signed out')).toBeInTheDocument();
+    expect(
+      screen.getByText('Sign in again, then try again.'),
+    ).toBeInTheDocument();
+  });
+
+  it('opens a run searched by its id', async () => {
+    const api = fakeApi();
+    await renderWithApi(<TenantJobsPage />, { api });
+    await screen.findByRole('table', { name: 'Runs of your tenants' });
+    fireEvent.change(screen.getByLabelText('Search'), {
+      target: { value: '3f2c1a9e-0000-4000-8000-000000000001' },
+    });
+    fireEvent.submit(screen.getByLabelText('Search').closest('form')!);
+    expect(await screen.findByTestId('run-detail')).toBeInTheDocument();
+  });
+});
+
+describe('interpretSearch', () => {
+  it('reads a run id, an entity ref or a user name', () => {
+    expect(interpretSearch(' 3F2C1A9E-0000-4000-8000-000000000001 ')).toEqual({
+      runId: '3f2c1a9e-0000-4000-8000-000000000001',
+    });
+    expect(interpretSearch('Alice')).toEqual({
+      submittedBy: 'user:default/alice',
+    });
+    expect(interpretSearch('user:ops/bob')).toEqual({
+      submittedBy: 'user:ops/bob',
+    });
+    expect(interpretSearch('  ')).toBeUndefined();
+  });
+});
