@@ -73,8 +73,12 @@ export function cronProblem(expression: string): string | undefined {
  */
 export function isTimeZone(timeZone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(timeZone);
+    // Throws a RangeError for a zone the runtime does not know.
+    const known = new Intl.DateTimeFormat('en-US', { timeZone });
+    return (
+      known.resolvedOptions().timeZone !== undefined &&
+      /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)
+    );
   } catch {
     return false;
   }

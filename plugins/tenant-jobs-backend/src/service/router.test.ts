@@ -848,39 +848,43 @@ describe('createRouter', () => {
         409,
         'refused',
         0,
+        /^exceeded quota: tenant-jobs-quota$/,
       ],
       // The Job may exist after all: the run stays Queued for reconciliation.
+      // Its details stay in the log, under the reference the caller gets.
       [
         'an unreachable cluster',
         new ServiceUnavailableError("Cluster 'local' could not be reached"),
         503,
         'failed',
         1,
+        /unavailable; try again shortly \(log reference [0-9a-f]{12}\)$/,
       ],
     ])(
       'passes on %s and keeps a run only when the Job may exist',
-      async (_, error, status, outcome, runs) => {
+      async (_, error, status, outcome, runs, message) => {
         cluster.createError = error;
         const res = await submit(etl());
         expect(res.status).toBe(status);
-        if (status < 500) {
-          expect(res.body.error.message).toBe(error.message);
-        } else {
-          // Details stay in the log, under the reference the caller gets.
-          expect(res.body.error.message).toMatch(
-            /unavailable; try again shortly \(log reference [0-9a-f]{12}\)$/,
-          );
-          const reference = /log reference ([0-9a-f]+)/.exec(
-            res.body.error.message,
-          )![1];
-          expect(logger.error).toHaveBeenCalledWith(
-            expect.stringContaining(reference),
-            error,
-          );
-        }
+        expect(res.body.error.message).toMatch(message);
         expect(await runCount()).toBe(runs);
         expect((await auditRows()).map(r => r.outcome)).toEqual([outcome]);
       },
+    );
+  });
+
+  it('logs a 5xx in full under the reference it answers with', async () => {
+    const error = new Error('token file /var/run/secrets/token unreadable');
+    cluster.createError = error;
+    const res = await submit(etl());
+    expect(res.status).toBe(500);
+    expect(res.body.error.message).not.toContain('/var/run');
+    const [, reference] = /log reference ([0-9a-f]+)/.exec(
+      res.body.error.message,
+    )!;
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining(reference),
+      error,
     );
   });
 
