@@ -4,6 +4,7 @@ import type { V1Job } from '@kubernetes/client-node';
 import {
   buildCronJob,
   JobRequest,
+  queueWithKueue,
   PriorityId,
   resolvePlanLimits,
   SCHEDULE_ID_LABEL,
@@ -220,7 +221,10 @@ export class ScheduleService {
     let admitted: RunRecord;
     try {
       admitted = await this.deps.runs.admit(run, {
-        maxActive: resolvePlanLimits(tenant.plan).maxConcurrentJobs,
+        // With Kueue, Kueue holds the runs over the tenant's quota.
+        maxActive: this.kueue
+          ? Number.POSITIVE_INFINITY
+          : resolvePlanLimits(tenant.plan).maxConcurrentJobs,
         maxQueued: this.deps.config.queue.maxQueuedPerTenant,
       });
     } catch (error) {
@@ -240,16 +244,27 @@ export class ScheduleService {
       if (error instanceof ConflictError) return; // adopted meanwhile
       throw error;
     }
-    if (admitted.releasedAt) {
+    if (admitted.releasedAt && !this.kueue) {
       await cluster.resumeJob(schedule.namespace, run.k8sName);
     }
-    const after = await this.deps.runs.transition(uid, ['Queued'], {
-      reason: admitted.releasedAt ? 'Released' : 'WaitingForSlot',
-      message: admitted.releasedAt
-        ? `Started by schedule ${scheduleId}`
-        : `Started by schedule ${scheduleId}; waiting in the tenant's queue for a free slot`,
-    });
+    let waiting = admitted.releasedAt
+      ? { reason: 'Released', message: `Started by schedule ${scheduleId}` }
+      : {
+          reason: 'WaitingForSlot',
+          message: `Started by schedule ${scheduleId}; waiting in the tenant's queue for a free slot`,
+        };
+    if (this.kueue) {
+      waiting = {
+        reason: 'WaitingForKueue',
+        message: `Started by schedule ${scheduleId}; handed to Kueue, which starts it when the tenant's ClusterQueue has quota`,
+      };
+    }
+    const after = await this.deps.runs.transition(uid, ['Queued'], waiting);
     if (after) await this.deps.onRunChange?.({ before: admitted, after });
+  }
+
+  private get kueue(): boolean {
+    return this.deps.config.queue.mode === 'kueue';
   }
 
   private cronJobOf(
@@ -259,7 +274,7 @@ export class ScheduleService {
     namespace: string,
   ) {
     const jobType = this.deps.jobTypes.get(request.jobType)!;
-    return buildCronJob(asJobRequest(request), {
+    const cronJob = buildCronJob(asJobRequest(request), {
       jobType,
       namespace,
       tier: request.tier as TierId,
@@ -273,5 +288,18 @@ export class ScheduleService {
       startingDeadlineSeconds: request.startingDeadlineSeconds,
       suspend: request.paused,
     });
+    if (this.kueue) {
+      // Its Jobs go to the tenant's LocalQueue, like every submission.
+      const template = cronJob.spec!.jobTemplate;
+      const queued = queueWithKueue(
+        { metadata: template.metadata, spec: template.spec },
+        request.priority,
+      );
+      cronJob.spec!.jobTemplate = {
+        metadata: queued.metadata,
+        spec: queued.spec,
+      };
+    }
+    return cronJob;
   }
 }
