@@ -2,7 +2,6 @@ import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
-import { TENANT_JOBS_LABELS } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { Knex } from 'knex';
 import {
   ACTIVE_STATUSES,
@@ -15,6 +14,7 @@ import {
   JobClusters,
   ManagedObjectsHandler,
 } from '../service/ports';
+import { runIdOf } from '../tracking/runIds';
 import { ClusterHealth } from './ClusterHealth';
 import {
   KubernetesRequestEvent,
@@ -343,7 +343,8 @@ export class TenantJobsObservability {
 
   /** Notes the first unrecorded watch event of a run. */
   private seen(cluster: string, object: V1Job | V1Pod) {
-    const runId = object.metadata?.labels?.[TENANT_JOBS_LABELS.runId];
+    // As the tracker names runs: the run-id label, or a schedule Job's uid.
+    const runId = runIdOf(object);
     if (!runId || this.firstSeen.has(runId)) return;
     const now = this.now();
     this.firstSeen.set(runId, { at: now, cluster });
