@@ -226,8 +226,6 @@ export interface Config {
       /** Days entries of the plugin's audit table are kept. Defaults to 365. */
       auditDays?: number;
     };
-  };
-}
 
     /** Objectives and thresholds of the plugin's metrics and health (see its README). */
     monitoring?: {
@@ -247,3 +245,5 @@ export interface Config {
        */
       watchStallSeconds?: number;
     };
+  };
+}

@@ -39,8 +39,8 @@ import {
   ManagedObjectsWatch,
   TenantQuotaUsage,
 } from '../service/ports';
-import { toClusterError } from './errors';
 import { KubernetesRequestObserver } from '../metrics/kubernetesRequests';
+import { toClusterError } from './errors';
 import { createClusterApis, KubernetesApis } from './kubernetesApis';
 import { listNamespaceWorkloads } from './kueueWorkloads';
 import { podSecurityWarnings, readWarnings } from './warnings';
@@ -146,8 +146,8 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       name: cluster.name,
       apis: createClusterApis(cluster, {
         requestTimeoutMs: options.requestTimeoutMs,
-      }),
         observe: options.observe,
+      }),
       logger: options.logger,
       queueMode: options.queueMode,
     });
@@ -555,6 +555,33 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     );
   }
 
+  async applyCronJob(cronJob: V1CronJob): Promise<V1CronJob> {
+    const { name, namespace } = cronJob.metadata!;
+    // Unlike provisioning, a refusal (e.g. a time zone the cluster does not
+    // know) is the caller's to fix: it stays a 4xx.
+    return (await this.call(`apply CronJob ${name} in ${namespace}`, () =>
+      this.apis.objects.patch(
+        forApply(cronJob as KubernetesObject),
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      ),
+    )) as V1CronJob;
+  }
+
+  async deleteCronJob(namespace: string, name: string): Promise<void> {
+    // Its Jobs stay: they are runs, tracked and retained like any other.
+    await this.find(`delete CronJob ${name} in ${namespace}`, () =>
+      this.apis.batch.deleteNamespacedCronJob({
+        namespace,
+        name,
+        propagationPolicy: 'Orphan',
+      }),
+    );
+  }
+
   async resumeJob(namespace: string, name: string): Promise<boolean> {
     const resumed = await this.find(`resume Job ${name} in ${namespace}`, () =>
       this.apis.objects.patch(
@@ -589,33 +616,6 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       hard: { ...(quota.status?.hard ?? quota.spec?.hard) },
       used: { ...quota.status?.used },
     };
-  }
-
-  async applyCronJob(cronJob: V1CronJob): Promise<V1CronJob> {
-    const { name, namespace } = cronJob.metadata!;
-    // Unlike provisioning, a refusal (e.g. a time zone the cluster does not
-    // know) is the caller's to fix: it stays a 4xx.
-    return (await this.call(`apply CronJob ${name} in ${namespace}`, () =>
-      this.apis.objects.patch(
-        forApply(cronJob as KubernetesObject),
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      ),
-    )) as V1CronJob;
-  }
-
-  async deleteCronJob(namespace: string, name: string): Promise<void> {
-    // Its Jobs stay: they are runs, tracked and retained like any other.
-    await this.find(`delete CronJob ${name} in ${namespace}`, () =>
-      this.apis.batch.deleteNamespacedCronJob({
-        namespace,
-        name,
-        propagationPolicy: 'Orphan',
-      }),
-    );
   }
 
   listWorkloads(namespace: string): Promise<KueueWorkload[]> {
