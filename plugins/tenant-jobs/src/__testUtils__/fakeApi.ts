@@ -29,7 +29,16 @@ export function fakeApi(
       source: 'archive' as const,
       text: 'loading events\ndone\n',
     })),
-    followRunLog: jest.fn(async () => ({ source: 'live' as const })),
+    streamRunLog: jest.fn(
+      async (
+        _id: string,
+        options: { onText(text: string): void; onSource?(s: string): void },
+      ) => {
+        options.onSource?.('archive');
+        options.onText('loading events\ndone\n');
+        return { source: 'archive' as const };
+      },
+    ),
     launch: jest.fn(async (request: TenantJobLaunchRequest) =>
       run({
         id: '3f2c1a9e-0000-4000-8000-000000000099',

@@ -41,14 +41,17 @@ export interface TenantJobsApi {
     options?: { pod?: string; tailLines?: number },
   ): Promise<TenantJobLog>;
   /**
-   * Follows a running pod's log: `onText` gets the text as it arrives until
-   * the pod ends or `signal` aborts. Resolves with where the log came from.
+   * Streams a pod's log: `onText` gets the text as it arrives, until the
+   * log ends (with `follow`, when the pod ends) or `signal` aborts.
+   * Resolves with where the log came from.
    */
-  followRunLog(
+  streamRunLog(
     id: string,
     options: {
       pod?: string;
       tailLines?: number;
+      /** Keep reading while the pod runs. */
+      follow: boolean;
       signal: AbortSignal;
       onText(text: string): void;
       /** Told where the log comes from as soon as it starts. */

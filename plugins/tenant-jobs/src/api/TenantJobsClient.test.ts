@@ -139,7 +139,8 @@ describe('TenantJobsClient', () => {
     );
     const texts: string[] = [];
     const controller = new AbortController();
-    const result = await api.followRunLog('r1', {
+    const result = await api.streamRunLog('r1', {
+      follow: true,
       signal: controller.signal,
       onText: text => texts.push(text),
     });

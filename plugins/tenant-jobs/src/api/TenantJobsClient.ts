@@ -140,11 +140,12 @@ export class TenantJobsClient implements TenantJobsApi {
     return { source: sourceOf(response), text: await response.text() };
   }
 
-  async followRunLog(
+  async streamRunLog(
     id: string,
     options: {
       pod?: string;
       tailLines?: number;
+      follow: boolean;
       signal: AbortSignal;
       onText(text: string): void;
       /** Told where the log comes from as soon as it starts. */
@@ -155,7 +156,7 @@ export class TenantJobsClient implements TenantJobsApi {
       `/jobs/${encodeURIComponent(id)}/logs${queryString({
         pod: options.pod,
         tailLines: options.tailLines,
-        follow: 'true',
+        follow: options.follow ? 'true' : undefined,
       })}`,
       { signal: options.signal },
     );

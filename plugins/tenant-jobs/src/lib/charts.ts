@@ -51,11 +51,18 @@ export function successRateSeries(
   stats: TenantJobStatsResponse,
   titles: Record<string, string> = {},
 ): ChartSeries[] {
-  return jobTypesOf(stats).map(type => ({
-    id: type,
-    label: titles[type] ?? type,
-    points: series(stats, type, item => item.successRate),
-  }));
+  return jobTypesOf(stats)
+    .map(type => ({
+      id: type,
+      label: titles[type] ?? type,
+      points: series(stats, type, item => item.successRate),
+    }))
+    .filter(hasFigures);
+}
+
+/** A series with at least one figure; others would only crowd the legend. */
+function hasFigures(s: ChartSeries): boolean {
+  return s.points.some(point => point.y !== undefined);
 }
 
 /** p50 (solid) and p95 (dashed) duration in seconds per job type. */
@@ -63,17 +70,19 @@ export function durationSeries(
   stats: TenantJobStatsResponse,
   titles: Record<string, string> = {},
 ): ChartSeries[] {
-  return jobTypesOf(stats).flatMap(type => [
-    {
-      id: `${type}-p50`,
-      label: `${titles[type] ?? type} p50`,
-      points: series(stats, type, item => item.durationP50Seconds),
-    },
-    {
-      id: `${type}-p95`,
-      label: `${titles[type] ?? type} p95`,
-      points: series(stats, type, item => item.durationP95Seconds),
-      dashed: true,
-    },
-  ]);
+  return jobTypesOf(stats).flatMap(type =>
+    [
+      {
+        id: `${type}-p50`,
+        label: `${titles[type] ?? type} p50`,
+        points: series(stats, type, item => item.durationP50Seconds),
+      },
+      {
+        id: `${type}-p95`,
+        label: `${titles[type] ?? type} p95`,
+        points: series(stats, type, item => item.durationP95Seconds),
+        dashed: true,
+      },
+    ].filter(hasFigures),
+  );
 }

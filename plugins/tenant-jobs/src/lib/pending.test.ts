@@ -80,3 +80,15 @@ describe('explainPending', () => {
     expect(explainPending(waiting(), { now: NOW })!.estimate).toBeUndefined();
   });
 });
+
+describe('explainPending estimates', () => {
+  it('gives no start time to a run held by the cluster, only the usual waits', () => {
+    const explanation = explainPending(waiting({ reason: 'Unschedulable' }), {
+      now: NOW,
+      waitP50Seconds: 25,
+      waitP95Seconds: 500,
+    })!;
+    expect(explanation.estimate).toMatch(/within 25s/);
+    expect(explanation.estimate).toMatch(/cannot start at that pace/);
+  });
+});

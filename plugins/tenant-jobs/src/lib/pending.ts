@@ -124,7 +124,9 @@ export function explainPending(
     const p95 = formatDuration(context.waitP95Seconds);
     const usual = `Half of this tenant's recent runs started within ${p50} of being submitted, 95% within ${p95}.`;
     const remaining = context.waitP50Seconds - waited;
-    if (
+    if (explanation.kind === 'unschedulable' || explanation.kind === 'image') {
+      explanation.estimate = `${usual} This one cannot start at that pace: it waits until the reason above is resolved.`;
+    } else if (
       context.waitP95Seconds !== undefined &&
       waited > context.waitP95Seconds
     ) {

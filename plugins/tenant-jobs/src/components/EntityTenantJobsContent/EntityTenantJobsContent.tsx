@@ -11,13 +11,12 @@ import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { useState } from 'react';
 import { useJobTypeTitles, useTenants } from '../../hooks/useTenantJobsCatalog';
 import { tenantIdOf } from '../../isTenantJobsAvailable';
+import { LazyRunDetailView, LazyStatsCharts } from '../common/lazyViews';
 import { LaunchedNotice } from '../common/LaunchedNotice';
 import { useSelectedRun } from '../common/RunLink';
 import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
 import { QuotaBars } from '../QuotaBars/QuotaBars';
-import { RunDetailView } from '../RunDetail/RunDetailView';
 import { LiveRunsTable } from '../RunsTable/LiveRunsTable';
-import { StatsCharts } from '../StatsCharts/StatsCharts';
 import { NotMemberNotice } from './NotMemberNotice';
 
 function EntityJobs(props: { entity: Entity; tenantId: string }) {
@@ -35,7 +34,7 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
 
   if (selected.runId) {
     return (
-      <RunDetailView
+      <LazyRunDetailView
         runId={selected.runId}
         onBack={selected.close}
         onOpenRun={selected.open}
@@ -70,7 +69,7 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
           />
         </Grid>
       )}
-      <Grid item xs={12} lg={tenant ? 8 : 12}>
+      <Grid item xs={12}>
         <InfoCard
           title="Jobs"
           subheader={`Runs launched from ${name} for tenant ${tenantId}, newest first`}
@@ -98,18 +97,18 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
         </InfoCard>
       </Grid>
       {tenant && (
-        <Grid item xs={12} lg={4}>
+        <Grid item xs={12}>
           <InfoCard
             title={`Quota of ${tenant.title ?? tenant.id}`}
-            subheader={`Plan ${tenant.plan.id}`}
+            subheader={`Plan ${tenant.plan.id}: what the tenant's running jobs use now`}
           >
-            <QuotaBars tenant={tenant} />
+            <QuotaBars tenant={tenant} row />
           </InfoCard>
         </Grid>
       )}
       {!notMember && (
         <Grid item xs={12}>
-          <StatsCharts filter={{ entityRef }} jobTypeTitles={titles} />
+          <LazyStatsCharts filter={{ entityRef }} jobTypeTitles={titles} />
         </Grid>
       )}
       <LazyLaunchDialog

@@ -19,7 +19,7 @@ export function DryRunVerdictAlert(props: { outcome: DryRunOutcome }) {
             ? 'The Kubernetes API server would accept this job'
             : "The plugin's checks pass; the cluster judges the first job"}
         </AlertTitle>
-        {verdict.message} Nothing was created.
+        {verdict.message.replace(/\.?$/, '.')} Nothing was created.
       </Alert>
     );
   }

@@ -18,12 +18,21 @@ const useStyles = makeStyles(theme => ({
  * against its ResourceQuota, and its running jobs against its plan's
  * concurrency limit.
  */
-export function QuotaBars(props: { tenant: TenantSummary }) {
+export function QuotaBars(props: {
+  tenant: TenantSummary;
+  /** Side by side (a strip above or below a table) instead of stacked. */
+  row?: boolean;
+}) {
   const classes = useStyles();
   const { tenant } = props;
   const bars = quotaBars(tenant);
   return (
-    <Box data-testid={`quota-${tenant.id}`}>
+    <Box
+      data-testid={`quota-${tenant.id}`}
+      display={props.row ? 'grid' : 'block'}
+      gridTemplateColumns="repeat(auto-fit, minmax(200px, 1fr))"
+      gridColumnGap={24}
+    >
       {bars.map(bar => {
         const share = shareOf(bar);
         let color = classes.ok;
@@ -54,7 +63,11 @@ export function QuotaBars(props: { tenant: TenantSummary }) {
         );
       })}
       {!tenant.quota && (
-        <Typography variant="caption" color="textSecondary">
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          style={{ gridColumn: '1 / -1' }}
+        >
           Limits from plan {tenant.plan.id}: the cluster reports use once the
           tenant's namespace exists (with its first job), and when it can be
           reached.

@@ -8,7 +8,21 @@ import Typography from '@material-ui/core/Typography';
 import type { TenantJobPod } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { formatDateTime } from '../../lib/format';
 
-/** Every attempt (pod) of the run: phase, node, times, exit code, reason. */
+function time(iso?: string) {
+  if (!iso) return '–';
+  return (
+    <span title={formatDateTime(iso)}>
+      {new Date(iso).toLocaleTimeString(undefined, { hour12: false })}
+    </span>
+  );
+}
+
+function outcome(pod: TenantJobPod): string {
+  if (pod.exitCode === undefined) return pod.phase;
+  return `${pod.phase}, exit code ${pod.exitCode}`;
+}
+
+/** Every attempt (pod) of the run: node, when it ran, how it ended and why. */
 export function AttemptsCard(props: { pods: TenantJobPod[] }) {
   return (
     <InfoCard title="Attempts and pods">
@@ -20,33 +34,37 @@ export function AttemptsCard(props: { pods: TenantJobPod[] }) {
         <Table size="small" aria-label="Attempts and pods">
           <TableHead>
             <TableRow>
-              <TableCell>#</TableCell>
               <TableCell>Pod</TableCell>
-              <TableCell>Phase</TableCell>
               <TableCell>Node</TableCell>
-              <TableCell>Started</TableCell>
-              <TableCell>Finished</TableCell>
-              <TableCell>Exit code</TableCell>
-              <TableCell>Reason</TableCell>
+              <TableCell>Ran</TableCell>
+              <TableCell>Outcome</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {props.pods.map((pod, index) => (
               <TableRow key={pod.name}>
-                <TableCell>{index + 1}</TableCell>
                 <TableCell style={{ wordBreak: 'break-all' }}>
+                  <Typography variant="caption" display="block">
+                    Attempt {index + 1}
+                  </Typography>
                   {pod.name}
                 </TableCell>
-                <TableCell>{pod.phase}</TableCell>
                 <TableCell>{pod.nodeName ?? '–'}</TableCell>
-                <TableCell>{formatDateTime(pod.startedAt)}</TableCell>
-                <TableCell>{formatDateTime(pod.finishedAt)}</TableCell>
-                <TableCell>{pod.exitCode ?? '–'}</TableCell>
+                <TableCell style={{ whiteSpace: 'nowrap' }}>
+                  {pod.startedAt ? (
+                    <>
+                      {time(pod.startedAt)} – {time(pod.finishedAt)}
+                    </>
+                  ) : (
+                    'not started'
+                  )}
+                </TableCell>
                 <TableCell>
-                  {pod.reason ?? '–'}
-                  {pod.message && (
+                  {outcome(pod)}
+                  {pod.reason && (
                     <Typography variant="caption" display="block">
-                      {pod.message}
+                      {pod.reason}
+                      {pod.message ? `: ${pod.message}` : ''}
                     </Typography>
                   )}
                   {pod.restarts > 0 && (

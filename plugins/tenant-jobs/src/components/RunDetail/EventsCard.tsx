@@ -44,21 +44,25 @@ export function EventsCard(props: { runId: string; version: string }) {
             <TableCell>Reason</TableCell>
             <TableCell>Object</TableCell>
             <TableCell>Message</TableCell>
-            <TableCell>Count</TableCell>
-            <TableCell>Last seen</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>Count</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>Last seen</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {value.items.map((event, index) => (
             <TableRow key={`${event.objectName}-${event.reason}-${index}`}>
-              <TableCell>{event.type}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {event.type}
+              </TableCell>
               <TableCell>{event.reason}</TableCell>
               <TableCell style={{ wordBreak: 'break-all' }}>
                 {event.objectKind}/{event.objectName}
               </TableCell>
               <TableCell>{event.message}</TableCell>
               <TableCell>{event.count}</TableCell>
-              <TableCell>{formatRelative(event.lastSeen)}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {formatRelative(event.lastSeen)}
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>

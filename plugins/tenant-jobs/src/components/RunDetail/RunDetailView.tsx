@@ -6,7 +6,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import ArrowBackIcon from '@material-ui/icons/ArrowBack';
 import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { useCallback } from 'react';
+import { useCallback, useEffect } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { tenantJobsApiRef } from '../../api';
 import { useLiveUpdates } from '../../hooks/useLiveUpdates';
@@ -54,6 +54,20 @@ export function RunDetailView(props: {
     active: Boolean(run && isActive(run.status)),
     onChange,
   });
+  // Archiving follows a run's end without a signal of its own: look again
+  // for a minute, so the archived log and events replace the live ones.
+  const awaitingArchive = Boolean(
+    run &&
+      !isActive(run.status) &&
+      !run.logsArchived &&
+      run.finishedAt &&
+      Date.now() - Date.parse(run.finishedAt) < 60_000,
+  );
+  useEffect(() => {
+    if (!awaitingArchive) return undefined;
+    const timer = setTimeout(retry, 3_000);
+    return () => clearTimeout(timer);
+  }, [awaitingArchive, retry, run]);
 
   const back = (
     <Button startIcon={<ArrowBackIcon />} onClick={props.onBack}>
@@ -89,9 +103,7 @@ export function RunDetailView(props: {
           <RunStatusLabel status={run.status} />
         </Typography>
         {run.reason && (
-          <Typography variant="body2" color="textSecondary">
-            {describeReason(run.reason)}
-          </Typography>
+          <Typography variant="body2">{describeReason(run.reason)}</Typography>
         )}
         <Box flexGrow={1} />
         <RunActions
@@ -127,14 +139,14 @@ export function RunDetailView(props: {
           </Grid>
         )}
         {run.result && (
-          <Grid item xs={12} md={6}>
+          <Grid item xs={12}>
             <ResultCard jobType={run.jobType} result={run.result} />
           </Grid>
         )}
-        <Grid item xs={12} md={6}>
+        <Grid item xs={12} md={5}>
           <ParametersCard run={run} />
         </Grid>
-        <Grid item xs={12} md={run.result ? 12 : 6}>
+        <Grid item xs={12} md={7}>
           <AttemptsCard pods={run.pods} />
         </Grid>
         <Grid item xs={12}>

@@ -1,4 +1,4 @@
-import { InfoCard, LogViewer, Progress } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
@@ -7,6 +7,9 @@ import type { TenantJobRunDetail } from '@tenant-jobs/plugin-tenant-jobs-common'
 import { useEffect, useState } from 'react';
 import { tenantJobsApiRef } from '../../api';
 import { ErrorNotice } from '../common/ErrorNotice';
+import { AccessibleLogViewer } from './AccessibleLogViewer';
+
+const lineCount = (text: string) => text.split('\n').length;
 
 type LogState = {
   text: string;
@@ -25,7 +28,12 @@ export function RunLogsCard(props: { run: TenantJobRunDetail }) {
   const api = useApi(tenantJobsApiRef);
   const newest = run.pods[run.pods.length - 1]?.name;
   const [chosen, setChosen] = useState<string>();
-  const pod = chosen ?? newest;
+  const selected = run.pods.find(p => p.name === (chosen ?? newest));
+  // A pod whose container never started has no log to read yet.
+  const started = Boolean(
+    selected && (selected.startedAt || selected.phase !== 'Pending'),
+  );
+  const pod = started ? selected?.name : undefined;
   const follow = run.status === 'Running' && pod === newest;
   const [log, setLog] = useState<LogState>({ text: '', loading: true });
   const [attempt, setAttempt] = useState(0);
@@ -34,16 +42,15 @@ export function RunLogsCard(props: { run: TenantJobRunDetail }) {
     if (!pod) return undefined;
     const controller = new AbortController();
     setLog({ text: '', loading: true });
-    const read = follow
-      ? api.followRunLog(run.id, {
-          pod,
-          signal: controller.signal,
-          onSource: source => setLog(l => ({ ...l, source, loading: false })),
-          onText: text => setLog(l => ({ ...l, text: l.text + text })),
-        })
-      : api
-          .getRunLog(run.id, { pod })
-          .then(result => setLog({ ...result, loading: false }));
+    // Streamed either way: the text shows as it arrives, even when a
+    // cluster keeps the connection of a finished pod's log open.
+    const read = api.streamRunLog(run.id, {
+      pod,
+      follow,
+      signal: controller.signal,
+      onSource: source => setLog(l => ({ ...l, source, loading: false })),
+      onText: text => setLog(l => ({ ...l, text: l.text + text })),
+    });
     read.then(
       () => setLog(l => ({ ...l, loading: false })),
       error => {
@@ -59,8 +66,9 @@ export function RunLogsCard(props: { run: TenantJobRunDetail }) {
   if (!pod) {
     content = (
       <Typography variant="body2">
-        No log yet: the run has no pod. It gets one when it has a slot and a
-        node; see why it waits above.
+        {selected
+          ? 'No log yet: its pod has not started. See why it waits above.'
+          : 'No log yet: the run has no pod. It gets one when it has a slot and a node; see why it waits above.'}
       </Typography>
     );
   } else if (log.error) {
@@ -75,15 +83,27 @@ export function RunLogsCard(props: { run: TenantJobRunDetail }) {
     content = <Progress />;
   } else {
     content = (
-      <div style={{ height: 360 }} data-testid="run-log">
-        <LogViewer text={log.text || '(the log is empty)'} />
+      <div
+        style={{
+          height: Math.min(420, Math.max(140, lineCount(log.text) * 20 + 64)),
+        }}
+        data-testid="run-log"
+      >
+        <AccessibleLogViewer text={log.text || '(the log is empty)'} />
       </div>
     );
   }
 
-  let subheader = 'Read once';
+  let subheader = 'From the pod';
   if (follow) subheader = 'Following the running pod';
-  if (log.source === 'archive') subheader = 'Archived when the run finished';
+  // The backend serves the archive once a finished run's logs are archived;
+  // its header says so too where the browser may read it.
+  const archived =
+    log.source === 'archive' ||
+    (run.logsArchived &&
+      ['Succeeded', 'Failed', 'Cancelled'].includes(run.status));
+  if (archived) subheader = 'Archived when the run finished';
+  if (!pod) subheader = 'Not started';
   return (
     <InfoCard
       title="Logs"
@@ -95,7 +115,7 @@ export function RunLogsCard(props: { run: TenantJobRunDetail }) {
             size="small"
             id="log-attempt"
             label="Attempt"
-            value={pod}
+            value={selected?.name ?? ''}
             onChange={event => setChosen(event.target.value)}
           >
             {run.pods.map((p, index) => (

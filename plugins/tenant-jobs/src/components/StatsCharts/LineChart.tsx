@@ -2,6 +2,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import { ChartSeries, SERIES_COLORS } from '../../lib/charts';
+import { niceTicks } from '../../lib/ticks';
 
 const WIDTH = 640;
 const HEIGHT = 220;
@@ -46,10 +47,12 @@ export function LineChart(props: {
   summary: string;
   series: ChartSeries[];
   formatY(y: number): string;
-  /** Fixed top of the value axis, e.g. 1 for rates. */
-  maxY?: number;
-  /** Colors by series group, so p50 and p95 of a type share one. */
-  colorKey?(series: ChartSeries): string;
+  /** Fixed ticks of the value axis, e.g. 0..1 for rates. */
+  yTicks?: number[];
+  /** Values are seconds: ticks fall on whole minutes and hours. */
+  seconds?: boolean;
+  /** Groups series that share a color and a legend entry (p50 and p95 of a type). */
+  group?(series: ChartSeries): { key: string; label: string };
 }) {
   const theme = useTheme();
   const xs = props.series.flatMap(s => s.points.map(p => p.x));
@@ -58,19 +61,22 @@ export function LineChart(props: {
   );
   const minX = Math.min(...xs);
   const maxX = Math.max(...xs);
-  const maxY = props.maxY ?? Math.max(1, ...ys) * 1.1;
+  const ticks = props.yTicks ?? niceTicks(Math.max(1, ...ys), props.seconds);
+  const maxY = ticks[ticks.length - 1];
   const sx = (x: number) =>
     PAD.left +
     (maxX === minX ? 0.5 : (x - minX) / (maxX - minX)) *
       (WIDTH - PAD.left - PAD.right);
   const sy = (y: number) =>
     HEIGHT - PAD.bottom - (y / maxY) * (HEIGHT - PAD.top - PAD.bottom);
-  const keys = [...new Set(props.series.map(s => props.colorKey?.(s) ?? s.id))];
+  const groupOf = (s: ChartSeries) =>
+    props.group?.(s) ?? { key: s.id, label: s.label };
+  const groups = [
+    ...new Map(props.series.map(s => [groupOf(s).key, groupOf(s)])).values(),
+  ];
+  const keys = groups.map(g => g.key);
   const colorOf = (s: ChartSeries) =>
-    SERIES_COLORS[
-      keys.indexOf(props.colorKey?.(s) ?? s.id) % SERIES_COLORS.length
-    ];
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map(t => t * maxY);
+    SERIES_COLORS[keys.indexOf(groupOf(s).key) % SERIES_COLORS.length];
   const dates = xs.length ? [minX, (minX + maxX) / 2, maxX] : [];
   const text = theme.palette.text.secondary;
 
@@ -146,23 +152,27 @@ export function LineChart(props: {
         margin={0}
         style={{ listStyle: 'none' }}
       >
-        {props.series.map(s => (
+        {groups.map(group => (
           <li
-            key={s.id}
+            key={group.key}
             style={{ display: 'flex', alignItems: 'center', gap: 4 }}
           >
-            <svg width="24" height="10" aria-hidden="true">
-              <line
-                x1="0"
-                x2="24"
-                y1="5"
-                y2="5"
-                stroke={colorOf(s)}
-                strokeWidth="3"
-                strokeDasharray={s.dashed ? '5 3' : undefined}
-              />
-            </svg>
-            <Typography variant="caption">{s.label}</Typography>
+            {props.series
+              .filter(s => groupOf(s).key === group.key)
+              .map(s => (
+                <svg key={s.id} width="20" height="10" aria-hidden="true">
+                  <line
+                    x1="0"
+                    x2="20"
+                    y1="5"
+                    y2="5"
+                    stroke={colorOf(s)}
+                    strokeWidth="3"
+                    strokeDasharray={s.dashed ? '4 3' : undefined}
+                  />
+                </svg>
+              ))}
+            <Typography variant="caption">{group.label}</Typography>
           </li>
         ))}
       </Box>

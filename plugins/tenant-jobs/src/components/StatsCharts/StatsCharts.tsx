@@ -58,7 +58,7 @@ export function StatsCharts(props: {
   if (!stats) return <Progress />;
   if (stats.items.length === 0) {
     return (
-      <Typography variant="body2" color="textSecondary">
+      <Typography variant="body2">
         No runs in the last {DAYS} days, so there is nothing to chart yet.
       </Typography>
     );
@@ -88,7 +88,7 @@ export function StatsCharts(props: {
             summary={describe('success rates', formatPercent)}
             series={rates}
             formatY={y => formatPercent(y)}
-            maxY={1}
+            yTicks={[0, 0.25, 0.5, 0.75, 1]}
           />
         </InfoCard>
       </Grid>
@@ -102,7 +102,11 @@ export function StatsCharts(props: {
             summary={describe('durations', formatDuration, durations)}
             series={durations}
             formatY={y => formatDuration(y)}
-            colorKey={s => s.id.replace(/-p(50|95)$/, '')}
+            seconds
+            group={s => ({
+              key: s.id.replace(/-p(50|95)$/, ''),
+              label: s.label.replace(/ p(50|95)$/, ''),
+            })}
           />
         </InfoCard>
       </Grid>

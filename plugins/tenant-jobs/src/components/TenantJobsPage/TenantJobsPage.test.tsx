@@ -39,8 +39,10 @@ describe('TenantJobsPage', () => {
     expect(
       await screen.findByText('Trends of Acme Analytics'),
     ).toBeInTheDocument();
-    expect(api.getStats).toHaveBeenCalledWith(
-      expect.objectContaining({ tenant: ['acme-analytics'], bucket: 'day' }),
+    await waitFor(() =>
+      expect(api.getStats).toHaveBeenCalledWith(
+        expect.objectContaining({ tenant: ['acme-analytics'], bucket: 'day' }),
+      ),
     );
   });
 

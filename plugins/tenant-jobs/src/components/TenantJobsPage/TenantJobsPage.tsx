@@ -17,13 +17,12 @@ import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { ReactNode, useState } from 'react';
 import { useJobCatalog, useTenants } from '../../hooks/useTenantJobsCatalog';
 import { ErrorNotice } from '../common/ErrorNotice';
+import { LazyRunDetailView, LazyStatsCharts } from '../common/lazyViews';
 import { LaunchedNotice } from '../common/LaunchedNotice';
 import { useSelectedRun } from '../common/RunLink';
 import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
 import { QuotaBars } from '../QuotaBars/QuotaBars';
-import { RunDetailView } from '../RunDetail/RunDetailView';
 import { LiveRunsTable } from '../RunsTable/LiveRunsTable';
-import { StatsCharts } from '../StatsCharts/StatsCharts';
 import { PageFilter, RunFilters } from './RunFilters';
 
 function Frame(props: { header: boolean; children: ReactNode }) {
@@ -64,7 +63,7 @@ export function TenantJobsPage(props: {
   if (selected.runId) {
     return (
       <Frame header={header}>
-        <RunDetailView
+        <LazyRunDetailView
           runId={selected.runId}
           onBack={selected.close}
           onOpenRun={selected.open}
@@ -150,12 +149,12 @@ export function TenantJobsPage(props: {
           </InfoCard>
         </Grid>
         {mine.map(tenant => (
-          <Grid item xs={12} sm={6} lg={4} key={tenant.id}>
+          <Grid item xs={12} key={tenant.id}>
             <InfoCard
               title={`Quota of ${tenant.title ?? tenant.id}`}
               subheader={`Plan ${tenant.plan.id}, namespace ${tenant.namespace}`}
             >
-              <QuotaBars tenant={tenant} />
+              <QuotaBars tenant={tenant} row />
             </InfoCard>
           </Grid>
         ))}
@@ -181,7 +180,7 @@ export function TenantJobsPage(props: {
               </TextField>
             )}
           </Box>
-          <StatsCharts
+          <LazyStatsCharts
             filter={{ tenant: [charted.id] }}
             jobTypeTitles={titles}
           />

@@ -13,8 +13,10 @@ export function LaunchedNotice(props: {
   return (
     <Alert severity="success" onClose={props.onClose} role="status">
       Launched {props.title ?? props.run.jobType}{' '}
-      <RunLink runId={props.run.id}>#{shortId(props.run.id)}</RunLink>: it is{' '}
-      {props.run.status} and updates below as it runs.
+      <RunLink runId={props.run.id} inText>
+        #{shortId(props.run.id)}
+      </RunLink>
+      . Its status below follows it as it runs.
     </Alert>
   );
 }

@@ -6,10 +6,16 @@ import { ReactNode, useCallback } from 'react';
 export const RUN_PARAM = 'run';
 
 /** A link that opens a run's detail view on the current page. */
-export function RunLink(props: { runId: string; children: ReactNode }) {
+export function RunLink(props: {
+  runId: string;
+  children: ReactNode;
+  /** Underline it always, as links within text must be. */
+  inText?: boolean;
+}) {
   return (
     <MuiLink
       component={RouterLink}
+      underline={props.inText ? 'always' : 'hover'}
       href={`?${RUN_PARAM}=${encodeURIComponent(props.runId)}`}
     >
       {props.children}
