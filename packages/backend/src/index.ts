@@ -33,6 +33,11 @@ backend.add(import('@backstage/plugin-events-backend'));
 
 // Tenant Jobs: submit and track tenants' Kubernetes jobs
 backend.add(import('@tenant-jobs/plugin-tenant-jobs-backend'));
+// The demo's extra job type (an H100 pool the local cluster lacks, so its
+// runs wait as Unschedulable), and a history of finished runs when
+// TENANT_JOBS_DEMO_HISTORY=<count> is set (the e2e suite sets 10000)
+backend.add(import('./modules/demoJobTypes'));
+backend.add(import('./modules/demoRunHistory'));
 
 // Live updates to the browser, and notifications about runs
 backend.add(import('@backstage/plugin-signals-backend'));

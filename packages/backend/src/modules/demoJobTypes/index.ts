@@ -1,0 +1,1 @@
+export { demoJobTypesModule as default } from './module';

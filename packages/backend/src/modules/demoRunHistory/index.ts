@@ -1,0 +1,1 @@
+export { demoRunHistoryModule as default } from './module';
