@@ -29,7 +29,11 @@ if ! scripts/cluster/cluster.sh status >/dev/null 2>&1; then
 fi
 
 if ! http_ok "$BACKEND_READY_URL"; then
-  start_service e2e-backend yarn workspace backend start
+  # A history of 10000 finished runs for one component, recorded at
+  # startup (packages/backend/src/modules/demoRunHistory), so the Jobs tab
+  # is measured against a big table.
+  TENANT_JOBS_DEMO_HISTORY="${TENANT_JOBS_DEMO_HISTORY:-10000}" \
+    start_service e2e-backend yarn workspace backend start
   started+=(e2e-backend)
 fi
 if ! http_ok "$APP_URL"; then
