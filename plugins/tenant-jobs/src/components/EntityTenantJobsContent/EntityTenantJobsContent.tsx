@@ -9,6 +9,7 @@ import Grid from '@material-ui/core/Grid';
 import { TENANT_JOBS_ANNOTATIONS } from '@tenant-jobs/plugin-tenant-jobs-common';
 import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { useState } from 'react';
+import { useLiveUpdates } from '../../hooks/useLiveUpdates';
 import { useJobTypeTitles, useTenants } from '../../hooks/useTenantJobsCatalog';
 import { tenantIdOf } from '../../isTenantJobsAvailable';
 import { LazyRunDetailView, LazyStatsCharts } from '../common/lazyViews';
@@ -29,6 +30,12 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
   const [launching, setLaunching] = useState(false);
   const [launched, setLaunched] = useState<TenantJobRun>();
   const [listKey, setListKey] = useState(0);
+  // The quota is what running jobs use now: read it again as runs change.
+  useLiveUpdates({
+    tenantIds: [tenantId],
+    active: false,
+    onChange: tenants.retry,
+  });
   const tenant = tenants.value?.find(t => t.id === tenantId);
   const notMember = Boolean(tenants.value) && !tenant;
 

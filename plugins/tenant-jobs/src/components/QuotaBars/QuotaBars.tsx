@@ -40,11 +40,16 @@ export function QuotaBars(props: {
         else if (share !== undefined && share >= 0.7) color = classes.high;
         const text =
           bar.used === undefined
-            ? `${bar.hardText} (use not measured yet)`
+            ? `limit ${bar.hardText}`
             : `${bar.usedText} of ${bar.hardText}`;
         return (
           <div key={bar.id} className={classes.row}>
-            <Box display="flex" justifyContent="space-between">
+            <Box
+              display="flex"
+              justifyContent="space-between"
+              flexWrap="wrap"
+              gridColumnGap={8}
+            >
               <Typography variant="body2" id={`quota-${tenant.id}-${bar.id}`}>
                 {bar.label}
               </Typography>
@@ -68,9 +73,9 @@ export function QuotaBars(props: {
           color="textSecondary"
           style={{ gridColumn: '1 / -1' }}
         >
-          Limits from plan {tenant.plan.id}: the cluster reports use once the
-          tenant's namespace exists (with its first job), and when it can be
-          reached.
+          Use not measured yet: the limits of plan {tenant.plan.id}. The cluster
+          reports use once the tenant's namespace exists (with its first job),
+          and when it can be reached.
         </Typography>
       )}
     </Box>

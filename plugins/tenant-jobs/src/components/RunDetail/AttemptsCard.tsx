@@ -35,7 +35,7 @@ export function AttemptsCard(props: { pods: TenantJobPod[] }) {
           <TableHead>
             <TableRow>
               <TableCell>Pod</TableCell>
-              <TableCell>Node</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>Node</TableCell>
               <TableCell>Ran</TableCell>
               <TableCell>Outcome</TableCell>
             </TableRow>

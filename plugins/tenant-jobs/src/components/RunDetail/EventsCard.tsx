@@ -54,7 +54,9 @@ export function EventsCard(props: { runId: string; version: string }) {
               <TableCell style={{ whiteSpace: 'nowrap' }}>
                 {event.type}
               </TableCell>
-              <TableCell>{event.reason}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {event.reason}
+              </TableCell>
               <TableCell style={{ wordBreak: 'break-all' }}>
                 {event.objectKind}/{event.objectName}
               </TableCell>

@@ -35,7 +35,7 @@ describe('TenantJobsPage', () => {
     expect(screen.getByText('Quota of Acme Analytics')).toBeInTheDocument();
     expect(screen.getByText('Quota of Initech Labs')).toBeInTheDocument();
     // Initech's namespace does not exist yet: limits from its plan.
-    expect(screen.getByText(/Limits from plan starter/)).toBeInTheDocument();
+    expect(screen.getByText(/the limits of plan starter/)).toBeInTheDocument();
     expect(
       await screen.findByText('Trends of Acme Analytics'),
     ).toBeInTheDocument();

@@ -15,6 +15,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { ReactNode, useState } from 'react';
+import { useLiveUpdates } from '../../hooks/useLiveUpdates';
 import { useJobCatalog, useTenants } from '../../hooks/useTenantJobsCatalog';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { LazyRunDetailView, LazyStatsCharts } from '../common/lazyViews';
@@ -56,6 +57,12 @@ export function TenantJobsPage(props: {
   const [launched, setLaunched] = useState<TenantJobRun>();
   const [chartTenant, setChartTenant] = useState<string>();
   const [listKey, setListKey] = useState(0);
+  // Quotas are what running jobs use now: read them again as runs change.
+  useLiveUpdates({
+    tenantIds: (tenants.value ?? []).map(t => t.id),
+    active: false,
+    onChange: tenants.retry,
+  });
   const titles = Object.fromEntries(
     (catalog.value?.jobTypes ?? []).map(t => [t.id, t.title]),
   );
