@@ -15,4 +15,5 @@ fi
 # One suite at a time: they share the cluster, and the recovery suite kills
 # and restarts its kube-apiserver on purpose.
 yarn backstage-cli repo test --watchAll=false --runInBand \
+  --testSequencer "$TJ_ROOT/scripts/jest/integrationSequencer.js" \
   --testPathPatterns '\.integration\.test\.' "$@"

@@ -598,7 +598,9 @@ cmd_kueue_up() {
   kc wait --for condition=established --timeout=60s -f "${crds}" >/dev/null
   kc get namespace kueue-system >/dev/null 2>&1 || kc create namespace kueue-system >/dev/null
   kueue_certs
-  local health webhook
+  local health webhook attempt=0
+  while :; do
+  attempt=$((attempt + 1))
   health=$(free_port)
   webhook=$(free_port)
   cat >"${KUEUE_STATE_DIR}/config.yaml" <<EOF
@@ -629,8 +631,16 @@ EOF
     --kubeconfig="${KUBECONFIG_PATH}" --feature-gates=VisibilityOnDemand=false \
     >>"${KUEUE_STATE_DIR}/kueue.log" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"${KUEUE_STATE_DIR}/kueue.pid"
+  local exited=0
   until kueue_ready; do
     if ! is_kueue "$(kueue_pid)"; then
+      # A port found free was taken before Kueue bound it: new ports.
+      if ((attempt < 3)) &&
+        grep -q 'address already in use' "${KUEUE_STATE_DIR}/kueue.log"; then
+        log "Kueue lost a port race (attempt ${attempt}); starting again on other ports"
+        exited=1
+        break
+      fi
       tail -n 20 "${KUEUE_STATE_DIR}/kueue.log" >&2 || true
       die "Kueue exited (log: ${KUEUE_STATE_DIR}/kueue.log)"
     fi
@@ -639,6 +649,8 @@ EOF
       die "timed out waiting for Kueue to be ready (log: ${KUEUE_STATE_DIR}/kueue.log)"
     fi
     sleep 0.5
+  done
+  ((exited)) || break
   done
   log "Kueue ${KUEUE_VERSION} up in $((SECONDS - start))s (pid $(kueue_pid), log: ${KUEUE_STATE_DIR}/kueue.log)"
   flock -u 9

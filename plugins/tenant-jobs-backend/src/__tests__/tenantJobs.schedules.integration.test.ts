@@ -166,13 +166,21 @@ describe('Tenant Jobs schedules on the local cluster', () => {
     expect(
       (await api('bob', 'delete', `/schedules/${schedule.id}`)).status,
     ).toBe(204);
-    const gone = await env.admin.batch
-      .readNamespacedCronJob({
-        namespace: namespaceOf(b),
-        name: schedule.cronJobName,
-      })
-      .catch((error: { code?: number }) => error.code);
-    expect(gone).toBe(404);
+    // Deleted with its Jobs orphaned: gone once the garbage collector
+    // has taken the orphan finalizer off.
+    await waitFor(
+      'the CronJob to be gone',
+      async () =>
+        (await env.admin.batch
+          .readNamespacedCronJob({
+            namespace: namespaceOf(b),
+            name: schedule.cronJobName,
+          })
+          .then(
+            () => false,
+            (error: { code?: number }) => error.code === 404,
+          )) || undefined,
+    );
     expect((await runsOf(schedule.id)).length).toBeGreaterThanOrEqual(2);
     const audit = await env
       .knex('tenant_jobs_audit')

@@ -360,7 +360,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     }
   });
 
-  it('admits at most the plan limit of concurrent submissions with distinct keys', async () => {
+  it('releases at most the plan limit of concurrent submissions with distinct keys; the rest wait', async () => {
     const { c } = env.org.tenants;
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -371,22 +371,30 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
         }),
       ),
     );
-    const created = responses.filter(r => r.status === 201);
-    expect(created).toHaveLength(2);
-    expect(responses.filter(r => r.status === 409)).toHaveLength(8);
-    const active = await env
+    expect(responses.map(r => r.status)).toEqual(responses.map(() => 201));
+    const released = responses.filter(r => r.body.releasedAt);
+    expect(released).toHaveLength(2);
+    const waiting = responses.filter(r => !r.body.releasedAt);
+    expect(waiting.map(r => r.body.reason)).toEqual(
+      waiting.map(() => 'WaitingForSlot'),
+    );
+    const holding = await env
       .knex('tenant_jobs_runs')
       .where({ tenant_id: c })
-      .whereIn('status', ['Queued', 'Pending', 'Running']);
-    expect(active).toHaveLength(2);
-    for (const res of created) {
+      .whereIn('status', ['Queued', 'Pending', 'Running'])
+      .whereNotNull('released_at');
+    expect(holding).toHaveLength(2);
+    // Cancel the waiting ones first, so none is released meanwhile.
+    for (const res of [...waiting, ...released]) {
       expect(
         (await api('carol').post(`/jobs/${res.body.id}/cancel`)).status,
       ).toBe(200);
     }
     await waitFor('the cancelled Jobs to be gone', async () =>
       (
-        await Promise.all(created.map(res => env.readJob(c, res.body.jobName)))
+        await Promise.all(
+          responses.map(res => env.readJob(c, res.body.jobName)),
+        )
       ).every(job => !job),
     );
   });
