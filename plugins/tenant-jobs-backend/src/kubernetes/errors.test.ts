@@ -289,6 +289,25 @@ describe('toClusterError', () => {
     },
   );
 
+  it('maps a log of a container that has not started to a 409', () => {
+    const error = toClusterError(
+      apiException(
+        400,
+        statusOf(
+          400,
+          'BadRequest',
+          'container "job" in pod "etl-abc" is waiting to start: ContainerCreating',
+        ),
+      ),
+      {
+        cluster: 'local',
+        action: 'read the log of pod etl-abc in tenant-acme',
+      },
+    );
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.message).toContain('The pod has not started yet');
+  });
+
   it('maps 400 to a plain Error: the backend built a bad request', () => {
     const error = toClusterError(
       apiException(400, statusOf(400, 'BadRequest', 'bad patch')),

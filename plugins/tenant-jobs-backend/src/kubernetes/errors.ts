@@ -274,6 +274,12 @@ function fromApiException(
       `Cluster '${cluster}' failed to ${action} (HTTP ${code}): ${message}`,
     );
   }
+  // A log asked of a container that has not started: nothing to read yet.
+  if (code === 400 && /is waiting to start|PodInitializing/.test(message)) {
+    return new ConflictError(
+      `The pod has not started yet; its log can be read once its container runs (${message})`,
+    );
+  }
   // 400 and other 4xx: the request the backend built was malformed.
   return new Error(`${refused} (HTTP ${code}): ${message}`);
 }
@@ -298,6 +304,7 @@ function systemCodeOf(value: unknown): string | undefined {
  * | 404                                                | NotFoundError (404)                    |
  * | 401                                                | Error (500): credentials misconfigured |
  * | 429, 5xx                                           | ServiceUnavailableError (503)          |
+ * | 400 log of a container that is waiting to start    | ConflictError (409): not started yet   |
  * | other 4xx (400 BadRequest)                         | Error (500): the backend built it wrong|
  * | connection refused/reset, DNS, timeout             | ServiceUnavailableError (503)          |
  * | TLS verification failed                            | Error (500): caFile/caData is wrong    |
