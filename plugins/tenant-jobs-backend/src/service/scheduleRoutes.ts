@@ -4,24 +4,17 @@ import {
   HttpAuthService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   isValidTenantId,
   parseScheduleRequest,
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
-  tenantJobResourceRef,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { ScheduleRecord, ScheduleStore } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
+import { createTenantAccess } from './tenantAccess';
 import { createAudit } from './audit';
 import { ScheduleService } from './ScheduleService';
 
@@ -42,27 +35,10 @@ export function createScheduleRoutes(options: {
   store: ScheduleStore;
   audited: ReturnType<typeof createAudit>;
 }): express.Router {
-  const { httpAuth, authorizer, schedules, store, audited } = options;
+  const { schedules, store, audited } = options;
+  const access = createTenantAccess(options);
   const router = Router();
-  const user = (req: express.Request) =>
-    httpAuth.credentials(req, { allow: ['user'] });
-
-  async function mayChange(
-    credentials: BackstageCredentials<BackstageUserPrincipal>,
-    tenantId: string,
-  ) {
-    if (
-      !(await authorizer(
-        credentials,
-        tenantJobCreatePermission,
-        tenantJobResourceRef.forTenant(tenantId),
-      ))
-    ) {
-      throw new NotAllowedError(
-        `You may not manage schedules of tenant '${tenantId}': you are not a member of it`,
-      );
-    }
-  }
+  const user = access.user;
 
   /** The schedule, if the caller may read it; else the same 404. */
   async function readable(
@@ -71,13 +47,9 @@ export function createScheduleRoutes(options: {
   ): Promise<ScheduleRecord> {
     const notFound = new NotFoundError(`No schedule with id '${id}'`);
     const schedule = SCHEDULE_ID.test(id) ? await store.find(id) : undefined;
-    if (!schedule) throw notFound;
-    const allowed = await authorizer(
-      credentials,
-      tenantJobReadPermission,
-      tenantJobResourceRef.forTenant(schedule.tenantId),
-    );
-    if (!allowed) throw notFound;
+    if (!schedule || !(await access.mayRead(credentials, schedule.tenantId))) {
+      throw notFound;
+    }
     return schedule;
   }
 
@@ -91,32 +63,16 @@ export function createScheduleRoutes(options: {
         )}; allowed: tenantId`,
       );
     }
-    let tenantIds: string[];
-    if (tenantId !== undefined) {
-      if (typeof tenantId !== 'string' || !isValidTenantId(tenantId)) {
-        throw new InputError('tenantId: must be a tenant id');
-      }
-      tenantIds = [tenantId];
-    } else {
-      const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
-        credentials,
-      );
-      tenantIds = (
-        await options.tenants.getTenantsFor(ownershipEntityRefs)
-      ).map(t => t.id);
+    if (
+      tenantId !== undefined &&
+      (typeof tenantId !== 'string' || !isValidTenantId(tenantId))
+    ) {
+      throw new InputError('tenantId: must be a tenant id');
     }
-    const readableIds: string[] = [];
-    for (const id of tenantIds) {
-      if (
-        await authorizer(
-          credentials,
-          tenantJobReadPermission,
-          tenantJobResourceRef.forTenant(id),
-        )
-      ) {
-        readableIds.push(id);
-      }
-    }
+    const readableIds = await access.readableTenantIds(
+      credentials,
+      tenantId === undefined ? undefined : [tenantId as string],
+    );
     const items = await store.list(readableIds);
     res.json({ items: items.map(s => schedules.toApi(s)) });
   });
@@ -133,15 +89,12 @@ export function createScheduleRoutes(options: {
       { tenantId },
       async ctx => {
         if (!parsed.success) throw new InputError(parsed.message);
-        const refusal = await options.tenants.getRefusal(
+        await access.requireUsable(parsed.request.tenantId);
+        await access.requireMember(
+          credentials,
           parsed.request.tenantId,
+          'schedules',
         );
-        if (refusal) {
-          throw new ConflictError(
-            `Tenant '${parsed.request.tenantId}' cannot be used: ${refusal}`,
-          );
-        }
-        await mayChange(credentials, parsed.request.tenantId);
         const schedule = await schedules.create(parsed.request, actor);
         ctx.detail = { scheduleId: schedule.id, cron: schedule.request.cron };
         return schedule;
@@ -181,7 +134,11 @@ export function createScheduleRoutes(options: {
         { tenantId: found?.tenantId, detail: { scheduleId: found?.id } },
         async () => {
           const schedule = await readable(credentials, req.params.id);
-          await mayChange(credentials, schedule.tenantId);
+          await access.requireMember(
+            credentials,
+            schedule.tenantId,
+            'schedules',
+          );
           await fn(schedule, actor, res);
         },
       );

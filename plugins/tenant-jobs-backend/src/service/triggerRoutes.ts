@@ -4,23 +4,14 @@ import {
   HttpAuthService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import {
-  parseTriggerRequest,
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
-  tenantJobResourceRef,
-} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { parseTriggerRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { TriggerRecord, TriggerStore } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
+import { createTenantAccess } from './tenantAccess';
 import { createAudit } from './audit';
 import { TriggerService } from './TriggerService';
 
@@ -41,21 +32,10 @@ export function createTriggerRoutes(options: {
   store: TriggerStore;
   audited: ReturnType<typeof createAudit>;
 }): express.Router {
-  const { httpAuth, authorizer, triggers, store, audited } = options;
+  const { triggers, store, audited } = options;
+  const access = createTenantAccess(options);
   const router = Router();
-  const user = (req: express.Request) =>
-    httpAuth.credentials(req, { allow: ['user'] });
-
-  const may = (
-    credentials: BackstageCredentials<BackstageUserPrincipal>,
-    tenantId: string,
-    permission = tenantJobCreatePermission,
-  ) =>
-    authorizer(
-      credentials,
-      permission,
-      tenantJobResourceRef.forTenant(tenantId),
-    );
+  const user = access.user;
 
   async function readable(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
@@ -63,8 +43,7 @@ export function createTriggerRoutes(options: {
   ): Promise<TriggerRecord> {
     const notFound = new NotFoundError(`No trigger with id '${id}'`);
     const rule = TRIGGER_ID.test(id) ? await store.find(id) : undefined;
-    if (!rule) throw notFound;
-    if (!(await may(credentials, rule.tenantId, tenantJobReadPermission))) {
+    if (!rule || !(await access.mayRead(credentials, rule.tenantId))) {
       throw notFound;
     }
     return rule;
@@ -77,16 +56,7 @@ export function createTriggerRoutes(options: {
         `Unknown query parameters: ${Object.keys(req.query).join(', ')}`,
       );
     }
-    const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
-      credentials,
-    );
-    const mine = await options.tenants.getTenantsFor(ownershipEntityRefs);
-    const readableIds: string[] = [];
-    for (const tenant of mine) {
-      if (await may(credentials, tenant.id, tenantJobReadPermission)) {
-        readableIds.push(tenant.id);
-      }
-    }
+    const readableIds = await access.readableTenantIds(credentials);
     res.json({
       items: (await store.list(readableIds)).map(r => triggers.toApi(r)),
     });
@@ -104,19 +74,12 @@ export function createTriggerRoutes(options: {
       { tenantId },
       async ctx => {
         if (!parsed.success) throw new InputError(parsed.message);
-        const refusal = await options.tenants.getRefusal(
+        await access.requireUsable(parsed.request.tenantId);
+        await access.requireMember(
+          credentials,
           parsed.request.tenantId,
+          'triggers',
         );
-        if (refusal) {
-          throw new ConflictError(
-            `Tenant '${parsed.request.tenantId}' cannot be used: ${refusal}`,
-          );
-        }
-        if (!(await may(credentials, parsed.request.tenantId))) {
-          throw new NotAllowedError(
-            `You may not manage triggers of tenant '${parsed.request.tenantId}': you are not a member of it`,
-          );
-        }
         const created = await triggers.create(parsed.request, actor);
         ctx.detail = { triggerId: created.id, topic: created.request.topic };
         return created;
@@ -143,11 +106,7 @@ export function createTriggerRoutes(options: {
       { tenantId: found?.tenantId, detail: { triggerId: found?.id } },
       async () => {
         const rule = await readable(credentials, req.params.id);
-        if (!(await may(credentials, rule.tenantId))) {
-          throw new NotAllowedError(
-            `You may not manage triggers of tenant '${rule.tenantId}': you are not a member of it`,
-          );
-        }
+        await access.requireMember(credentials, rule.tenantId, 'triggers');
         await triggers.delete(rule);
       },
     );

@@ -1,0 +1,92 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
+import {
+  tenantJobCreatePermission,
+  tenantJobReadPermission,
+  tenantJobResourceRef,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import express from 'express';
+import { TenantDirectory } from '../catalog/TenantDirectory';
+import { TenantJobAuthorizer } from '../permissions/authorizer';
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/**
+ * What the routes of tenant-owned things (schedules, triggers) ask of the
+ * caller: a signed-in user, reading with `tenant-jobs.job.read` on the
+ * tenant and changing with `tenant-jobs.job.create`, like runs.
+ */
+export function createTenantAccess(options: {
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  authorizer: TenantJobAuthorizer;
+  tenants: TenantDirectory;
+}) {
+  const { authorizer, tenants } = options;
+  const mayRead = (credentials: UserCredentials, tenantId: string) =>
+    authorizer(
+      credentials,
+      tenantJobReadPermission,
+      tenantJobResourceRef.forTenant(tenantId),
+    );
+  return {
+    user: (req: express.Request) =>
+      options.httpAuth.credentials(req, { allow: ['user'] }),
+
+    mayRead,
+
+    /** Throws a 409 that says why a tenant claimed in the catalog is refused. */
+    async requireUsable(tenantId: string): Promise<void> {
+      const refusal = await tenants.getRefusal(tenantId);
+      if (refusal) {
+        throw new ConflictError(
+          `Tenant '${tenantId}' cannot be used: ${refusal}`,
+        );
+      }
+    },
+
+    /** Throws a 403 unless the caller may change `what` of the tenant. */
+    async requireMember(
+      credentials: UserCredentials,
+      tenantId: string,
+      what: string,
+    ): Promise<void> {
+      const allowed = await authorizer(
+        credentials,
+        tenantJobCreatePermission,
+        tenantJobResourceRef.forTenant(tenantId),
+      );
+      if (!allowed) {
+        throw new NotAllowedError(
+          `You may not manage ${what} of tenant '${tenantId}': you are not a member of it`,
+        );
+      }
+    },
+
+    /** Of `tenantIds` (else the caller's own tenants), those it may read. */
+    async readableTenantIds(
+      credentials: UserCredentials,
+      tenantIds?: string[],
+    ): Promise<string[]> {
+      let ids = tenantIds;
+      if (!ids) {
+        const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+          credentials,
+        );
+        ids = (await tenants.getTenantsFor(ownershipEntityRefs)).map(t => t.id);
+      }
+      const readable: string[] = [];
+      for (const id of ids) {
+        if (await mayRead(credentials, id)) readable.push(id);
+      }
+      return readable;
+    },
+  };
+}
+
+export type TenantAccess = ReturnType<typeof createTenantAccess>;
