@@ -627,13 +627,18 @@ EOF
   cluster_server >"${KUEUE_STATE_DIR}/cluster"
   : >"${KUEUE_STATE_DIR}/kueue.log"
   # Detached and without our lock descriptors, like the cluster's components.
-  setsid "${KUEUE_DIR}/bin/kueue" --config="${KUEUE_STATE_DIR}/config.yaml" \
+  # The pid is written by the process that then becomes Kueue (exec keeps
+  # it): setsid may fork, and until exec its command line is not Kueue's.
+  rm -f "${KUEUE_STATE_DIR}/kueue.pid"
+  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ \
+    "${KUEUE_STATE_DIR}/kueue.pid" \
+    "${KUEUE_DIR}/bin/kueue" --config="${KUEUE_STATE_DIR}/config.yaml" \
     --kubeconfig="${KUBECONFIG_PATH}" --feature-gates=VisibilityOnDemand=false \
     >>"${KUEUE_STATE_DIR}/kueue.log" 2>&1 </dev/null 8>&- 9>&- &
-  echo $! >"${KUEUE_STATE_DIR}/kueue.pid"
-  local exited=0
+  local exited=0 pid
   until kueue_ready; do
-    if ! is_kueue "$(kueue_pid)"; then
+    pid=$(kueue_pid)
+    if [[ -n "${pid}" ]] && ! kill -0 "${pid}" 2>/dev/null; then
       # A port found free was taken before Kueue bound it: new ports.
       if ((attempt < 3)) &&
         grep -q 'address already in use' "${KUEUE_STATE_DIR}/kueue.log"; then
