@@ -69,6 +69,11 @@ const conditionOf = (workload: Workload, type: string) =>
   workload.status?.conditions?.find(c => c.type === type);
 const isTrue = (workload: Workload, type: string) =>
   conditionOf(workload, type)?.status === 'True';
+/** Kueue's words as the backend writes them: whitespace squashed, a full stop. */
+const sentence = (text: string) => {
+  const squashed = text.replace(/\s+/g, ' ').trim();
+  return /[.!?]$/.test(squashed) ? squashed : `${squashed}.`;
+};
 const jobUidOf = (workload: Workload) =>
   workload.metadata.labels?.[KUEUE_LABELS.jobUid];
 
@@ -83,6 +88,8 @@ class WorkloadRecorder {
   /** When Kueue reserved quota: the event's place, and when it came. */
   readonly reserved = new Map<string, { index: number; ms: number }>();
   readonly latest = new Map<string, Workload>();
+  /** Every QuotaReserved=False condition (why it waits) each one had. */
+  readonly waitingConditions = new Map<string, Condition[]>();
   private readonly holding = new Set<string>();
   mostAtOnce = 0;
   private controller?: AbortController;
@@ -107,6 +114,13 @@ class WorkloadRecorder {
     this.index += 1;
     this.latest.set(uid, workload);
     if (!this.added.has(uid)) this.added.set(uid, this.index);
+    const waiting = conditionOf(workload, 'QuotaReserved');
+    if (waiting?.status === 'False' && waiting.message) {
+      const known = this.waitingConditions.get(uid) ?? [];
+      if (!known.some(c => c.message === waiting.message)) {
+        this.waitingConditions.set(uid, [...known, waiting]);
+      }
+    }
     const holds =
       type !== 'DELETED' &&
       isTrue(workload, 'QuotaReserved') &&
@@ -213,16 +227,6 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
         .set('Authorization', env.as('bob'))
     ).body;
 
-  const readWorkload = async (jobUid: string) => {
-    const list = (await objects.listNamespacedCustomObject({
-      ...KUEUE,
-      namespace: namespaceOf(env.org.tenants.b),
-      plural: 'workloads',
-      labelSelector: `${KUEUE_LABELS.jobUid}=${jobUid}`,
-    })) as { items: Workload[] };
-    return list.items[0];
-  };
-
   /** Pods of the tenant that hold a node now (scheduled, not finished). */
   async function runningPods(): Promise<number> {
     const pods = await env.admin.core.listNamespacedPod({
@@ -305,31 +309,54 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
       });
     }
 
-    // A run still waiting tells why in Kueue's words: its status and
-    // reason are its Workload's QuotaReserved condition.
-    const waiting = submitted[priorities.lastIndexOf('batch')];
+    // A run still waiting tells why in Kueue's words: its reason and
+    // message are a QuotaReserved=False condition Kueue set on its
+    // Workload. Kueue rewrites that condition as rounds pass (the backend
+    // reads Workloads every few seconds), so any waiting run showing any
+    // condition its Workload had counts, not only the one it has now.
     const seen = await waitFor(
       "a waiting run's reason from its Workload",
       async () => {
-        const workload = await readWorkload(waiting.uid!);
-        const condition = workload && conditionOf(workload, 'QuotaReserved');
-        const run = await read(waiting.id);
-        if (
-          condition?.status === 'False' &&
-          condition.message &&
-          run.status === 'Queued' &&
-          run.reason === condition.reason &&
-          run.message?.includes(condition.message)
-        ) {
-          return { run, condition };
+        const res = await request(env.url)
+          .get('/api/tenant-jobs/jobs')
+          .query({ tenant, status: 'Queued' })
+          .set('Authorization', env.as('bob'));
+        const queued: TenantJobRun[] = res.body.items ?? [];
+        for (const run of queued) {
+          const condition = recorder.waitingConditions
+            .get(run.uid!)
+            ?.find(
+              c =>
+                run.reason === c.reason &&
+                run.message === `Waiting for Kueue: ${sentence(c.message!)}`,
+            );
+          if (condition) return { run, condition };
         }
-        return undefined;
+        // Not yet: say what was seen, so a timeout tells which side lags
+        // (Kueue, the backend's Workload reads, or its Job watch).
+        const health = await request(env.url).get('/api/tenant-jobs/health');
+        throw new Error(
+          `${queued.length} runs queued: ${queued
+            .map(
+              run =>
+                `${run.reason}: ${run.message} (Workload said ${JSON.stringify(
+                  recorder.waitingConditions.get(run.uid!) ?? [],
+                )})`,
+            )
+            .join('; ')}; plugin health ${JSON.stringify(health.body)}`,
+        );
       },
       60_000,
     );
     expect(seen.condition.reason).toBe('Pending');
-    expect(seen.run.message).toMatch(
-      /^Waiting for Kueue: couldn't assign flavors .*insufficient unused quota for cpu in flavor tenant-jobs-default/,
+    expect(seen.run.message).toMatch(/^Waiting for Kueue: \S/);
+    // And what held them was the quota.
+    expect(
+      [...recorder.waitingConditions.values()].flat().map(c => c.message),
+    ).toContainEqual(
+      expect.stringMatching(
+        /^couldn't assign flavors .*insufficient unused quota for cpu in flavor tenant-jobs-default/,
+      ),
     );
     process.stderr.write(
       `A waiting run: ${seen.run.status} / ${seen.run.reason}: ${seen.run.message}\n`,
