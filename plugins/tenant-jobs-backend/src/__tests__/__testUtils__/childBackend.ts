@@ -1,11 +1,20 @@
 /*
  * Runs a Tenant Jobs test backend in a child process (childBackendMain.ts,
- * through sucrase), so a test can kill it with SIGKILL as a crash would.
+ * through sucrase), so a test can kill it with SIGKILL as a crash would,
+ * or run two of them on one database as two replicas would.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestBackendSettings } from './features';
+
+/**
+ * The database of a child backend, as knex connects to it: a SQLite file,
+ * or a PostgreSQL database (which several children may share).
+ */
+export type ChildDatabase =
+  | { client: 'better-sqlite3'; connection: { filename: string } }
+  | { client: 'pg'; connection: Record<string, unknown> | string };
 
 /** A running child backend. */
 export type ChildBackend = {
@@ -16,25 +25,22 @@ export type ChildBackend = {
 /** Starts the child and resolves once it listens. */
 export async function spawnChildBackend(
   settings: TestBackendSettings,
-  dbFile: string,
+  database: ChildDatabase,
+  settingsFile: string,
 ): Promise<ChildBackend> {
-  const settingsFile = `${dbFile}.settings.json`;
   // The ownership Map travels as entries.
   const json = JSON.stringify({
-    ...settings,
-    org: { ...settings.org, ownership: [...settings.org.ownership] },
+    settings: {
+      ...settings,
+      org: { ...settings.org, ownership: [...settings.org.ownership] },
+    },
+    database,
   });
   fs.writeFileSync(settingsFile, json, { mode: 0o600 });
   const sucrase = require.resolve('sucrase/register/ts');
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      '-r',
-      sucrase,
-      path.join(__dirname, 'childBackendMain.ts'),
-      settingsFile,
-      dbFile,
-    ],
+    ['-r', sucrase, path.join(__dirname, 'childBackendMain.ts'), settingsFile],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'test' },

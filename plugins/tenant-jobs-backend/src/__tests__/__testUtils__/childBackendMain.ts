@@ -1,23 +1,33 @@
 /*
- * The child-process side of childBackend.ts: a test backend on a SQLite
- * file with the settings the parent wrote. Prints its URL once listening.
+ * The child-process side of childBackend.ts: a test backend on the
+ * database and with the settings the parent wrote. Prints its URL once
+ * listening.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import createKnex from 'knex';
+import type { ChildDatabase } from './childBackend';
 import { tenantJobsTestFeatures, TestBackendSettings } from './features';
 
 async function main() {
-  const [settingsFile, dbFile] = process.argv.slice(2);
-  const parsed = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+  const [settingsFile] = process.argv.slice(2);
+  const parsed = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as {
+    settings: TestBackendSettings;
+    database: ChildDatabase;
+  };
   const settings: TestBackendSettings = {
-    ...parsed,
-    org: { ...parsed.org, ownership: new Map(parsed.org.ownership) },
+    ...parsed.settings,
+    org: {
+      ...parsed.settings.org,
+      // It travels as entries (see childBackend.ts).
+      ownership: new Map(
+        parsed.settings.org.ownership as unknown as [string, string[]][],
+      ),
+    },
   };
   const knex = createKnex({
-    client: 'better-sqlite3',
-    connection: { filename: dbFile },
-    useNullAsDefault: true,
+    ...parsed.database,
+    useNullAsDefault: parsed.database.client === 'better-sqlite3',
   });
   const backend = await startTestBackend({
     features: [

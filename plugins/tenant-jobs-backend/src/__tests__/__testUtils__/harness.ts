@@ -40,7 +40,7 @@ import {
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import type { JsonObject } from '@backstage/types';
 import createKnex, { Knex } from 'knex';
-import { ChildBackend, spawnChildBackend } from './childBackend';
+import { ChildBackend, ChildDatabase, spawnChildBackend } from './childBackend';
 import {
   tenantJobsTestFeatures,
   TestBackendSettings,
@@ -410,6 +410,8 @@ export type TenantJobsTestEnv = {
   server: TestBackend['server'] | string;
   /** Base URL of the backend, e.g. http://127.0.0.1:PORT. */
   url: string;
+  /** Base URLs of every replica (`replicas`); `url` is the first. */
+  urls: string[];
   /** The plugin's database (runs, audit), as the backend uses it. */
   knex: Knex;
   auditor: AuditorMock;
@@ -446,10 +448,16 @@ export async function startTenantJobsTestBackend(options: {
   /** The database; SQLite in memory unless told otherwise. */
   databaseId?: TestDatabaseId;
   /**
-   * Runs the backend in a child process on a SQLite file, so `restart`
-   * kills it with SIGKILL, as a crash would.
+   * Runs the backend in a child process, so `restart` kills it with
+   * SIGKILL, as a crash would: on a SQLite file, or with a PostgreSQL
+   * `databaseId` on a database of its own.
    */
   childProcess?: boolean;
+  /**
+   * How many child backends share the database, as replicas would
+   * (PostgreSQL `databaseId` only; implies `childProcess`). Default 1.
+   */
+  replicas?: number;
   /**
    * More plugins and modules in the in-process backend (e.g. the
    * scaffolder), with the catalog entities and root config they need. Every
@@ -505,11 +513,18 @@ export async function startTenantJobsTestBackend(options: {
     });
     const { tokenFile, caPem } = identity;
 
-    // A child process keeps its runs in a file, so a SIGKILL loses only
-    // what was never written, as in production.
-    const dbFile = options.childProcess
-      ? path.join(tmpDir, 'tenant-jobs.sqlite')
-      : undefined;
+    // A child process keeps its runs in a file or in PostgreSQL, so a
+    // SIGKILL loses only what was never written, as in production.
+    const replicas = options.replicas ?? 1;
+    const inChild = options.childProcess || replicas > 1;
+    const onPostgres = options.databaseId?.startsWith('POSTGRES') ?? false;
+    if (replicas > 1 && !onPostgres) {
+      throw new Error('Replicas share a PostgreSQL database: set databaseId');
+    }
+    const dbFile =
+      inChild && !onPostgres
+        ? path.join(tmpDir, 'tenant-jobs.sqlite')
+        : undefined;
     const knex = dbFile
       ? createKnex({
           client: 'better-sqlite3',
@@ -517,6 +532,12 @@ export async function startTenantJobsTestBackend(options: {
           useNullAsDefault: true,
         })
       : await options.databases.init(options.databaseId ?? 'SQLITE_3');
+    const childDatabase: ChildDatabase = dbFile
+      ? { client: 'better-sqlite3', connection: { filename: dbFile } }
+      : {
+          client: 'pg',
+          connection: knex.client.config.connection as Record<string, unknown>,
+        };
     const auditor: AuditorMock = mockServices.auditor.mock();
     const plans = Object.fromEntries(
       Object.entries(PLANS).map(([name, plan]) => [
@@ -535,15 +556,24 @@ export async function startTenantJobsTestBackend(options: {
       entities: options.extend?.entities,
       rootConfig: options.extend?.rootConfig,
     };
-    let child: ChildBackend | undefined;
+    let children: ChildBackend[] = [];
     stopChild = async () => {
-      await child?.kill('SIGTERM');
-      child = undefined;
+      await Promise.all(children.map(c => c.kill('SIGTERM')));
+      children = [];
       if (dbFile) await knex.destroy();
     };
     const startBackend = async () => {
-      if (options.childProcess) {
-        child = await spawnChildBackend(settings, dbFile!);
+      if (inChild) {
+        // One after the other: each runs the plugin's migrations first.
+        for (let i = 0; i < replicas; i++) {
+          children.push(
+            await spawnChildBackend(
+              settings,
+              childDatabase,
+              path.join(tmpDir, `backend-${i}.settings.json`),
+            ),
+          );
+        }
         return undefined;
       }
       return startTestBackend({
@@ -558,8 +588,11 @@ export async function startTenantJobsTestBackend(options: {
       });
     };
     backend = await startBackend();
-    const baseUrl = () =>
-      child ? child.url : `http://127.0.0.1:${backend!.server.port()}`;
+    const baseUrls = () =>
+      children.length > 0
+        ? children.map(c => c.url)
+        : [`http://127.0.0.1:${backend!.server.port()}`];
+    const baseUrl = () => baseUrls()[0];
 
     const listJobs = async (tenantId: string, labelSelector?: string) => {
       try {
@@ -579,6 +612,7 @@ export async function startTenantJobsTestBackend(options: {
       backend,
       server: backend?.server ?? baseUrl(),
       url: baseUrl(),
+      urls: baseUrls(),
       knex,
       auditor,
       admin,
@@ -604,10 +638,8 @@ export async function startTenantJobsTestBackend(options: {
         }
       },
       async restart(between) {
-        if (child) {
-          await child.kill('SIGKILL');
-          child = undefined;
-        }
+        await Promise.all(children.map(c => c.kill('SIGKILL')));
+        children = [];
         await backend?.stop();
         backend = undefined;
         await between?.();
@@ -615,6 +647,7 @@ export async function startTenantJobsTestBackend(options: {
         env.backend = backend;
         env.server = backend?.server ?? baseUrl();
         env.url = baseUrl();
+        env.urls = baseUrls();
       },
       stop: cleanUp,
     };
