@@ -153,6 +153,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           jobs,
           jobTypes,
           triggers,
+          tenants,
           events: deps.events,
           auditor: deps.auditor,
           audit,

@@ -134,6 +134,51 @@ describe('Tenant Jobs triggers on the local cluster', () => {
     expect(after.body).toMatchObject({ launched: 1, dropped: {} });
   });
 
+  it('launches nothing once the rule owner is no longer a member of the tenant', async () => {
+    const created = await api('post', '/triggers').send({
+      tenantId: env.org.tenants.b,
+      topic: TOPIC,
+      jobType: TYPE,
+      filter: { 'repository.name': 'left-owner' },
+      parameters: { ref: { from: 'ref' } },
+    });
+    expect(created.status).toBe(201);
+    const rule = created.body as TenantJobTrigger;
+    // The owner left the tenant's Group: in the catalog, carol is a member
+    // of another tenant only.
+    await env
+      .knex('tenant_jobs_triggers')
+      .where({ id: rule.id })
+      .update({ created_by: env.org.users.carol });
+    const before = await runsOfTenant();
+
+    await publish({ repository: { name: 'left-owner' }, ref: 'main', id: 3 });
+    const after = await waitFor('the drop to be counted', async () => {
+      const res = await api('get', `/triggers/${rule.id}`);
+      return res.body.dropped?.OwnerNotMember ? res.body : undefined;
+    });
+    expect(after).toMatchObject({ launched: 0, dropped: { OwnerNotMember: 1 } });
+    expect(await runsOfTenant()).toBe(before);
+    const audit = await env
+      .knex('tenant_jobs_audit')
+      .where({ action: 'trigger-launch', outcome: 'refused' });
+    const entry = audit.find(
+      (r: { detail: string }) => JSON.parse(r.detail).triggerId === rule.id,
+    );
+    expect(entry).toMatchObject({ actor: env.org.users.carol });
+    expect(JSON.parse(entry.detail)).toMatchObject({
+      reason: 'OwnerNotMember',
+      error: expect.stringContaining(
+        `${env.org.users.carol} is no longer a member of tenant '${env.org.tenants.b}'`,
+      ),
+    });
+    // A member of the tenant may still remove it.
+    const removed = await request(env.server)
+      .delete(`/api/tenant-jobs/triggers/${rule.id}`)
+      .set('Authorization', env.as('bob'));
+    expect(removed.status).toBe(204);
+  });
+
   it('takes a storm of 100 events in a second without exceeding the tenant limit', async () => {
     const before = await runsOfTenant();
     const rule = (await api('get', '/triggers')).body

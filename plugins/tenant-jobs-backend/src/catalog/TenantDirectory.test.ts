@@ -203,4 +203,34 @@ describe('TenantDirectory', () => {
       false,
     );
   });
+
+  it('knows whether a user is a member of a tenant now', async () => {
+    const user = (name: string, memberOf: string[], relations = true) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name },
+      spec: { memberOf: relations ? [] : memberOf },
+      relations: relations
+        ? memberOf.map(targetRef => ({ type: 'memberOf', targetRef }))
+        : undefined,
+    });
+    const { tenants } = directory([
+      tenantGroup('team-a', 'acme'),
+      tenantGroup('team-b', 'beta'),
+      user('processed', ['group:default/team-a']),
+      user('unprocessed', ['Team-A'], false),
+      user('elsewhere', ['group:default/team-b']),
+      group('impostor'),
+    ]);
+    const acme = (await tenants.getTenant('acme'))!;
+    // From the catalog's relations, or from spec.memberOf before processing.
+    expect(await tenants.isMember('user:default/processed', acme)).toBe(true);
+    expect(await tenants.isMember('user:default/unprocessed', acme)).toBe(
+      true,
+    );
+    expect(await tenants.isMember('user:default/elsewhere', acme)).toBe(false);
+    expect(await tenants.isMember('user:default/gone', acme)).toBe(false);
+    // Only a User is anyone's member.
+    expect(await tenants.isMember('group:default/team-a', acme)).toBe(false);
+  });
 });

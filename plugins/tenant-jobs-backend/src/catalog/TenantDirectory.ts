@@ -3,6 +3,7 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
   parseEntityRef,
+  RELATION_MEMBER_OF,
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -48,6 +49,40 @@ type View = {
 };
 
 const CACHE_MS = 10_000;
+
+/**
+ * The lower-cased refs an entity points at with `relationType`, from its
+ * relations (as the catalog processed them) and from the refs written in
+ * its spec (`specRefs`, Group refs by default), which count even before
+ * processing.
+ */
+function relatedRefs(
+  entity: Entity,
+  relationType: string,
+  specRefs: unknown[],
+): Set<string> {
+  const refs = new Set(
+    (entity.relations ?? [])
+      .filter(relation => relation.type === relationType)
+      .map(relation => relation.targetRef.toLocaleLowerCase('en-US')),
+  );
+  for (const ref of specRefs) {
+    if (typeof ref !== 'string') continue;
+    try {
+      refs.add(
+        stringifyEntityRef(
+          parseEntityRef(ref, {
+            defaultKind: 'group',
+            defaultNamespace: entity.metadata.namespace ?? 'default',
+          }),
+        ).toLocaleLowerCase('en-US'),
+      );
+    } catch {
+      // What is no entity ref points at nothing.
+    }
+  }
+  return refs;
+}
 
 /**
  * Tenants from the catalog: Groups annotated `tenant-jobs.io/tenant-id`.
@@ -104,34 +139,38 @@ export class TenantDirectory {
    * with its id, or owned by its Group.
    */
   async belongsTo(entityRef: string, tenant: Tenant): Promise<boolean> {
-    const entity = await this.options.catalog.getEntityByRef(entityRef, {
-      credentials: await this.options.auth.getOwnServiceCredentials(),
-    });
+    const entity = await this.getEntity(entityRef);
     if (!entity) return false;
     if (entity.metadata.annotations?.[TENANT_ID_ANNOTATION] === tenant.id) {
       return true;
     }
-    const owners = new Set(
-      (entity.relations ?? [])
-        .filter(relation => relation.type === RELATION_OWNED_BY)
-        .map(relation => relation.targetRef.toLocaleLowerCase('en-US')),
-    );
     const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
-    if (typeof owner === 'string') {
-      try {
-        owners.add(
-          stringifyEntityRef(
-            parseEntityRef(owner, {
-              defaultKind: 'group',
-              defaultNamespace: entity.metadata.namespace ?? 'default',
-            }),
-          ).toLocaleLowerCase('en-US'),
-        );
-      } catch {
-        // An owner that is no entity ref owns nothing here.
-      }
-    }
-    return owners.has(tenant.groupRef);
+    return relatedRefs(entity, RELATION_OWNED_BY, [owner]).has(
+      tenant.groupRef,
+    );
+  }
+
+  /**
+   * Whether the User `userRef` is a direct member of the tenant's Group in
+   * the catalog now (its `memberOf`): for what acts for a user who is not
+   * signed in, such as a trigger rule launching as its owner.
+   */
+  async isMember(userRef: string, tenant: Tenant): Promise<boolean> {
+    const entity = await this.getEntity(userRef);
+    if (entity?.kind.toLocaleLowerCase('en-US') !== 'user') return false;
+    const memberOf = (entity.spec as { memberOf?: unknown } | undefined)
+      ?.memberOf;
+    return relatedRefs(
+      entity,
+      RELATION_MEMBER_OF,
+      Array.isArray(memberOf) ? memberOf : [],
+    ).has(tenant.groupRef);
+  }
+
+  private async getEntity(entityRef: string): Promise<Entity | undefined> {
+    return this.options.catalog.getEntityByRef(entityRef, {
+      credentials: await this.options.auth.getOwnServiceCredentials(),
+    });
   }
 
   private async load(): Promise<View> {

@@ -1,5 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, isError } from '@backstage/errors';
+import { InputError, isError, NotAllowedError } from '@backstage/errors';
 import type { EventParams, EventsService } from '@backstage/plugin-events-node';
 import {
   checkJobTypeAllowed,
@@ -11,6 +11,7 @@ import {
   TriggerRequest,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { createHash, randomUUID } from 'node:crypto';
+import type { TenantDirectory } from '../catalog/TenantDirectory';
 import { AuditStore, TriggerRecord, TriggerStore } from '../database';
 import { statusOf } from './httpErrors';
 import { JobService } from './JobService';
@@ -33,8 +34,15 @@ function stable(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** How long a rule owner's membership, read from the catalog, is reused. */
+const MEMBERSHIP_TTL_MS = 10_000;
+
+/** The rule's owner left the tenant's Group: the rule launches nothing. */
+class OwnerNotMemberError extends NotAllowedError {}
+
 /** Why a matching event launched nothing, as a bounded reason. */
 function dropReason(error: unknown): string {
+  if (error instanceof OwnerNotMemberError) return 'OwnerNotMember';
   const status = statusOf(error);
   const message = isError(error) ? error.message : '';
   if (/queue, which holds at most/.test(message)) return 'QueueFull';
@@ -56,12 +64,18 @@ function dropReason(error: unknown): string {
  */
 export class TriggerService {
   private readonly subscribed = new Set<string>();
+  /** Owner membership by `owner\ntenant`, with when it was read. */
+  private readonly memberships = new Map<
+    string,
+    { at: number; member: Promise<boolean> }
+  >();
 
   constructor(
     private readonly deps: {
       jobs: JobService;
       jobTypes: JobTypeRegistry;
       triggers: TriggerStore;
+      tenants: Pick<TenantDirectory, 'isMember'>;
       events: EventsService;
       auditor: AuditorService;
       audit: AuditStore;
@@ -153,6 +167,31 @@ export class TriggerService {
     return launched;
   }
 
+  /**
+   * A rule launches as its owner, who must still be a member of the
+   * tenant's Group (the catalog's `memberOf`, read at most every 10 s):
+   * whoever leaves the tenant stops launching its jobs.
+   */
+  private async requireOwnerMember(rule: TriggerRecord): Promise<void> {
+    const key = `${rule.createdBy}\n${rule.tenantId}`;
+    let known = this.memberships.get(key);
+    if (!known || Date.now() - known.at > MEMBERSHIP_TTL_MS) {
+      const tenant = await this.deps.jobs.resolveTenant(rule.tenantId);
+      known = {
+        at: Date.now(),
+        member: this.deps.tenants.isMember(rule.createdBy, tenant),
+      };
+      this.memberships.set(key, known);
+      // A failed read is not kept: the next event reads again.
+      known.member.catch(() => this.memberships.delete(key));
+    }
+    if (!(await known.member)) {
+      throw new OwnerNotMemberError(
+        `The rule's owner ${rule.createdBy} is no longer a member of tenant '${rule.tenantId}', so the rule launches nothing; a member of the tenant may create it again`,
+      );
+    }
+  }
+
   private async launch(rule: TriggerRecord, event: EventParams) {
     const eventKey = createHash('sha256')
       .update(`${rule.id}\n${event.topic}\n${stable(event.eventPayload)}`)
@@ -164,6 +203,7 @@ export class TriggerService {
       meta: { tenantId: rule.tenantId, triggerId: rule.id, topic: event.topic },
     });
     try {
+      await this.requireOwnerMember(rule);
       const result = await this.deps.jobs.submit(
         {
           tenantId: request.tenantId,
