@@ -261,6 +261,37 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     });
   });
 
+  it('reads how long the tenant’s recent runs ran, newest first, bounded', async () => {
+    const { runs } = await open();
+    const finish = async (id: string, seconds: number, tenantId?: string) => {
+      await runs.create(
+        newRun({ id, ...(tenantId ? { tenantId, namespace: tenantId } : {}) }),
+      );
+      await runs.update(id, {
+        status: 'Succeeded',
+        startedAt: '2026-11-20T10:00:00.000Z',
+        finishedAt: new Date(
+          Date.parse('2026-11-20T10:00:00.000Z') + seconds * 1000,
+        ).toISOString(),
+      });
+      await new Promise(resolve => setTimeout(resolve, 5));
+    };
+    await finish('d-old', 99);
+    const since = new Date();
+    await new Promise(resolve => setTimeout(resolve, 5));
+    await finish('d-1', 10);
+    await finish('d-other-tenant', 77, 'beta');
+    await runs.create(newRun({ id: 'd-unfinished' }));
+    await finish('d-2', 20);
+    await finish('d-3', 30);
+    expect(await runs.recentDurations('acme-analytics', since, 10)).toEqual([
+      30_000, 20_000, 10_000,
+    ]);
+    expect(await runs.recentDurations('acme-analytics', since, 2)).toEqual([
+      30_000, 20_000,
+    ]);
+  });
+
   it('applies observations compare-and-set: older never overwrites newer, final stays final', async () => {
     const { runs } = await open();
     await runs.create(newRun({ id: 'o1' }));

@@ -92,6 +92,15 @@ export interface RunStore {
   timings(
     filter: RunFilter & { permitted?: TenantCriteria },
   ): Promise<RunTiming[]>;
+  /**
+   * How long the tenant's most recent runs created since `createdAfter`
+   * ran (start to finish, in ms), newest first, at most `limit` of them.
+   */
+  recentDurations(
+    tenantId: string,
+    createdAfter: Date,
+    limit: number,
+  ): Promise<number[]>;
   /** Runs of a tenant that still hold a slot: Queued, Pending or Running. */
   countActive(tenantId: string): Promise<number>;
   /** Tenants with at least one active run. */
@@ -549,6 +558,25 @@ export class KnexRunStore implements RunStore {
       startedAt: toMillis(row.started_at),
       finishedAt: toMillis(row.finished_at),
     }));
+  }
+
+  async recentDurations(
+    tenantId: string,
+    createdAfter: Date,
+    limit: number,
+  ): Promise<number[]> {
+    // Along the (tenant_id, created_at) index, newest first.
+    const rows = (await this.db<Row>(TABLE)
+      .select('started_at', 'finished_at')
+      .where({ tenant_id: tenantId })
+      .where('created_at', '>=', createdAfter)
+      .whereNotNull('started_at')
+      .whereNotNull('finished_at')
+      .orderBy('created_at', 'desc')
+      .limit(limit)) as Row[];
+    return rows.map(
+      row => toMillis(row.finished_at)! - toMillis(row.started_at)!,
+    );
   }
 
   async countActive(tenantId: string): Promise<number> {

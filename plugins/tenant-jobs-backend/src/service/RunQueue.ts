@@ -14,6 +14,8 @@ import { ResolvedTenant } from './JobService';
 import { JobClusters } from './ports';
 
 const WEEK_MS = 7 * 86_400_000;
+/** How many recent runs the start estimate takes its median from. */
+const ESTIMATE_SAMPLE = 200;
 /** A released run still suspended after this long is resumed again. */
 const RESUME_GRACE_MS = 15_000;
 
@@ -120,7 +122,8 @@ export class RunQueue {
 
   /**
    * Where a waiting run stands and when it may start: its position, and an
-   * estimate from the tenant's median run time over the last week.
+   * estimate from the median run time of the tenant's last 200 finished
+   * runs of the past week (one bounded read, however long the history).
    */
   async placeOf(
     run: RunRecord,
@@ -136,14 +139,12 @@ export class RunQueue {
       // An unknown tenant: estimate with one slot.
     }
     const durations = (
-      await this.deps.runs.timings({
-        tenantIds: [run.tenantId],
-        createdAfter: new Date(now - WEEK_MS).toISOString(),
-      })
-    )
-      .filter(t => t.startedAt !== undefined && t.finishedAt !== undefined)
-      .map(t => t.finishedAt! - t.startedAt!)
-      .sort((a, b) => a - b);
+      await this.deps.runs.recentDurations(
+        run.tenantId,
+        new Date(now - WEEK_MS),
+        ESTIMATE_SAMPLE,
+      )
+    ).sort((a, b) => a - b);
     const median = durations.length
       ? durations[Math.floor(durations.length / 2)]
       : undefined;
