@@ -67,8 +67,10 @@ export class TriggerService {
   /** Owner membership by `owner\ntenant`, with when it was read. */
   private readonly memberships = new Map<
     string,
-    { at: number; member: Promise<boolean> }
+    { at: number; member: boolean }
   >();
+  /** Reads of it under way, shared by the events of a storm. */
+  private readonly readingMemberships = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly deps: {
@@ -128,6 +130,13 @@ export class TriggerService {
         ),
     ].filter((problem): problem is string => Boolean(problem));
     if (problems.length > 0) throw new InputError(problems.join('; '));
+    // It launches as its creator, checked as each event comes: refused now
+    // rather than dropping every event later.
+    if (!(await this.deps.tenants.isMember(actor, tenant))) {
+      throw new NotAllowedError(
+        `A trigger rule launches as the user who creates it, who must be a member of tenant '${tenant.id}' in the catalog (memberOf its Group); ${actor} is not`,
+      );
+    }
     const rule = await this.deps.triggers.create({
       id: randomUUID(),
       tenantId: tenant.id,
@@ -170,22 +179,38 @@ export class TriggerService {
   /**
    * A rule launches as its owner, who must still be a member of the
    * tenant's Group (the catalog's `memberOf`, read at most every 10 s):
-   * whoever leaves the tenant stops launching its jobs.
+   * whoever leaves the tenant stops launching its jobs. While the catalog
+   * cannot be read, the last answer stands, as the tenant directory keeps
+   * its last good view.
    */
   private async requireOwnerMember(rule: TriggerRecord): Promise<void> {
     const key = `${rule.createdBy}\n${rule.tenantId}`;
-    let known = this.memberships.get(key);
-    if (!known || Date.now() - known.at > MEMBERSHIP_TTL_MS) {
-      const tenant = await this.deps.jobs.resolveTenant(rule.tenantId);
-      known = {
-        at: Date.now(),
-        member: this.deps.tenants.isMember(rule.createdBy, tenant),
-      };
-      this.memberships.set(key, known);
-      // A failed read is not kept: the next event reads again.
-      known.member.catch(() => this.memberships.delete(key));
+    const known = this.memberships.get(key);
+    let member: boolean;
+    if (known && Date.now() - known.at <= MEMBERSHIP_TTL_MS) {
+      member = known.member;
+    } else {
+      let reading = this.readingMemberships.get(key);
+      if (!reading) {
+        reading = (async () => {
+          const tenant = await this.deps.jobs.resolveTenant(rule.tenantId);
+          const answer = await this.deps.tenants.isMember(
+            rule.createdBy,
+            tenant,
+          );
+          this.memberships.set(key, { at: Date.now(), member: answer });
+          return answer;
+        })().finally(() => this.readingMemberships.delete(key));
+        this.readingMemberships.set(key, reading);
+      }
+      try {
+        member = await reading;
+      } catch (error) {
+        if (!known) throw error;
+        member = known.member;
+      }
     }
-    if (!(await known.member)) {
+    if (!member) {
       throw new OwnerNotMemberError(
         `The rule's owner ${rule.createdBy} is no longer a member of tenant '${rule.tenantId}', so the rule launches nothing; a member of the tenant may create it again`,
       );
