@@ -117,7 +117,11 @@ class WorkloadRecorder {
     const waiting = conditionOf(workload, 'QuotaReserved');
     if (waiting?.status === 'False' && waiting.message) {
       const known = this.waitingConditions.get(uid) ?? [];
-      if (!known.some(c => c.message === waiting.message)) {
+      if (
+        !known.some(
+          c => c.reason === waiting.reason && c.message === waiting.message,
+        )
+      ) {
         this.waitingConditions.set(uid, [...known, waiting]);
       }
     }
@@ -327,6 +331,7 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
             .get(run.uid!)
             ?.find(
               c =>
+                c.reason === 'Pending' &&
                 run.reason === c.reason &&
                 run.message === `Waiting for Kueue: ${sentence(c.message!)}`,
             );

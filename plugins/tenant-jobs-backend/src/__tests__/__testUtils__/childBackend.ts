@@ -54,10 +54,11 @@ export async function spawnChildBackend(
     output = (output + chunk).slice(-4000);
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The child backend did not start: ${output}`)),
-      120_000,
-    );
+    const timer = setTimeout(() => {
+      // Never left behind holding the database and the test's pipes.
+      child.kill('SIGKILL');
+      reject(new Error(`The child backend did not start: ${output}`));
+    }, 120_000);
     child.stdout!.on('data', chunk => {
       output = (output + chunk).slice(-4000);
       const match = /tenant-jobs test backend listening on (\S+)/.exec(output);

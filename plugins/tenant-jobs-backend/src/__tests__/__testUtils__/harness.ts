@@ -521,6 +521,11 @@ export async function startTenantJobsTestBackend(options: {
     if (replicas > 1 && !onPostgres) {
       throw new Error('Replicas share a PostgreSQL database: set databaseId');
     }
+    if (inChild && options.databaseId && !onPostgres) {
+      throw new Error(
+        `A child backend runs on a SQLite file or PostgreSQL, not ${options.databaseId}`,
+      );
+    }
     const dbFile =
       inChild && !onPostgres
         ? path.join(tmpDir, 'tenant-jobs.sqlite')
