@@ -5,6 +5,8 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { ApiException } from '@kubernetes/client-node';
+import { statusOf as httpStatusOf } from '../service/httpErrors';
+import { NamespaceNotReadableError } from '../service/ports';
 import {
   parseQuotaMessage,
   parseRbacMessage,
@@ -207,7 +209,9 @@ describe('toClusterError', () => {
       ),
       { cluster: 'local', action: 'read the log of pod etl-1-x7k2p' },
     );
-    expect(error.constructor).toBe(Error);
+    // Not the caller's fault: a 500, of a kind the tracker can recognise.
+    expect(error).toBeInstanceOf(NamespaceNotReadableError);
+    expect(httpStatusOf(error)).toBe(500);
     expect(error.message).toContain(
       'may not get pods/log in namespace tenant-acme',
     );

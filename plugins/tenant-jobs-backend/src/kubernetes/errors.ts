@@ -8,6 +8,7 @@ import {
   TENANT_READER_CLUSTER_ROLE_NAME,
   TENANT_READER_ROLE_BINDING_NAME,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { NamespaceNotReadableError } from '../service/ports';
 
 /** How the apiserver names the confinement policy in its refusals. */
 const CONFINEMENT_POLICY_REFERENCE =
@@ -210,7 +211,7 @@ function fromApiException(
   if (code === 403) {
     const rbac = parseRbacMessage(message);
     if (rbac && TENANT_READER_RESOURCES.has(rbac.resource) && rbac.namespace) {
-      return new Error(
+      return new NamespaceNotReadableError(
         `The Tenant Jobs backend may not ${rbac.verb} ${rbac.resource} in namespace ${rbac.namespace} of cluster '${cluster}' (${rbac.user}). ` +
           `It reads logs and events only in tenant namespaces, through the RoleBinding ${TENANT_READER_ROLE_BINDING_NAME} that provisioning creates there: ` +
           `right after provisioning RBAC may take a moment to catch up; otherwise the namespace was not provisioned by this backend, ` +

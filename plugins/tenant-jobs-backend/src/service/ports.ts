@@ -12,6 +12,15 @@ import type {
 import type { Writable } from 'node:stream';
 
 /** A tenant ResourceQuota: its limits and what is in use. */
+/**
+ * The cluster refused the backend a read of pod logs or events in a
+ * namespace that is not one of its tenant namespaces (its reader role is
+ * bound in those only). Thrown by `JobCluster` reads; a 500 to callers.
+ */
+export class NamespaceNotReadableError extends Error {
+  override readonly name = 'NamespaceNotReadableError';
+}
+
 export type TenantQuotaUsage = {
   hard: Record<string, string>;
   used: Record<string, string>;

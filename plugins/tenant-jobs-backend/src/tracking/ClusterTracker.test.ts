@@ -6,6 +6,7 @@ import {
   JobCluster,
   ManagedObjectsHandler,
   ManagedObjectsWatch,
+  NamespaceNotReadableError,
 } from '../service/ports';
 import { ClusterTracker, RunChange } from './ClusterTracker';
 
@@ -305,7 +306,16 @@ describe('ClusterTracker', () => {
       }
       await Promise.all(observe.mock.results.map(r => r.value));
     };
-    return { runs, cluster, changes, onChange, observe, observed, tracker };
+    return {
+      runs,
+      cluster,
+      changes,
+      onChange,
+      observe,
+      observed,
+      tracker,
+      logger,
+    };
   }
 
   /** Records r's Job as running with a running pod; version 102. */
@@ -634,6 +644,41 @@ describe('ClusterTracker', () => {
     expect(
       changes.filter(c => c.before.reason !== c.after.reason),
     ).toHaveLength(1);
+  });
+
+  it('pauses reading events in a namespace that refuses them, and records the runs anyway', async () => {
+    const { runs, cluster, tracker: t, logger } = await setup();
+    await runs.create(newRun('r1'));
+    await runs.create(newRun('r2'));
+    // Not one of this backend's tenant namespaces (or no longer).
+    cluster.listRunEvents.mockRejectedValue(
+      new NamespaceNotReadableError('may not list events in tenant-acme'),
+    );
+    const stuck = (runId: string, version: number) =>
+      job(
+        runId,
+        version,
+        { startTime: at(-10), uncountedTerminatedPods: {} },
+        { createdAt: at(-10) },
+      );
+    await cluster.jobEvent('ADDED', stuck('r1', 100));
+    await cluster.jobEvent('ADDED', stuck('r2', 101));
+    await t.flush();
+
+    // One refused read for the namespace, not one per Job, said once.
+    expect(cluster.listRunEvents).toHaveBeenCalledTimes(1);
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(/^Not reading events in tenant-acme-analytics/),
+    );
+    expect(logger.warn).not.toHaveBeenCalled();
+    for (const id of ['r1', 'r2']) {
+      expect(await runs.get(id)).toEqual(
+        expect.objectContaining({
+          status: 'Pending',
+          observedVersion: expect.any(Number),
+        }),
+      );
+    }
   });
 
   it('does not read events of a Job that has a pod or was just created', async () => {

@@ -6,6 +6,7 @@ import { isScheduled, runIdOf } from './runIds';
 import {
   JobCluster,
   ManagedObjectsWatch,
+  NamespaceNotReadableError,
   WatchEventType,
   WatchStats,
 } from '../service/ports';
@@ -22,9 +23,15 @@ export { runIdOf };
 const EXPLAIN_AFTER_MS = 3_000;
 /** How often the events of one such Job are read at most. */
 const EXPLAIN_EVERY_MS = 10_000;
+/**
+ * How long events are not read again in a namespace that refused it: not
+ * a tenant namespace of this backend (its reader role is bound in its own
+ * tenants' namespaces only), e.g. a managed Job of another installation or
+ * of a namespace being deleted.
+ */
+const REFUSED_NAMESPACE_PAUSE_MS = 5 * 60_000;
 /** How often a failing read of Kueue Workloads is logged at most. */
 const WORKLOAD_WARN_EVERY_MS = 60_000;
-
 
 function createdAt(job: V1Job): number {
   const value = job.metadata?.creationTimestamp;
@@ -42,6 +49,8 @@ export class ClusterTracker {
   private readonly pods = new Map<string, Map<string, V1Pod>>();
   private readonly dirty = new Set<string>();
   private readonly explainedAt = new Map<string, number>();
+  /** Namespaces whose events the backend may not read, until when. */
+  private readonly eventsRefused = new Map<string, number>();
   /** The last explanation of a Job without a pod, kept between reads. */
   private readonly explanations = new Map<
     string,
@@ -374,11 +383,26 @@ export class ClusterTracker {
       return undefined;
     }
     this.explainedAt.set(runId, now);
-    const events = await this.options.cluster.listRunEvents(
-      job.metadata!.namespace!,
-      job.metadata!.name!,
-      [],
-    );
+    const namespace = job.metadata!.namespace!;
+    if ((this.eventsRefused.get(namespace) ?? 0) > now) return undefined;
+    let events;
+    try {
+      events = await this.options.cluster.listRunEvents(
+        namespace,
+        job.metadata!.name!,
+        [],
+      );
+    } catch (error) {
+      if (!(error instanceof NamespaceNotReadableError)) throw error;
+      // Not ours to read: asked again only after a pause, and said once.
+      this.eventsRefused.set(namespace, now + REFUSED_NAMESPACE_PAUSE_MS);
+      this.options.logger.info(
+        `Not reading events in ${namespace} for ${
+          REFUSED_NAMESPACE_PAUSE_MS / 60_000
+        } minutes: ${error.message}`,
+      );
+      return undefined;
+    }
     for (const event of [...events].reverse()) {
       const message = describeJobEvent(event.reason, event.message);
       if (message) {
