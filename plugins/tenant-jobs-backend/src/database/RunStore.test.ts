@@ -320,6 +320,8 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
       observedVersion: 20,
       observed: { pods: [{ name: 'o1-pod' }] },
     });
+    // The change it returns is the row as stored, without reading it again.
+    expect(running?.after).toEqual(await runs.get('o1'));
     expect(
       await runs.observe('o1', observation(10, 'Pending')),
     ).toBeUndefined();

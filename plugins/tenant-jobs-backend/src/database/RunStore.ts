@@ -439,7 +439,9 @@ export class KnexRunStore implements RunStore {
     }
     const updated = await query.update(values);
     if (updated === 0) return undefined;
-    return { before, after: await this.get(id) };
+    // What was read and what was written is the row now: no third query
+    // (the tracker makes several observations per run).
+    return { before, after: fromRow({ ...row, ...values } as Row) };
   }
 
   async list(
