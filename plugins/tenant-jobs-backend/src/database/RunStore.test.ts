@@ -178,7 +178,11 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
       seen.push(...page.items.map(r => r.id));
       cursor = page.nextCursor;
       // A run submitted while paging does not disturb the pages after it.
-      if (seen.length === 3) await runs.create(newRun({ id: 'late' }));
+      // (Later by the clock: runs of the same millisecond order by id.)
+      if (seen.length === 3) {
+        await new Promise(resolve => setTimeout(resolve, 5));
+        await runs.create(newRun({ id: 'late' }));
+      }
     } while (cursor);
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
