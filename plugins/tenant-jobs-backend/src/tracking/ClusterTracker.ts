@@ -27,9 +27,10 @@ const EXPLAIN_EVERY_MS = 10_000;
  * How long events are not read again in a namespace that refused it: not
  * a tenant namespace of this backend (its reader role is bound in its own
  * tenants' namespaces only), e.g. a managed Job of another installation or
- * of a namespace being deleted.
+ * of a namespace being deleted. Short enough that a tenant namespace whose
+ * RoleBinding RBAC had not yet caught up is explained again soon.
  */
-const REFUSED_NAMESPACE_PAUSE_MS = 5 * 60_000;
+const REFUSED_NAMESPACE_PAUSE_MS = 60_000;
 /** How often a failing read of Kueue Workloads is logged at most. */
 const WORKLOAD_WARN_EVERY_MS = 60_000;
 
@@ -394,12 +395,12 @@ export class ClusterTracker {
       );
     } catch (error) {
       if (!(error instanceof NamespaceNotReadableError)) throw error;
-      // Not ours to read: asked again only after a pause, and said once.
+      // Not ours to read: asked again only after a pause, said once a pause.
       this.eventsRefused.set(namespace, now + REFUSED_NAMESPACE_PAUSE_MS);
       this.options.logger.info(
         `Not reading events in ${namespace} for ${
-          REFUSED_NAMESPACE_PAUSE_MS / 60_000
-        } minutes: ${error.message}`,
+          REFUSED_NAMESPACE_PAUSE_MS / 1000
+        } s: ${error.message}`,
       );
       return undefined;
     }
