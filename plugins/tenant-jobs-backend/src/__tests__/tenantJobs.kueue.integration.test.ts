@@ -231,18 +231,6 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
         .set('Authorization', env.as('bob'))
     ).body;
 
-  /** Pods of the tenant that hold a node now (scheduled, not finished). */
-  async function runningPods(): Promise<number> {
-    const pods = await env.admin.core.listNamespacedPod({
-      namespace: namespaceOf(env.org.tenants.b),
-    });
-    return pods.items.filter(
-      p =>
-        !p.metadata?.deletionTimestamp &&
-        ['Pending', 'Running'].includes(p.status?.phase ?? ''),
-    ).length;
-  }
-
   it('hands every run to Kueue, which admits them within the quota and in priority order; a waiting run says why in Kueue’s words', async () => {
     const priorities: PriorityId[] = [
       'normal',
@@ -372,7 +360,10 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
     const runs = await waitFor(
       'every run to finish',
       async () => {
-        mostPods = Math.max(mostPods, await runningPods());
+        mostPods = Math.max(
+          mostPods,
+          await env.countActivePods(env.org.tenants.b),
+        );
         const all = await Promise.all(submitted.map(r => read(r.id)));
         return all.every(r => FINAL.includes(r.status)) ? all : undefined;
       },

@@ -9,7 +9,6 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
 import request from 'supertest';
 import {
-  namespaceOf,
   startTenantJobsTestBackend,
   TenantJobsTestEnv,
   testJobType,
@@ -62,18 +61,6 @@ describe('Tenant Jobs per-tenant queue on the local cluster', () => {
         .set('Authorization', env.as('bob'))
     ).body;
 
-  /** Pods of the tenant that hold a node now (scheduled, not finished). */
-  async function runningPods(): Promise<number> {
-    const pods = await env.admin.core.listNamespacedPod({
-      namespace: namespaceOf(env.org.tenants.b),
-    });
-    return pods.items.filter(
-      p =>
-        !p.metadata?.deletionTimestamp &&
-        ['Pending', 'Running'].includes(p.status?.phase ?? ''),
-    ).length;
-  }
-
   /** Waits until every run is final, sampling how many pods run at once. */
   async function finishAll(ids: string[]): Promise<{
     runs: TenantJobRun[];
@@ -83,7 +70,10 @@ describe('Tenant Jobs per-tenant queue on the local cluster', () => {
     const runs = await waitFor(
       'every queued run to finish',
       async () => {
-        mostAtOnce = Math.max(mostAtOnce, await runningPods());
+        mostAtOnce = Math.max(
+          mostAtOnce,
+          await env.countActivePods(env.org.tenants.b),
+        );
         const all = await Promise.all(ids.map(read));
         return all.every(r => FINAL.includes(r.status)) ? all : undefined;
       },

@@ -13,7 +13,6 @@ import {
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import request from 'supertest';
 import {
-  namespaceOf,
   startTenantJobsTestBackend,
   TenantJobsTestEnv,
   testJobType,
@@ -102,18 +101,6 @@ describe('Tenant Jobs with two backend processes on one PostgreSQL database', ()
     return Number(count);
   }
 
-  /** Pods of the tenant that hold a node now (scheduled, not finished). */
-  async function runningPods(): Promise<number> {
-    const pods = await env.admin.core.listNamespacedPod({
-      namespace: namespaceOf(env.org.tenants.b),
-    });
-    return pods.items.filter(
-      p =>
-        !p.metadata?.deletionTimestamp &&
-        ['Pending', 'Running'].includes(p.status?.phase ?? ''),
-    ).length;
-  }
-
   it('admits and releases every run exactly once, never more at once than the limit, in priority then age order', async () => {
     expect(env.urls).toHaveLength(2);
     const [first, second] = env.urls;
@@ -126,7 +113,10 @@ describe('Tenant Jobs with two backend processes on one PostgreSQL database', ()
     const sampler = (async () => {
       while (sampling) {
         mostHolders = Math.max(mostHolders, await slotHolders());
-        mostPods = Math.max(mostPods, await runningPods());
+        mostPods = Math.max(
+          mostPods,
+          await env.countActivePods(env.org.tenants.b),
+        );
         await new Promise(resolve => setTimeout(resolve, 100));
       }
     })();

@@ -10,7 +10,6 @@ import { TenantJobTrigger } from '@tenant-jobs/plugin-tenant-jobs-common';
 import request from 'supertest';
 import { testEvents } from './__testUtils__/features';
 import {
-  namespaceOf,
   startTenantJobsTestBackend,
   TenantJobsTestEnv,
   testJobType,
@@ -157,7 +156,10 @@ describe('Tenant Jobs triggers on the local cluster', () => {
       const res = await api('get', `/triggers/${rule.id}`);
       return res.body.dropped?.OwnerNotMember ? res.body : undefined;
     });
-    expect(after).toMatchObject({ launched: 0, dropped: { OwnerNotMember: 1 } });
+    expect(after).toMatchObject({
+      launched: 0,
+      dropped: { OwnerNotMember: 1 },
+    });
     expect(await runsOfTenant()).toBe(before);
     const audit = await env
       .knex('tenant_jobs_audit')
@@ -196,16 +198,9 @@ describe('Tenant Jobs triggers on the local cluster', () => {
     const settled = await waitFor(
       'every event to be launched or dropped',
       async () => {
-        const pods = await env.admin.core.listNamespacedPod({
-          namespace: namespaceOf(env.org.tenants.b),
-        });
         mostAtOnce = Math.max(
           mostAtOnce,
-          pods.items.filter(
-            p =>
-              !p.metadata?.deletionTimestamp &&
-              ['Pending', 'Running'].includes(p.status?.phase ?? ''),
-          ).length,
+          await env.countActivePods(env.org.tenants.b),
         );
         const now = (await api('get', `/triggers/${rule.id}`)).body;
         const dropped = Object.values(
@@ -217,16 +212,9 @@ describe('Tenant Jobs triggers on the local cluster', () => {
     );
     // Sample a while longer as the queue drains.
     for (let i = 0; i < 20; i++) {
-      const pods = await env.admin.core.listNamespacedPod({
-        namespace: namespaceOf(env.org.tenants.b),
-      });
       mostAtOnce = Math.max(
         mostAtOnce,
-        pods.items.filter(
-          p =>
-            !p.metadata?.deletionTimestamp &&
-            ['Pending', 'Running'].includes(p.status?.phase ?? ''),
-        ).length,
+        await env.countActivePods(env.org.tenants.b),
       );
       await new Promise(resolve => setTimeout(resolve, 500));
     }

@@ -5,6 +5,7 @@ import type {
   MetricsServiceObservableResult,
 } from '@backstage/backend-plugin-api/alpha';
 import { RunRecord } from '../database';
+import type { WatchHealth } from './ClusterHealth';
 import {
   finalReasonLabel,
   OTHER,
@@ -120,15 +121,7 @@ export type MetricSources = {
     Array<{ tenantId: string; status: string; count: number }>
   >;
   /** The watches of each cluster. */
-  watches?(): Array<{
-    cluster: string;
-    resource: string;
-    synced: boolean;
-    lists: number;
-    restarts: number;
-    /** Seconds since the last event or bookmark. */
-    stalenessSeconds: number;
-  }>;
+  watches?(): Array<Omit<WatchHealth, 'unsyncedSeconds'>>;
   /** Whether each cluster answered its last requests. */
   clusters?(): Array<{ cluster: string; reachable: boolean }>;
   /** The p95 duration target of each job type, in seconds. */

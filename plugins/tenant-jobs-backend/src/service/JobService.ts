@@ -205,6 +205,24 @@ export class JobService {
     }
   }
 
+  /**
+   * Puts the PriorityClasses and the tenant's namespace objects in place in
+   * its cluster, once per process and tenant: afterwards the reconcile
+   * keeps them in place, so a submission costs one write.
+   */
+  async prepareTenant(tenant: ResolvedTenant): Promise<void> {
+    const cluster = this.deps.clusters.get(tenant.cluster);
+    await cluster.ensurePriorityClasses({
+      preempting: this.deps.config.preemptingPriorities,
+    });
+    await cluster.provisionTenant(
+      tenant.id,
+      tenant.plan,
+      this.deps.config.namespacePattern,
+      { maxAgeMs: Infinity },
+    );
+  }
+
   async resolveTenant(tenantId: string): Promise<ResolvedTenant> {
     const tenant = await this.deps.tenants.getTenant(tenantId);
     if (!tenant) {
@@ -296,7 +314,6 @@ export class JobService {
       ttlSecondsAfterFinished: this.deps.config.ttlSecondsAfterFinished,
     });
 
-    const cluster = this.deps.clusters.get(tenant.cluster);
     if (request.dryRun) {
       return this.dryRun(tenant, manifest, {
         jobType: jobType.id,
@@ -305,17 +322,7 @@ export class JobService {
         jobName,
       });
     }
-    // Once per process and tenant: afterwards the reconcile keeps the
-    // tenant's objects in place, so a submission costs one write.
-    await cluster.ensurePriorityClasses({
-      preempting: this.deps.config.preemptingPriorities,
-    });
-    await cluster.provisionTenant(
-      tenant.id,
-      tenant.plan,
-      this.deps.config.namespacePattern,
-      { maxAgeMs: Infinity },
-    );
+    await this.prepareTenant(tenant);
 
     // Admitted and recorded in one transaction before it is sent: a crash
     // in between leaves a Queued run that the reconcile creates, never a

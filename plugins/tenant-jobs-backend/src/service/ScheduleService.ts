@@ -126,15 +126,7 @@ export class ScheduleService {
     const id = randomUUID();
     const name = cronJobName(request.jobType, id);
     const cluster = this.deps.clusters.get(tenant.cluster);
-    await cluster.ensurePriorityClasses({
-      preempting: this.deps.config.preemptingPriorities,
-    });
-    await cluster.provisionTenant(
-      tenant.id,
-      tenant.plan,
-      this.deps.config.namespacePattern,
-      { maxAgeMs: Infinity },
-    );
+    await this.deps.jobs.prepareTenant(tenant);
     await cluster.applyCronJob(
       this.cronJobOf(resolved, id, name, tenant.namespace),
     );

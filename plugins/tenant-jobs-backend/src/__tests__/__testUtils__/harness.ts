@@ -424,6 +424,8 @@ export type TenantJobsTestEnv = {
   /** Rows of the runs table, optionally of one tenant. */
   countRuns(tenantId?: string): Promise<number>;
   readJob(tenantId: string, name: string): Promise<V1Job | undefined>;
+  /** Pods of the tenant that hold a node now (scheduled, not finished). */
+  countActivePods(tenantId: string): Promise<number>;
   /**
    * Stops the backend (the cluster and database stay; a child process is
    * killed with SIGKILL), runs `between` while it is down, and starts a
@@ -630,6 +632,16 @@ export async function startTenantJobsTestBackend(options: {
         if (tenantId) query.where({ tenant_id: tenantId });
         const [{ count }] = await query.count({ count: '*' });
         return Number(count);
+      },
+      async countActivePods(tenantId) {
+        const pods = await admin.core.listNamespacedPod({
+          namespace: namespaceOf(tenantId),
+        });
+        return pods.items.filter(
+          p =>
+            !p.metadata?.deletionTimestamp &&
+            ['Pending', 'Running'].includes(p.status?.phase ?? ''),
+        ).length;
       },
       async readJob(tenantId, name) {
         try {
