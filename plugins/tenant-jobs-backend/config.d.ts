@@ -28,6 +28,45 @@ export interface Config {
      */
     trustedGroupLocations?: string[];
 
+    /**
+     * Origin-location prefixes (`backstage.io/managed-by-origin-location`)
+     * whose entities count for the tenant their `tenant-jobs.io/tenant-id`
+     * annotation names: runs may be launched from them and link to them.
+     * An entity from anywhere else counts for a tenant only when the
+     * tenant's Group owns it, since anyone who can register an entity
+     * could write the annotation. Defaults to `trustedGroupLocations`.
+     */
+    trustedEntityLocations?: string[];
+
+    /** Event-driven jobs: trigger rules on Backstage's events. */
+    triggers?: {
+      /**
+       * The events topics trigger rules may listen to, the platform
+       * team's decision; none when absent, so no rule can be created.
+       * `signals`, `notifications`, `scaffolder` and `tenant-jobs`, and
+       * topics under them (`scaffolder.task`), are never allowed: their
+       * events carry other tenants' or users' data. Each topic says whose
+       * its events are: `tenantPath` names the payload field that holds
+       * the tenant id, and a rule then sees only its own tenant's events
+       * (others never reach its filter or its counts); `shared: true`
+       * declares events that belong to no tenant and may be seen by every
+       * tenant's rules. One of the two is required.
+       */
+      topics?: Array<{
+        /** The events topic, e.g. `tenant-data.arrived`. */
+        topic: string;
+        /**
+         * Dotted path of the payload field holding the tenant id of the
+         * event, e.g. `tenantId` or `dataset.tenant`.
+         */
+        tenantPath?: string;
+        /** The topic's events belong to no tenant and hold nothing private. */
+        shared?: boolean;
+        /** What the payload holds, shown to teams writing rules. */
+        description?: string;
+      }>;
+    };
+
     /** How priorities behave in the clusters. */
     priorities?: {
       /**
@@ -108,6 +147,19 @@ export interface Config {
          * that admits no pod of a higher PriorityClass.
          */
         maxPriority?: 'critical' | 'high' | 'normal' | 'low' | 'batch';
+        /**
+         * How many schedules a tenant of this plan may keep; 25 when
+         * absent. Checked on create and on a configuration import (what
+         * exists plus what the document adds), and backed by
+         * `count/cronjobs.batch` in the tenant's ResourceQuota, so the
+         * apiserver refuses more CronJobs whoever creates them.
+         */
+        maxSchedules?: number;
+        /**
+         * How many trigger rules a tenant of this plan may keep; 25 when
+         * absent. Checked on create and on a configuration import.
+         */
+        maxTriggers?: number;
         /** The tenant namespace's ResourceQuota. */
         quota: {
           /** CPU limit over all the tenant's pods, e.g. `16`. */

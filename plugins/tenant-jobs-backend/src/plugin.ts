@@ -158,6 +158,8 @@ export const tenantJobsPlugin = createBackendPlugin({
           auditor: deps.auditor,
           audit,
           logger: deps.logger,
+          topics: config.triggerTopics,
+          observability,
         });
         deps.lifecycle.addStartupHook(() => triggerService.start());
         const tracking = new TrackingService({
@@ -204,6 +206,7 @@ export const tenantJobsPlugin = createBackendPlugin({
               scheduleStore: schedules,
               triggers: triggerService,
               triggerStore: triggers,
+              planOf: async id => (await jobs.resolveTenant(id)).plan,
             }),
             authorizer,
             jobTypes,

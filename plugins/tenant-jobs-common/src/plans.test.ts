@@ -8,6 +8,7 @@ import {
   checkPriorityAllowed,
   allowedPrioritiesFor,
   validateTenantPlan,
+  checkConfigurationLimit,
 } from './plans';
 import type { TenantPlan } from './types';
 
@@ -130,6 +131,8 @@ describe('resolvePlanLimits', () => {
       jobs: DEFAULT_PLAN_LIMITS.jobs,
       maxPriority: 'high',
       highPriorityPods: Math.ceil(DEFAULT_PLAN_LIMITS.pods / 2),
+      maxSchedules: 25,
+      maxTriggers: 25,
     });
     expect(
       resolvePlanLimits({ ...enterprise, maxConcurrentJobs: undefined })
@@ -140,6 +143,31 @@ describe('resolvePlanLimits', () => {
       pods: 50,
       jobs: 500,
     });
+  });
+});
+
+describe('checkConfigurationLimit', () => {
+  it('allows up to the plan limit, counting what exists and what is added', () => {
+    const plan = { ...standard, maxSchedules: 3, maxTriggers: 0 };
+    expect(checkConfigurationLimit(plan, 'schedules', 2, 1)).toBeUndefined();
+    expect(checkConfigurationLimit(plan, 'schedules', 3, 1)).toBe(
+      "schedules: plan 'standard' allows at most 3 schedules per tenant (maxSchedules); the tenant has 3; delete some first or ask the platform team for a larger plan",
+    );
+    expect(checkConfigurationLimit(plan, 'schedules', 1, 5)).toContain(
+      'the tenant has 1 and this adds 5',
+    );
+    expect(checkConfigurationLimit(plan, 'triggers', 0, 1)).toContain(
+      'at most 0 trigger rules per tenant (maxTriggers)',
+    );
+    expect(
+      checkConfigurationLimit(standard, 'triggers', 24, 1),
+    ).toBeUndefined();
+  });
+
+  it('is checked in plans', () => {
+    expect(validateTenantPlan({ ...standard, maxSchedules: -1 })).toContain(
+      "plan 'standard': maxSchedules must be a whole number (0 for none)",
+    );
   });
 });
 

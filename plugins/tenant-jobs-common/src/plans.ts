@@ -21,6 +21,8 @@ export const DEFAULT_PLAN_LIMITS = Object.freeze({
   gpu: 0,
   pods: 20,
   jobs: 200,
+  maxSchedules: 25,
+  maxTriggers: 25,
 });
 
 /**
@@ -37,6 +39,8 @@ export interface ResolvedPlanLimits {
   pods: number;
   jobs: number;
   highPriorityPods: number;
+  maxSchedules: number;
+  maxTriggers: number;
 }
 
 /**
@@ -56,6 +60,8 @@ export function resolvePlanLimits(plan: TenantPlan): ResolvedPlanLimits {
     pods,
     jobs: plan.quota.jobs ?? DEFAULT_PLAN_LIMITS.jobs,
     highPriorityPods: plan.quota.highPriorityPods ?? Math.ceil(pods / 2),
+    maxSchedules: plan.maxSchedules ?? DEFAULT_PLAN_LIMITS.maxSchedules,
+    maxTriggers: plan.maxTriggers ?? DEFAULT_PLAN_LIMITS.maxTriggers,
   };
 }
 
@@ -145,9 +151,9 @@ export function checkTierAllowed(
   }
   const gpus = getTier(tier).gpu ?? 0;
   if (jobType.gpu && plan.quota && gpus > (plan.quota.gpu ?? 0)) {
-    return `tier '${tier}' needs ${gpus} GPUs and plan '${plan.id}' has a GPU quota of ${
-      plan.quota.gpu ?? 0
-    }`;
+    return `tier '${tier}' needs ${gpus} GPUs and plan '${
+      plan.id
+    }' has a GPU quota of ${plan.quota.gpu ?? 0}`;
   }
   return undefined;
 }
@@ -170,6 +176,33 @@ export function allowedTiersFor(
 
 function isCount(value: number | undefined): boolean {
   return value === undefined || (Number.isInteger(value) && value >= 0);
+}
+
+/**
+ * Why a tenant on `plan` that has `existing` schedules (or trigger rules)
+ * may not add `adding` more, or undefined when it may: the plan's
+ * `maxSchedules` (`maxTriggers`) bounds them.
+ *
+ * @public
+ */
+export function checkConfigurationLimit(
+  plan: TenantPlan,
+  what: 'schedules' | 'triggers',
+  existing: number,
+  adding: number,
+): string | undefined {
+  const limits = resolvePlanLimits(plan);
+  const [max, key] =
+    what === 'schedules'
+      ? [limits.maxSchedules, 'maxSchedules']
+      : [limits.maxTriggers, 'maxTriggers'];
+  if (existing + adding <= max) return undefined;
+  const noun = what === 'schedules' ? 'schedules' : 'trigger rules';
+  return `${what}: plan '${
+    plan.id
+  }' allows at most ${max} ${noun} per tenant (${key}); the tenant has ${existing}${
+    adding > 1 ? ` and this adds ${adding}` : ''
+  }; delete some first or ask the platform team for a larger plan`;
 }
 
 /**
@@ -211,6 +244,11 @@ export function validateTenantPlan(plan: TenantPlan): string[] {
     problems.push(
       `${where}: maxConcurrentJobs must be a positive whole number`,
     );
+  }
+  for (const key of ['maxSchedules', 'maxTriggers'] as const) {
+    if (!isCount(plan[key])) {
+      problems.push(`${where}: ${key} must be a whole number (0 for none)`);
+    }
   }
   if (!isTierId(plan.maxTier)) {
     problems.push(

@@ -1,7 +1,9 @@
 import {
+  forbiddenTriggerTopic,
   mapTriggerParameters,
   matchesTriggerFilter,
   parseTriggerRequest,
+  triggerPayloadValue,
 } from './trigger';
 
 describe('trigger rules', () => {
@@ -73,4 +75,69 @@ describe('trigger rules', () => {
       request: { filter: {}, parameters: {}, priority: 'normal' },
     });
   });
+});
+
+describe('forbiddenTriggerTopic', () => {
+  it.each([
+    'signals',
+    'Signals',
+    'notifications',
+    'scaffolder.task',
+    'scaffolder',
+    'scaffolder:task',
+    'tenant-jobs',
+    'tenant-jobs:run',
+    'tenant-jobs.run.changed',
+    'signals/anything',
+  ])('refuses %s, naming why', topic => {
+    expect(forbiddenTriggerTopic(topic)).toMatch(
+      /carries other tenants' or users' data/,
+    );
+  });
+
+  it.each([
+    'tenant-data.arrived',
+    'tenant-jobs-test.push',
+    'signalsx',
+    'github.push',
+  ])('leaves %s to the allowlist', topic => {
+    expect(forbiddenTriggerTopic(topic)).toBeUndefined();
+  });
+});
+
+describe('triggerPayloadValue', () => {
+  it('reads own properties along a dotted path only', () => {
+    const payload = { a: { b: { c: 'x' } }, n: null };
+    expect(triggerPayloadValue(payload, 'a.b.c')).toBe('x');
+    expect(triggerPayloadValue(payload, 'a.b.missing')).toBeUndefined();
+    expect(triggerPayloadValue(payload, 'n.x')).toBeUndefined();
+    expect(triggerPayloadValue(payload, 'a.toString')).toBeUndefined();
+  });
+});
+
+describe('payload paths', () => {
+  it.each(['__proto__.polluted', 'a.constructor', 'prototype'])(
+    'refuses %s, which names no data',
+    path => {
+      const filter = parseTriggerRequest({
+        tenantId: 'acme',
+        jobType: 'data-etl',
+        topic: 'git.push',
+        filter: { [path]: 'x' },
+      });
+      expect(filter.success).toBe(false);
+      const mapping = parseTriggerRequest({
+        tenantId: 'acme',
+        jobType: 'data-etl',
+        topic: 'git.push',
+        parameters: { source: { from: path } },
+      });
+      expect(mapping.success).toBe(false);
+      if (!mapping.success) {
+        expect(mapping.message).toContain(
+          'no __proto__, constructor or prototype',
+        );
+      }
+    },
+  );
 });

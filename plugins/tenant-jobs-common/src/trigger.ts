@@ -10,8 +10,18 @@ const TOPIC = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 const PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+){0,9}$/;
 const PARAMETER_NAME = /^[a-zA-Z][a-zA-Z0-9]{0,62}$/;
 
+/** Path segments that name an object's machinery, not its data. */
+const RESERVED_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function isPayloadPath(path: string): boolean {
+  return (
+    PATH.test(path) &&
+    !path.split('.').some(segment => RESERVED_SEGMENTS.has(segment))
+  );
+}
+
 const pathMessage =
-  "must be a dotted path into the event payload, e.g. 'repository.name' (letters, digits, '_' and '-', at most 10 levels)";
+  "must be a dotted path into the event payload, e.g. 'repository.name' (letters, digits, '_' and '-', at most 10 levels, no __proto__, constructor or prototype)";
 
 const triggerFields = {
   tenantId: requestFields.tenantId,
@@ -27,7 +37,7 @@ const triggerFields = {
     }),
   filter: z
     .record(
-      z.string().regex(PATH, { error: pathMessage }),
+      z.string().refine(isPayloadPath, { error: pathMessage }),
       z.union([z.string(), z.number(), z.boolean()], {
         error: 'filter values must be a string, a number or true/false',
       }),
@@ -49,7 +59,7 @@ const triggerFields = {
       z.union(
         [
           z.strictObject({
-            from: z.string().regex(PATH, { error: pathMessage }),
+            from: z.string().refine(isPayloadPath, { error: pathMessage }),
           }),
           z.strictObject({ value: z.unknown() }),
         ],
@@ -62,6 +72,51 @@ const triggerFields = {
     )
     .default({}),
 };
+
+/**
+ * Whether `path` is a dotted path into an event payload, as trigger
+ * filters, parameter mappings and a topic's `tenantPath` write them.
+ *
+ * @public
+ */
+export function isTriggerPayloadPath(path: string): boolean {
+  return isPayloadPath(path);
+}
+
+/**
+ * Topics no trigger rule may listen to, whatever the platform team's
+ * allowlist says: their events carry other tenants' or users' data
+ * (Backstage's signals and notifications, scaffolder tasks with their
+ * parameters and creators, this plugin's own run events).
+ *
+ * @public
+ */
+export const FORBIDDEN_TRIGGER_TOPICS: readonly string[] = Object.freeze([
+  'signals',
+  'notifications',
+  'scaffolder',
+  'tenant-jobs',
+]);
+
+/**
+ * Why no rule may listen to `topic` (one of
+ * {@link FORBIDDEN_TRIGGER_TOPICS}, or a topic under one of them, such as
+ * `scaffolder.task`), or undefined when the allowlist may name it.
+ *
+ * @public
+ */
+export function forbiddenTriggerTopic(topic: string): string | undefined {
+  const lower = topic.toLocaleLowerCase('en-US');
+  const match = FORBIDDEN_TRIGGER_TOPICS.find(
+    forbidden =>
+      lower === forbidden ||
+      (lower.startsWith(forbidden) &&
+        /^[.:/]/.test(lower.slice(forbidden.length))),
+  );
+  return match
+    ? `topic '${topic}' carries other tenants' or users' data (${match}), so no trigger rule may listen to it`
+    : undefined;
+}
 
 const allowed = Object.keys(triggerFields).join(', ');
 
@@ -100,8 +155,13 @@ export function parseTriggerRequest(
   return { success: false, message: formatProblems(problems), problems };
 }
 
-/** The value at a dotted path of a payload, or undefined. */
-function at(payload: unknown, path: string): unknown {
+/**
+ * The value at a dotted path of an event payload (`repository.name`), or
+ * undefined when the payload has none there.
+ *
+ * @public
+ */
+export function triggerPayloadValue(payload: unknown, path: string): unknown {
   let value: unknown = payload;
   for (const key of path.split('.')) {
     if (value === null || typeof value !== 'object') return undefined;
@@ -122,7 +182,7 @@ export function matchesTriggerFilter(
   payload: unknown,
 ): boolean {
   return Object.entries(filter).every(
-    ([path, value]) => at(payload, path) === value,
+    ([path, value]) => triggerPayloadValue(payload, path) === value,
   );
 }
 
@@ -138,7 +198,10 @@ export function mapTriggerParameters(
 ): Record<string, unknown> {
   const parameters: Record<string, unknown> = {};
   for (const [name, source] of Object.entries(mapping)) {
-    const value = 'from' in source ? at(payload, source.from) : source.value;
+    const value =
+      'from' in source
+        ? triggerPayloadValue(payload, source.from)
+        : source.value;
     if (value !== undefined) parameters[name] = value;
   }
   return parameters;

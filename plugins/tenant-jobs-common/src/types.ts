@@ -301,6 +301,14 @@ export interface TenantPlan {
    * platform team granted it.
    */
   maxPriority?: PriorityId;
+  /**
+   * How many schedules the tenant may keep (each is a CronJob, also
+   * bounded by `count/cronjobs.batch` in its ResourceQuota); see
+   * `DEFAULT_PLAN_LIMITS`.
+   */
+  maxSchedules?: number;
+  /** How many trigger rules the tenant may keep; see `DEFAULT_PLAN_LIMITS`. */
+  maxTriggers?: number;
   quota: TenantQuota;
 }
 

@@ -296,6 +296,8 @@ describe('Tenant Jobs over HTTP: boundaries between tenants', () => {
     for (const entityRef of [
       components.b.owned,
       components.b.annotated,
+      // Annotated for a, but registered from a location nobody trusts.
+      components.a.lookalike,
       'component:default/does-not-exist',
     ]) {
       const res = await submit(

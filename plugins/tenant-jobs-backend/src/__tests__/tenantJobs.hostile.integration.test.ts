@@ -18,6 +18,7 @@ import {
 import {
   auditActionOf,
   HOSTILE_CATEGORIES,
+  HOSTILE_TOPIC,
   HostileCategory,
   HostileRequest,
   hostileRequests,
@@ -64,6 +65,10 @@ type Outcome = {
   namespacesCreated: string[];
   jobsCreated: string[];
   runsCreated: number;
+  /** Schedules, CronJobs and trigger rules beyond the seeded ones. */
+  schedulesCreated: number;
+  cronJobsCreated: string[];
+  triggersCreated: number;
   /** Refused audit rows added during the suite, by action. */
   auditedRefusals: Record<string, number>;
   /** 4xx answers, by the audit action they are expected under. */
@@ -165,7 +170,12 @@ async function send(
 ): Promise<Result> {
   const url = `/api/tenant-jobs${req.path}`;
   const agent = request(env.server);
-  let test = req.method === 'GET' ? agent.get(url) : agent.post(url);
+  let test =
+    req.method === 'GET'
+      ? agent.get(url)
+      : req.method === 'DELETE'
+      ? agent.delete(url)
+      : agent.post(url);
   const authorization =
     req.authorization === undefined
       ? env.as(req.as ?? 'alice')
@@ -301,13 +311,47 @@ describe('Tenant Jobs over HTTP: hostile input', () => {
     await waitFor('the seeded Job', async () =>
       (await env.countJobs(tenants.a, MANAGED)) === 1 ? true : undefined,
     );
+    // A paused schedule and a trigger rule of tenant a, the targets of the
+    // schedule and trigger routes.
+    const seed = async (path: string, body: object) => {
+      const res = await request(env.server)
+        .post(`/api/tenant-jobs${path}`)
+        .set('Authorization', env.as('alice'))
+        .send(body);
+      if (res.status !== 201) {
+        throw new Error(`Could not seed ${path}: ${res.status} ${res.text}`);
+      }
+      return res.body.id as string;
+    };
+    const seededScheduleId = await seed('/schedules', {
+      tenantId: tenants.a,
+      jobType: SEED_TYPE.id,
+      cron: '0 3 * * *',
+      paused: true,
+    });
+    const seededTriggerId = await seed('/triggers', {
+      tenantId: tenants.a,
+      topic: HOSTILE_TOPIC,
+      jobType: SEED_TYPE.id,
+      filter: { never: 'published' },
+    });
     const [{ maxId }] = await env
       .knex('tenant_jobs_audit')
       .max({ maxId: 'id' });
     const auditBaseline = Number(maxId ?? 0);
     const runsBaseline = await env.countRuns();
+    const count = async (table: string) =>
+      Number((await env.knex(table).count({ count: '*' }))[0]?.count ?? 0);
+    const schedulesBaseline = await count('tenant_jobs_schedules');
+    const triggersBaseline = await count('tenant_jobs_triggers');
 
-    const requests = hostileRequests({ org: env.org, seededRunId });
+    const requests = hostileRequests({
+      org: env.org,
+      seededRunId,
+      seededScheduleId,
+      seededTriggerId,
+      jobType: SEED_TYPE.id,
+    });
     const results = TRACE_AUDIT
       ? await sendTracingAudit(env, requests)
       : [
@@ -355,8 +399,32 @@ describe('Tenant Jobs over HTTP: hostile input', () => {
         name => testNamespaces.has(name) && name !== namespaceOf(tenants.a),
       );
 
+    const cronJobsCreated: string[] = [];
+    for (const tenant of Object.values(tenants)) {
+      const { items } = await env.admin.batch
+        .listNamespacedCronJob({ namespace: namespaceOf(tenant) })
+        .catch(() => ({
+          items: [] as Array<{ metadata?: { name?: string } }>,
+        }));
+      cronJobsCreated.push(
+        ...items.map(cronJob => `${tenant}/${cronJob.metadata?.name}`),
+      );
+    }
+    const seededCronJob = (
+      await env
+        .knex('tenant_jobs_schedules')
+        .where({ id: seededScheduleId })
+        .first()
+    )?.cron_job_name;
+
     outcome = {
       results,
+      schedulesCreated:
+        (await count('tenant_jobs_schedules')) - schedulesBaseline,
+      triggersCreated: (await count('tenant_jobs_triggers')) - triggersBaseline,
+      cronJobsCreated: cronJobsCreated.filter(
+        name => name !== `${tenants.a}/${seededCronJob}`,
+      ),
       jobsCreated,
       namespacesCreated,
       objectsCreated: jobsCreated.length + namespacesCreated.length,
@@ -423,6 +491,14 @@ describe('Tenant Jobs over HTTP: hostile input', () => {
 
   it('added no run beyond the seeded one', () => {
     expect(outcome.runsCreated).toBe(0);
+  });
+
+  it('added or removed no schedule, CronJob or trigger rule', () => {
+    expect({
+      schedules: outcome.schedulesCreated,
+      cronJobs: outcome.cronJobsCreated,
+      triggers: outcome.triggersCreated,
+    }).toEqual({ schedules: 0, cronJobs: [], triggers: 0 });
   });
 
   it("audited every refusal, under its route's action", () => {

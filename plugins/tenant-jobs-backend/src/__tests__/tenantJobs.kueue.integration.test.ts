@@ -311,7 +311,7 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
       async () => {
         const res = await request(env.url)
           .get('/api/tenant-jobs/jobs')
-          .query({ tenant, status: 'Queued' })
+          .query({ tenantId: tenant, status: 'Queued' })
           .set('Authorization', env.as('bob'));
         const queued: TenantJobRun[] = res.body.items ?? [];
         for (const run of queued) {

@@ -138,7 +138,7 @@ describe('Tenant Jobs recovery: backend SIGKILL and kube-apiserver restart', () 
       ...(await submitMany('bob', b, { 'it-ok': 4 })),
     ];
     await waitFor('some runs to be running', async () => {
-      const res = await get('alice', `/jobs?tenant=${a}&status=Running`);
+      const res = await get('alice', `/jobs?tenantId=${a}&status=Running`);
       return res.body.items?.length > 0 ? true : undefined;
     });
 
@@ -163,7 +163,7 @@ describe('Tenant Jobs recovery: backend SIGKILL and kube-apiserver restart', () 
     const { a } = env.org.tenants;
     const runs = await submitMany('alice', a, { 'it-ok': 6, 'it-fail': 1 });
     await waitFor('some runs to be running', async () => {
-      const res = await get('alice', `/jobs?tenant=${a}&status=Running`);
+      const res = await get('alice', `/jobs?tenantId=${a}&status=Running`);
       return res.body.items?.length > 0 ? true : undefined;
     });
 

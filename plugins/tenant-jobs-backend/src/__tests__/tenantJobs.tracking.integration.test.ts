@@ -298,7 +298,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     let cursor: string | undefined;
     do {
       const res = await api('alice').get(
-        `/jobs?tenant=${a}&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        `/jobs?tenantId=${a}&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
       );
       expect(res.status).toBe(200);
       seen.push(...res.body.items.map((r: TenantJobRun) => r.id));
@@ -314,7 +314,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('color');
 
-    const stats = await api('alice').get(`/stats?tenant=${a}`);
+    const stats = await api('alice').get(`/stats?tenantId=${a}`);
     expect(stats.status).toBe(200);
     const ok = stats.body.items.find(
       (s: { jobType: string }) => s.jobType === 'it-ok',
@@ -338,7 +338,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     expect(list.body.items.every((r: TenantJobRun) => r.tenantId === b)).toBe(
       true,
     );
-    const asked = await api('bob').get(`/jobs?tenant=${a}`);
+    const asked = await api('bob').get(`/jobs?tenantId=${a}`);
     expect(asked.body.items).toEqual([]);
     const stats = await api('bob').get('/stats');
     expect(

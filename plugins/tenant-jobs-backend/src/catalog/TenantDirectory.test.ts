@@ -44,6 +44,7 @@ function directory(
       tenants: new Map(),
       reservedTenantIds: [],
       trustedGroupLocations: [TRUSTED],
+      trustedEntityLocations: [TRUSTED],
       ...config,
     },
   });
@@ -180,6 +181,32 @@ describe('TenantDirectory', () => {
         kind: 'Component',
         metadata: {
           name: 'annotated',
+          annotations: {
+            'tenant-jobs.io/tenant-id': 'acme',
+            'backstage.io/managed-by-origin-location': `${TRUSTED}components.yaml`,
+          },
+        },
+        spec: { type: 'service', lifecycle: 'production', owner: 'other' },
+      },
+      {
+        // Anyone may register an entity that claims a tenant.
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'lookalike',
+          annotations: {
+            'tenant-jobs.io/tenant-id': 'acme',
+            'backstage.io/managed-by-origin-location':
+              'file:/home/anyone/catalog-info.yaml',
+          },
+        },
+        spec: { type: 'service', lifecycle: 'production', owner: 'other' },
+      },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'unregistered',
           annotations: { 'tenant-jobs.io/tenant-id': 'acme' },
         },
         spec: { type: 'service', lifecycle: 'production', owner: 'other' },
@@ -199,6 +226,12 @@ describe('TenantDirectory', () => {
     expect(await tenants.belongsTo('component:default/foreign', acme)).toBe(
       false,
     );
+    expect(await tenants.belongsTo('component:default/lookalike', acme)).toBe(
+      false,
+    );
+    expect(
+      await tenants.belongsTo('component:default/unregistered', acme),
+    ).toBe(false);
     expect(await tenants.belongsTo('component:default/missing', acme)).toBe(
       false,
     );
@@ -225,9 +258,7 @@ describe('TenantDirectory', () => {
     const acme = (await tenants.getTenant('acme'))!;
     // From the catalog's relations, or from spec.memberOf before processing.
     expect(await tenants.isMember('user:default/processed', acme)).toBe(true);
-    expect(await tenants.isMember('user:default/unprocessed', acme)).toBe(
-      true,
-    );
+    expect(await tenants.isMember('user:default/unprocessed', acme)).toBe(true);
     expect(await tenants.isMember('user:default/elsewhere', acme)).toBe(false);
     expect(await tenants.isMember('user:default/gone', acme)).toBe(false);
     // Only a User is anyone's member.

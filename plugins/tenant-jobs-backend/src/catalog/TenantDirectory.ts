@@ -40,6 +40,8 @@ export type TenantDirectoryConfig = {
   tenants: Map<string, TenantOverride>;
   reservedTenantIds: string[];
   trustedGroupLocations: string[];
+  /** Origin-location prefixes whose entities' tenant annotation counts. */
+  trustedEntityLocations: string[];
 };
 
 type View = {
@@ -82,6 +84,14 @@ function relatedRefs(
     }
   }
   return refs;
+}
+
+/** Whether the entity was registered from under one of these prefixes. */
+function isFrom(entity: Entity, prefixes: string[]): boolean {
+  const origin = entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
+  return (
+    origin !== undefined && prefixes.some(prefix => origin.startsWith(prefix))
+  );
 }
 
 /**
@@ -135,19 +145,22 @@ export class TenantDirectory {
   }
 
   /**
-   * Whether the catalog entity `entityRef` belongs to `tenant`: annotated
-   * with its id, or owned by its Group.
+   * Whether the catalog entity `entityRef` belongs to `tenant`: owned by
+   * its Group, or annotated with its id and registered from a location the
+   * platform team trusts (`trustedEntityLocations`); anyone who can
+   * register an entity could write the annotation.
    */
   async belongsTo(entityRef: string, tenant: Tenant): Promise<boolean> {
     const entity = await this.getEntity(entityRef);
     if (!entity) return false;
-    if (entity.metadata.annotations?.[TENANT_ID_ANNOTATION] === tenant.id) {
+    if (
+      entity.metadata.annotations?.[TENANT_ID_ANNOTATION] === tenant.id &&
+      isFrom(entity, this.options.config.trustedEntityLocations)
+    ) {
       return true;
     }
     const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
-    return relatedRefs(entity, RELATION_OWNED_BY, [owner]).has(
-      tenant.groupRef,
-    );
+    return relatedRefs(entity, RELATION_OWNED_BY, [owner]).has(tenant.groupRef);
   }
 
   /**
@@ -275,10 +288,7 @@ export class TenantDirectory {
     const profile = (
       entity.spec as { profile?: { displayName?: string } } | undefined
     )?.profile;
-    const origin = entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
-    const trusted =
-      origin !== undefined &&
-      config.trustedGroupLocations.some(prefix => origin.startsWith(prefix));
+    const trusted = isFrom(entity, config.trustedGroupLocations);
     return {
       id,
       groupRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),

@@ -1,6 +1,8 @@
 import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  forbiddenTriggerTopic,
+  isTriggerPayloadPath,
   isPriorityId,
   isTierId,
   PriorityId,
@@ -43,6 +45,17 @@ export type TenantOverride = {
   group?: string;
 };
 
+/**
+ * A topic trigger rules may listen to, and whose its events are: a
+ * tenant's (the payload names it at `tenantPath`) or no one's (`shared`).
+ */
+export type TriggerTopic = {
+  topic: string;
+  tenantPath?: string;
+  shared: boolean;
+  description?: string;
+};
+
 /** Who queues runs over a tenant's limits: the plugin, or Kueue. */
 export type QueueMode = 'builtin' | 'kueue';
 
@@ -59,6 +72,13 @@ export type TenantJobsConfig = {
   reservedTenantIds: string[];
   /** Origin-location prefixes whose Groups may pick their plan. */
   trustedGroupLocations: string[];
+  /**
+   * Origin-location prefixes whose entities count for the tenant their
+   * annotation names (others only when the tenant's Group owns them).
+   */
+  trustedEntityLocations: string[];
+  /** The topics trigger rules may listen to, by topic. */
+  triggerTopics: Map<string, TriggerTopic>;
   /** Priorities whose PriorityClass may preempt. */
   preemptingPriorities: PriorityId[];
   jobTypes: Map<string, JobTypeOverride>;
@@ -157,6 +177,8 @@ function readPlan(id: string, config: Config): TenantPlan {
     maxPriority: config.getOptionalString('maxPriority') as
       | PriorityId
       | undefined,
+    maxSchedules: config.getOptionalNumber('maxSchedules'),
+    maxTriggers: config.getOptionalNumber('maxTriggers'),
     quota: {
       cpu: quota.getString('cpu'),
       memory: quota.getString('memory'),
@@ -242,6 +264,40 @@ function readQueueMode(config: Config | undefined): QueueMode {
     );
   }
   return mode;
+}
+
+function readTriggerTopics(config: Config | undefined) {
+  const topics = new Map<string, TriggerTopic>();
+  (config?.getOptionalConfigArray('triggers.topics') ?? []).forEach(
+    (entry, i) => {
+      const where = `tenantJobs.triggers.topics[${i}]`;
+      const topic = entry.getString('topic');
+      const forbidden = forbiddenTriggerTopic(topic);
+      if (forbidden) throw new Error(`${where}: ${forbidden}`);
+      const tenantPath = entry.getOptionalString('tenantPath');
+      const shared = entry.getOptionalBoolean('shared') ?? false;
+      if (tenantPath !== undefined && !isTriggerPayloadPath(tenantPath)) {
+        throw new Error(
+          `${where}.tenantPath '${tenantPath}' is not a dotted path into the payload, e.g. 'tenantId' or 'dataset.tenant'`,
+        );
+      }
+      if ((tenantPath === undefined) === !shared) {
+        throw new Error(
+          `${where} ('${topic}'): say whose its events are, with either tenantPath (the payload field holding the tenant id; rules then see only their own tenant's events) or shared: true (events of no tenant, seen by every tenant's rules)`,
+        );
+      }
+      if (topics.has(topic)) {
+        throw new Error(`${where}: topic '${topic}' is listed twice`);
+      }
+      topics.set(topic, {
+        topic,
+        tenantPath,
+        shared,
+        description: entry.getOptionalString('description'),
+      });
+    },
+  );
+  return topics;
 }
 
 /** Reads and checks `tenantJobs`; throws with what to fix when invalid. */
@@ -330,6 +386,9 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
     });
   }
 
+  const trustedGroupLocations =
+    config?.getOptionalStringArray('trustedGroupLocations') ?? [];
+
   const jobTypes = new Map<string, JobTypeOverride>();
   const jobTypesConfig = config?.getOptionalConfig('jobTypes');
   for (const id of jobTypesConfig?.keys() ?? []) {
@@ -344,8 +403,11 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
     defaultPlan,
     tenants,
     reservedTenantIds,
-    trustedGroupLocations:
-      config?.getOptionalStringArray('trustedGroupLocations') ?? [],
+    trustedGroupLocations,
+    trustedEntityLocations:
+      config?.getOptionalStringArray('trustedEntityLocations') ??
+      trustedGroupLocations,
+    triggerTopics: readTriggerTopics(config),
     preemptingPriorities: readPriorities(config, 'priorities.preempting'),
     jobTypes,
     ttlSecondsAfterFinished:

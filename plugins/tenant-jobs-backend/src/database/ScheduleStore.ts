@@ -88,6 +88,14 @@ export class ScheduleStore {
     return row ? fromRow(row) : undefined;
   }
 
+  /** How many schedules the tenant keeps. */
+  async countOf(tenantId: string): Promise<number> {
+    const [row] = await this.db<Row>(TABLE)
+      .where({ tenant_id: tenantId })
+      .count({ count: '*' });
+    return Number(row?.count ?? 0);
+  }
+
   /** Schedules of these tenants, oldest first. */
   async list(tenantIds: string[]): Promise<ScheduleRecord[]> {
     if (tenantIds.length === 0) return [];

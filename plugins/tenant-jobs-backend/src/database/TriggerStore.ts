@@ -69,6 +69,14 @@ export class TriggerStore {
     return row ? fromRow(row) : undefined;
   }
 
+  /** How many trigger rules the tenant keeps. */
+  async countOf(tenantId: string): Promise<number> {
+    const [row] = await this.db<Row>(TABLE)
+      .where({ tenant_id: tenantId })
+      .count({ count: '*' });
+    return Number(row?.count ?? 0);
+  }
+
   async list(tenantIds: string[]): Promise<TriggerRecord[]> {
     if (tenantIds.length === 0) return [];
     const rows = await this.db<Row>(TABLE)

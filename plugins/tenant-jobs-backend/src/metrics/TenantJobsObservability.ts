@@ -183,7 +183,10 @@ export class TenantJobsObservability {
 
   /**
    * Runs a submission (or a retry) in a span, and counts it by tenant, job
-   * type, priority, outcome and reason.
+   * type, priority, outcome and reason. The labels are read from `request`
+   * when it is done, so a route fills in the tenant only once the caller
+   * was allowed it: a refused caller never writes into, or learns about,
+   * another tenant's series.
    */
   async submission<T extends SubmissionResultLike>(
     request: SubmissionRequest,
@@ -191,21 +194,10 @@ export class TenantJobsObservability {
   ): Promise<T> {
     let outcome: SubmissionOutcome = 'failed';
     let reason: SubmissionReason = 'internal';
-    const jobType = this.jobTypeLabel(request.jobType);
-    const priority = priorityLabel(request.priority);
     try {
       return await withSpan(
         request.retry ? 'tenant-jobs retry' : 'tenant-jobs submit',
-        {
-          attributes: {
-            [SPAN_ATTRIBUTES.tenant]:
-              typeof request.tenantId === 'string'
-                ? request.tenantId.slice(0, 100)
-                : undefined,
-            [SPAN_ATTRIBUTES.jobType]: jobType,
-            [SPAN_ATTRIBUTES.priority]: priority,
-          },
-        },
+        {},
         async span => {
           try {
             const result = await fn();
@@ -216,8 +208,16 @@ export class TenantJobsObservability {
             ({ outcome, reason } = classifySubmissionError(error));
             throw error;
           } finally {
-            span.setAttribute(SPAN_ATTRIBUTES.outcome, outcome);
-            span.setAttribute(SPAN_ATTRIBUTES.reason, reason);
+            span.setAttributes({
+              [SPAN_ATTRIBUTES.tenant]:
+                typeof request.tenantId === 'string'
+                  ? request.tenantId.slice(0, 100)
+                  : undefined,
+              [SPAN_ATTRIBUTES.jobType]: this.jobTypeLabel(request.jobType),
+              [SPAN_ATTRIBUTES.priority]: priorityLabel(request.priority),
+              [SPAN_ATTRIBUTES.outcome]: outcome,
+              [SPAN_ATTRIBUTES.reason]: reason,
+            });
           }
         },
       );
@@ -225,8 +225,8 @@ export class TenantJobsObservability {
       if (this.metrics) {
         this.metrics.submission({
           tenant: await this.tenantLabel(request.tenantId),
-          jobType,
-          priority,
+          jobType: this.jobTypeLabel(request.jobType),
+          priority: priorityLabel(request.priority),
           outcome,
           reason,
         });

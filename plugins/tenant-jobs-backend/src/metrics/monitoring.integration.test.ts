@@ -150,7 +150,9 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
 
   async function runs(user: UserKey, tenant: 'a' | 'b') {
     const res = await request(env.server)
-      .get(`/api/tenant-jobs/jobs?tenant=${env.org.tenants[tenant]}&limit=200`)
+      .get(
+        `/api/tenant-jobs/jobs?tenantId=${env.org.tenants[tenant]}&limit=200`,
+      )
       .set('Authorization', env.as(user));
     return res.body.items as TenantJobRun[];
   }

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import type { V1Job } from '@kubernetes/client-node';
 import {
+  checkConfigurationLimit,
   buildCronJob,
   JobRequest,
   queueWithKueue,
@@ -110,6 +111,13 @@ export class ScheduleService {
     request: ScheduleRequest,
     actor: string,
   ): Promise<ScheduleRecord> {
+    const limit = checkConfigurationLimit(
+      (await this.deps.jobs.resolveTenant(request.tenantId)).plan,
+      'schedules',
+      await this.deps.schedules.countOf(request.tenantId),
+      1,
+    );
+    if (limit) throw new ConflictError(limit);
     // Everything a submission is checked for, creating nothing.
     const verdict = await this.deps.jobs.submit(
       { ...asJobRequest(request), dryRun: true },

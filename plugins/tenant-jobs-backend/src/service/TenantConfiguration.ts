@@ -1,11 +1,13 @@
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
+  checkConfigurationLimit,
+  TenantPlan,
   parseScheduleRequest,
   parseTriggerRequest,
   ScheduleRequest,
   TriggerRequest,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { parseDocument, stringify } from 'yaml';
+import { Document, isAlias, parseDocument, stringify, visit } from 'yaml';
 import { ScheduleStore, TriggerStore } from '../database';
 import { ScheduleService } from './ScheduleService';
 import { TriggerService } from './TriggerService';
@@ -21,6 +23,27 @@ export type TenantConfigurationDocument = {
   schedules: Array<Omit<ScheduleRequest, 'tenantId'>>;
   triggers: Array<Omit<TriggerRequest, 'tenantId'>>;
 };
+
+/**
+ * What a plain document does not need and an import does not accept:
+ * aliases and anchors (which can expand a small text into a huge one) and
+ * explicit tags (which ask the parser for other types), with where each is.
+ */
+function unacceptedSyntax(document: Document): string[] {
+  const found: string[] = [];
+  visit(document, {
+    Node(_key, node) {
+      const where = node.range ? ` at offset ${node.range[0]}` : '';
+      if (isAlias(node)) {
+        found.push(`alias *${node.source}${where}`);
+        return;
+      }
+      if (node.anchor) found.push(`anchor &${node.anchor}${where}`);
+      if (node.tag) found.push(`tag ${node.tag}${where}`);
+    },
+  });
+  return found;
+}
 
 function withoutTenant<T extends { tenantId: string }>(
   value: T,
@@ -42,6 +65,8 @@ export class TenantConfiguration {
       scheduleStore: ScheduleStore;
       triggers: TriggerService;
       triggerStore: TriggerStore;
+      /** The tenant's plan, for its limits on schedules and triggers. */
+      planOf(tenantId: string): Promise<TenantPlan>;
     },
   ) {}
 
@@ -69,6 +94,16 @@ export class TenantConfiguration {
     if (document.errors.length > 0) {
       throw new InputError(
         `The document is not valid YAML: ${document.errors[0].message}`,
+      );
+    }
+    const unaccepted = unacceptedSyntax(document);
+    if (unaccepted.length > 0) {
+      throw new InputError(
+        `The document uses YAML features an import does not accept: ${unaccepted
+          .slice(0, 5)
+          .join(', ')}${
+          unaccepted.length > 5 ? ` and ${unaccepted.length - 5} more` : ''
+        }; write every value out in full, without anchors, aliases or tags`,
       );
     }
     const value = document.toJS({ maxAliasCount: 0 }) as Record<
@@ -132,6 +167,24 @@ export class TenantConfiguration {
     actor: string,
   ): Promise<{ schedules: number; triggers: number }> {
     const { schedules, triggers } = this.parse(text, tenantId);
+    // The document counts with what the tenant keeps, before anything is
+    // created, so an import never stops halfway at a limit.
+    const plan = await this.deps.planOf(tenantId);
+    const limits = [
+      checkConfigurationLimit(
+        plan,
+        'schedules',
+        await this.deps.scheduleStore.countOf(tenantId),
+        schedules.length,
+      ),
+      checkConfigurationLimit(
+        plan,
+        'triggers',
+        await this.deps.triggerStore.countOf(tenantId),
+        triggers.length,
+      ),
+    ].filter(Boolean);
+    if (limits.length > 0) throw new ConflictError(limits.join('; '));
     const createdSchedules = [];
     const createdTriggers = [];
     try {

@@ -2,7 +2,14 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ServiceUnavailableError } from '@backstage/errors';
 import type { EventsService } from '@backstage/plugin-events-node';
 import { parseTriggerRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
+import type { TriggerTopic } from '../config/readConfig';
 import { openDatabase, TriggerStore } from '../database';
+import { TenantJobsObservability } from '../metrics';
+import {
+  createTestMeter,
+  parseScrape,
+  TestMeter,
+} from '../metrics/__testUtils__/telemetry';
 import type { JobService, ResolvedTenant } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { TriggerService } from './TriggerService';
@@ -19,6 +26,17 @@ const acme: ResolvedTenant = {
 };
 const OWNER = 'user:default/alice';
 const TOPIC = 'git.push';
+/** A topic whose events name their tenant at `tenantId`. */
+const TENANT_TOPIC = 'tenant-data.arrived';
+
+const TOPICS = new Map<string, TriggerTopic>([
+  [TOPIC, { topic: TOPIC, shared: true }],
+  ['other.topic', { topic: 'other.topic', shared: true }],
+  [
+    TENANT_TOPIC,
+    { topic: TENANT_TOPIC, tenantPath: 'tenantId', shared: false },
+  ],
+]);
 
 /** A rule as the API takes it, validated by its own parser. */
 function ruleRequest(body: Record<string, unknown>) {
@@ -36,7 +54,12 @@ function ruleRequest(body: Record<string, unknown>) {
  * The service with its real stores on SQLite; the tenant's membership (the
  * catalog) and the submission (JobService) are what the tests vary.
  */
-async function setup() {
+async function setup(
+  options: {
+    plan?: Partial<ResolvedTenant['plan']>;
+    observability?: TenantJobsObservability;
+  } = {},
+) {
   const { triggers, audit } = await openDatabase({
     database: mockServices.database({
       knex: await databases.init('SQLITE_3'),
@@ -52,7 +75,11 @@ async function setup() {
   }));
   const service = new TriggerService({
     jobs: {
-      resolveTenant: async (id: string) => ({ ...acme, id }),
+      resolveTenant: async (id: string) => ({
+        ...acme,
+        id,
+        plan: { ...acme.plan, ...options.plan },
+      }),
       submit,
     } as unknown as JobService,
     jobTypes: new JobTypeRegistry({ added: [], overrides: new Map() }),
@@ -65,6 +92,8 @@ async function setup() {
     auditor: mockServices.auditor.mock(),
     audit,
     logger: mockServices.logger.mock(),
+    topics: TOPICS,
+    observability: options.observability,
   });
   const rule = await service.create(
     ruleRequest({ topic: TOPIC, parameters: { mode: { value: 'full' } } }),
@@ -149,5 +178,127 @@ describe('TriggerService', () => {
     ).toBe(0);
     expect(submit).not.toHaveBeenCalled();
     expect(Object.keys(await droppedOf(triggers, other.id))).toHaveLength(1);
+  });
+});
+
+describe('TriggerService topics and limits', () => {
+  it.each([
+    ['signals', "topic 'signals' carries other tenants' or users' data"],
+    [
+      'scaffolder.task',
+      "topic 'scaffolder.task' carries other tenants' or users' data",
+    ],
+    [
+      'billing.invoice',
+      "topic: 'billing.invoice' is not a topic trigger rules may listen to; the platform team allows git.push, other.topic, tenant-data.arrived",
+    ],
+  ])('refuses a rule on %s, saying why', async (topic, message) => {
+    const { service, triggers } = await setup();
+    await expect(
+      service.create(ruleRequest({ topic }), OWNER),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(message),
+    });
+    expect(await triggers.countOf('acme')).toBe(1);
+  });
+
+  it("delivers a tenant's events only to that tenant's rules", async () => {
+    const { service, triggers, submit } = await setup();
+    const acmeRule = await service.create(
+      ruleRequest({
+        topic: TENANT_TOPIC,
+        filter: { dataset: 'orders' },
+        parameters: { source: { from: 'path' } },
+      }),
+      OWNER,
+    );
+    const globexRule = await service.create(
+      ruleRequest({
+        tenantId: 'globex',
+        topic: TENANT_TOPIC,
+        filter: { dataset: 'orders' },
+        parameters: { source: { from: 'path' } },
+      }),
+      'user:default/bob',
+    );
+    const arrived = (payload: Record<string, unknown>) =>
+      service.onEvent({ topic: TENANT_TOPIC, eventPayload: payload });
+
+    expect(
+      await arrived({ tenantId: 'acme', dataset: 'orders', path: 'acme-db' }),
+    ).toBe(1);
+    // Events of no tenant, or naming it other than by a string, reach nobody.
+    expect(await arrived({ dataset: 'orders', path: 'x' })).toBe(0);
+    expect(
+      await arrived({ tenantId: ['globex'], dataset: 'orders', path: 'x' }),
+    ).toBe(0);
+
+    expect(submit).toHaveBeenCalledTimes(1);
+    expect(submit).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        tenantId: 'acme',
+        parameters: { source: 'acme-db' },
+      }),
+      OWNER,
+    );
+    // globex's rule never saw acme's event: no launch, no drop.
+    const seen = await triggers.get(globexRule.id);
+    expect(seen.launched).toBe(0);
+    expect(seen.dropped).toEqual({});
+    expect((await triggers.get(acmeRule.id)).launched).toBe(1);
+  });
+
+  it("keeps to the plan's maxTriggers", async () => {
+    const { service, triggers } = await setup({ plan: { maxTriggers: 2 } });
+    await service.create(ruleRequest({ topic: 'other.topic' }), OWNER);
+    await expect(
+      service.create(ruleRequest({ topic: 'other.topic' }), OWNER),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        "triggers: plan 'basic' allows at most 2 trigger rules per tenant (maxTriggers); the tenant has 2; delete some first or ask the platform team for a larger plan",
+    });
+    expect(await triggers.countOf('acme')).toBe(2);
+  });
+});
+
+describe('TriggerService metrics', () => {
+  let meter: TestMeter;
+  beforeEach(async () => {
+    meter = await createTestMeter();
+  });
+  afterEach(async () => {
+    await meter.shutdown();
+  });
+
+  it('counts launches and refused launches like other submissions', async () => {
+    const observability = new TenantJobsObservability({
+      metrics: meter.metrics,
+      clusters: ['local'],
+      isKnownJobType: id => id === 'data-etl',
+      isKnownTenant: async id => id === 'acme',
+    });
+    const { isMember, event } = await setup({ observability });
+    expect(await event(1)).toBe(1);
+    isMember.mockResolvedValue(false);
+    later(11_000);
+    expect(await event(2)).toBe(0);
+
+    const counted = parseScrape(await meter.scrape())
+      .filter(sample => sample.name === 'tenant_jobs_submissions_total')
+      .map(sample => [
+        sample.labels.tenant,
+        sample.labels.job_type,
+        sample.labels.outcome,
+        sample.value,
+      ]);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        ['acme', 'data-etl', 'created', 1],
+        ['acme', 'data-etl', 'refused', 1],
+      ]),
+    );
+    expect(counted).toHaveLength(2);
   });
 });

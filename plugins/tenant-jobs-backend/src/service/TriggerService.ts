@@ -1,17 +1,27 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, isError, NotAllowedError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  isError,
+  NotAllowedError,
+} from '@backstage/errors';
 import type { EventParams, EventsService } from '@backstage/plugin-events-node';
 import {
+  checkConfigurationLimit,
   checkJobTypeAllowed,
+  forbiddenTriggerTopic,
   checkPriorityAllowed,
   checkTierAllowed,
   mapTriggerParameters,
   matchesTriggerFilter,
   TenantJobTrigger,
   TriggerRequest,
+  triggerPayloadValue,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { TenantDirectory } from '../catalog/TenantDirectory';
+import type { TriggerTopic } from '../config/readConfig';
+import type { TenantJobsObservability } from '../metrics';
 import { AuditStore, TriggerRecord, TriggerStore } from '../database';
 import { statusOf } from './httpErrors';
 import { JobService } from './JobService';
@@ -82,8 +92,40 @@ export class TriggerService {
       auditor: AuditorService;
       audit: AuditStore;
       logger: LoggerService;
+      /** The topics rules may listen to (`tenantJobs.triggers.topics`). */
+      topics: Map<string, TriggerTopic>;
+      /** Counts launches like other submissions. */
+      observability?: Pick<TenantJobsObservability, 'submission'>;
     },
   ) {}
+
+  /** The topics rules may listen to, as the API lists them. */
+  topics(): Array<{
+    topic: string;
+    scope: 'tenant' | 'shared';
+    tenantPath?: string;
+    description?: string;
+  }> {
+    return [...this.deps.topics.values()].map(t => ({
+      topic: t.topic,
+      scope: t.shared ? 'shared' : 'tenant',
+      ...(t.tenantPath && { tenantPath: t.tenantPath }),
+      ...(t.description && { description: t.description }),
+    }));
+  }
+
+  /** Why no rule may listen to `topic`, or undefined when one may. */
+  private topicRefusal(topic: string): string | undefined {
+    const forbidden = forbiddenTriggerTopic(topic);
+    if (forbidden) return `topic: ${forbidden}`;
+    if (this.deps.topics.has(topic)) return undefined;
+    const allowed = [...this.deps.topics.keys()];
+    return `topic: '${topic}' is not a topic trigger rules may listen to; ${
+      allowed.length > 0
+        ? `the platform team allows ${allowed.join(', ')}`
+        : 'the platform team allows none yet'
+    } (tenantJobs.triggers.topics, listed by GET /trigger-topics)`;
+  }
 
   toApi(rule: TriggerRecord): TenantJobTrigger {
     return {
@@ -96,15 +138,35 @@ export class TriggerService {
     };
   }
 
-  /** Subscribes to the topics of every stored rule. */
+  /**
+   * Subscribes to the allowed topics of the stored rules. A rule whose
+   * topic is no longer allowed stays stored (so it can be read and
+   * deleted) but hears nothing.
+   */
   async start(): Promise<void> {
     for (const topic of await this.deps.triggers.topics()) {
+      const refusal = this.topicRefusal(topic);
+      if (refusal) {
+        this.deps.logger.warn(
+          `Trigger rules on '${topic}' launch nothing: ${refusal}`,
+        );
+        continue;
+      }
       await this.subscribe(topic);
     }
   }
 
   async create(request: TriggerRequest, actor: string): Promise<TriggerRecord> {
+    const topicRefusal = this.topicRefusal(request.topic);
+    if (topicRefusal) throw new InputError(topicRefusal);
     const tenant = await this.deps.jobs.resolveTenant(request.tenantId);
+    const limit = checkConfigurationLimit(
+      tenant.plan,
+      'triggers',
+      await this.deps.triggers.countOf(tenant.id),
+      1,
+    );
+    if (limit) throw new ConflictError(limit);
     const jobType = this.deps.jobTypes.get(request.jobType);
     if (!jobType) {
       throw new InputError(`jobType: unknown job type '${request.jobType}'`);
@@ -164,10 +226,24 @@ export class TriggerService {
     });
   }
 
-  /** Launches the runs an event asks for; never throws back at the bus. */
+  /**
+   * Launches the runs an event asks for; never throws back at the bus.
+   * Only rules on an allowed topic hear it; on a topic whose events belong
+   * to a tenant, only that tenant's rules, so another tenant's events
+   * never reach a rule's filter, parameters or counts.
+   */
   async onEvent(event: EventParams): Promise<number> {
+    const topic = this.deps.topics.get(event.topic);
+    if (!topic || forbiddenTriggerTopic(event.topic)) return 0;
+    let owner: string | undefined;
+    if (topic.tenantPath) {
+      const value = triggerPayloadValue(event.eventPayload, topic.tenantPath);
+      if (typeof value !== 'string') return 0;
+      owner = value;
+    }
     let launched = 0;
     for (const rule of await this.deps.triggers.byTopic(event.topic)) {
+      if (owner !== undefined && rule.tenantId !== owner) continue;
       if (!matchesTriggerFilter(rule.request.filter, event.eventPayload)) {
         continue;
       }
@@ -227,9 +303,9 @@ export class TriggerService {
       severityLevel: 'medium',
       meta: { tenantId: rule.tenantId, triggerId: rule.id, topic: event.topic },
     });
-    try {
+    const submit = async () => {
       await this.requireOwnerMember(rule);
-      const result = await this.deps.jobs.submit(
+      return this.deps.jobs.submit(
         {
           tenantId: request.tenantId,
           jobType: request.jobType,
@@ -245,6 +321,17 @@ export class TriggerService {
         },
         rule.createdBy,
       );
+    };
+    try {
+      const counted = {
+        tenantId: rule.tenantId,
+        jobType: request.jobType,
+        priority: request.priority,
+      };
+      const result = await (this.deps.observability?.submission(
+        counted,
+        submit,
+      ) ?? submit());
       if (result.kind === 'dryRun') return false;
       if (result.kind === 'created') {
         await this.deps.triggers.countLaunch(rule.id);

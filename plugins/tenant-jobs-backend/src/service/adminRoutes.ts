@@ -20,6 +20,7 @@ import Router from 'express-promise-router';
 import { createAudit } from './audit';
 import { JobService } from './JobService';
 import { JobClusters } from './ports';
+import { rejectQuery } from './listQuery';
 
 /** What `POST /tenants/:id/provision` answers. */
 export type ProvisionResult = {
@@ -94,6 +95,7 @@ export function createAdminRoutes(options: {
             'You may not provision tenants: that is for the platform team',
           );
         }
+        rejectQuery(req.query);
         const { dryRun } = parseProvisionBody(req.body);
         if (!tenantId) {
           throw new InputError(

@@ -10,6 +10,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { createAudit } from './audit';
+import { rejectQuery } from './listQuery';
 import { TenantConfiguration } from './TenantConfiguration';
 
 /** Paths whose bodies may be YAML (see jsonBody). */
@@ -52,6 +53,7 @@ export function createConfigurationRoutes(options: {
         `You may not read the configuration of tenant '${tenantId}': you are not a member of it`,
       );
     }
+    rejectQuery(req.query);
     res
       .status(200)
       .type('application/yaml')
@@ -86,6 +88,7 @@ export function createConfigurationRoutes(options: {
             `You may not import the configuration of tenant '${id}': you are not a member of it`,
           );
         }
+        rejectQuery(req.query);
         if (typeof req.body !== 'string' || req.body.trim() === '') {
           throw new InputError(
             'Send the configuration as a YAML document (Content-Type: application/yaml)',

@@ -37,7 +37,7 @@ describe('parseListQuery', () => {
 
   it('turns every filter into the store filter', () => {
     const { filter, page } = parseListQuery({
-      tenant: 'acme-analytics',
+      tenantId: 'acme-analytics',
       entityRef: 'component:default/acme-warehouse-etl',
       status: 'Running',
       type: 'data-etl',
@@ -63,7 +63,7 @@ describe('parseListQuery', () => {
 
   it('takes comma-separated lists and repeated parameters as arrays', () => {
     const { filter } = parseListQuery({
-      tenant: ['acme-analytics,globex-retail', 'initech'],
+      tenantId: ['acme-analytics,globex-retail', 'initech'],
       status: 'Queued,Pending',
       type: ['data-etl', 'report-render'],
       priority: ['low', 'batch,critical'],
@@ -87,7 +87,7 @@ describe('parseListQuery', () => {
 
   it('names unknown parameters', () => {
     const error = inputErrorOf(() =>
-      parseListQuery({ tenant: 'acme-analytics', tennant: 'x', sort: 'asc' }),
+      parseListQuery({ tenantId: 'acme-analytics', tennant: 'x', sort: 'asc' }),
     );
     expect(error.message).toMatch(/unknown query parameter\(s\)/);
     expect(error.message).toContain('tennant');
@@ -109,12 +109,18 @@ describe('parseListQuery', () => {
       /^priority: must be one or more of/,
     ],
     [
-      'tenant',
+      'tenantId',
       'not a DNS label',
-      { tenant: 'Acme_Analytics' },
-      /^tenant: must be tenant ids/,
+      { tenantId: 'Acme_Analytics' },
+      /^tenantId: must be tenant ids/,
     ],
-    ['tenant', 'empty', { tenant: '' }, /^tenant:/],
+    ['tenantId', 'empty', { tenantId: '' }, /^tenantId:/],
+    [
+      'tenant',
+      'the old name',
+      { tenant: 'acme-analytics' },
+      /unknown query parameter\(s\) tenant/,
+    ],
     [
       'type',
       'with a space',
@@ -158,10 +164,11 @@ describe('parseListQuery', () => {
     ).toMatch(/^status: too many statuses/);
     const tenants = Array.from({ length: 51 }, (_, i) => `t${i}`);
     expect(
-      inputErrorOf(() => parseListQuery({ tenant: tenants.join(',') })).message,
-    ).toMatch(/^tenant: .*at most 50/);
+      inputErrorOf(() => parseListQuery({ tenantId: tenants.join(',') }))
+        .message,
+    ).toMatch(/^tenantId: .*at most 50/);
     expect(
-      parseListQuery({ tenant: tenants.slice(0, 50) }).filter.tenantIds,
+      parseListQuery({ tenantId: tenants.slice(0, 50) }).filter.tenantIds,
     ).toHaveLength(50);
   });
 
@@ -273,7 +280,7 @@ describe('parseStatsQuery', () => {
   it('takes the list filters', () => {
     const filter = parseStatsQuery(
       {
-        tenant: 'acme-analytics,globex-retail',
+        tenantId: 'acme-analytics,globex-retail',
         type: 'data-etl',
         status: ['Succeeded', 'Failed'],
         to: '2026-11-20T00:00:00Z',
@@ -359,7 +366,7 @@ describe('parseStatsOptions', () => {
   const now = new Date('2026-11-27T12:00:00.000Z');
 
   it('has no bucket unless asked for one', () => {
-    expect(parseStatsOptions({ tenant: 'acme-analytics' }, now)).toEqual({
+    expect(parseStatsOptions({ tenantId: 'acme-analytics' }, now)).toEqual({
       filter: expect.objectContaining({ tenantIds: ['acme-analytics'] }),
     });
   });

@@ -86,7 +86,7 @@ function wholeNumber(min: number, max: number) {
 
 const filterSchema = z
   .object({
-    tenant: idList('tenant').optional(),
+    tenantId: idList('tenant').optional(),
     entityRef: z
       .string()
       .max(512)
@@ -130,7 +130,7 @@ function describe(error: z.ZodError): string {
 
 function toFilter(parsed: z.infer<typeof filterSchema>): RunFilter {
   return {
-    tenantIds: parsed.tenant,
+    tenantIds: parsed.tenantId,
     entityRef: parsed.entityRef,
     statuses: parsed.status as RunFilter['statuses'],
     jobTypes: parsed.type,
@@ -229,4 +229,19 @@ export function parseLogQuery(query: unknown): {
     follow: parsed.data.follow === 'true',
     tailLines: parsed.data.tailLines,
   };
+}
+
+/**
+ * For routes that take no query parameters: any parameter is a 400 that
+ * names it, as for the routes that take some.
+ */
+export function rejectQuery(query: Record<string, unknown>): void {
+  const keys = Object.keys(query ?? {});
+  if (keys.length > 0) {
+    throw new InputError(
+      `unknown query parameter(s) ${keys
+        .map(key => key.slice(0, 64))
+        .join(', ')}; this route takes none`,
+    );
+  }
 }

@@ -48,7 +48,12 @@ import {
 import { errorHandler, jsonBody } from './httpErrors';
 import { JobService, SubmitResult } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
-import { parseListQuery, parseLogQuery, parseStatsOptions } from './listQuery';
+import {
+  parseListQuery,
+  parseLogQuery,
+  parseStatsOptions,
+  rejectQuery,
+} from './listQuery';
 import { JobClusters } from './ports';
 import { RunQueries } from './RunQueries';
 import { RunQueue } from './RunQueue';
@@ -73,6 +78,14 @@ function actionOf(req: express.Request): {
   action: AuditAction;
   runId?: string;
 } {
+  if (req.method === 'DELETE') {
+    if (/^\/schedules\/[^/]+\/?$/.test(req.path)) {
+      return { action: 'schedule-delete' };
+    }
+    if (/^\/triggers\/[^/]+\/?$/.test(req.path)) {
+      return { action: 'trigger-delete' };
+    }
+  }
   if (req.method !== 'POST') return { action: 'request-refused' };
   if (/^\/jobs\/?$/.test(req.path)) return { action: 'job-submit' };
   if (/^\/tenants\/[^/]+\/provision\/?$/.test(req.path)) {
@@ -226,6 +239,7 @@ export async function createRouter(options: {
 
   router.get('/job-types', async (req, res) => {
     await userCredentials(req);
+    rejectQuery(req.query);
     res.json({
       items: options.jobTypes.list().map(type => ({
         id: type.id,
@@ -244,16 +258,19 @@ export async function createRouter(options: {
 
   router.get('/tiers', async (req, res) => {
     await userCredentials(req);
+    rejectQuery(req.query);
     res.json({ items: TIERS });
   });
 
   router.get('/priorities', async (req, res) => {
     await userCredentials(req);
+    rejectQuery(req.query);
     res.json({ items: PRIORITIES });
   });
 
   router.get('/tenants', async (req, res) => {
     const credentials = await userCredentials(req);
+    rejectQuery(req.query);
     const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
       credentials,
     );
@@ -294,13 +311,18 @@ export async function createRouter(options: {
     const actor = credentials.principal.userEntityRef;
     const parsed = parseJobRequest(req.body);
     const tenantId = parsed.success ? parsed.request.tenantId : undefined;
+    // Counted under its tenant only once the caller may launch there.
+    const counted: SubmissionRequest = parsed.success
+      ? { jobType: parsed.request.jobType, priority: parsed.request.priority }
+      : {};
     const result = await auditedSubmission(
-      parsed.success ? parsed.request : {},
+      counted,
       'job-submit',
       req,
       actor,
       { tenantId },
       async ctx => {
+        rejectQuery(req.query);
         if (!parsed.success) {
           throw new InputError(parsed.message);
         }
@@ -317,6 +339,7 @@ export async function createRouter(options: {
           tenantJobResourceRef.forTenant(request.tenantId),
           `You may not launch jobs for tenant '${request.tenantId}': you are not a member of it`,
         );
+        counted.tenantId = request.tenantId;
         const outcome = await jobs.submit(request, actor);
         if (outcome.kind !== 'dryRun') {
           ctx.runId = outcome.run.id;
@@ -372,6 +395,7 @@ export async function createRouter(options: {
   router.get('/jobs/:id', async (req, res) => {
     const credentials = await userCredentials(req);
     const run = await readableRun(credentials, req.params.id);
+    rejectQuery(req.query);
     const queue = await options.queue?.placeOf(run);
     res.json({ ...(await queries.detail(run)), ...(queue && { queue }) });
   });
@@ -379,14 +403,17 @@ export async function createRouter(options: {
   router.get('/jobs/:id/events', async (req, res) => {
     const credentials = await userCredentials(req);
     const run = await readableRun(credentials, req.params.id);
+    rejectQuery(req.query);
     const { source, items } = await queries.events(run);
     res.json({ source, items });
   });
 
   router.get('/jobs/:id/logs', async (req, res) => {
     const credentials = await userCredentials(req);
-    const logQuery = parseLogQuery(req.query);
+    // Whether the run may be read comes first: a foreign run's id with a
+    // bad query answers the same 404 as with a good one.
     const run = await readableRun(credentials, req.params.id);
+    const logQuery = parseLogQuery(req.query);
     const closed = new AbortController();
     res.on('close', () => closed.abort());
     await queries.log(run, {
@@ -423,6 +450,7 @@ export async function createRouter(options: {
           tenantJobResourceRef.forRun(run.id),
           `You may not cancel jobs of tenant '${run.tenantId}': you are not a member of it`,
         );
+        rejectQuery(req.query);
         return jobs.cancel(run, actor);
       },
     );
@@ -434,8 +462,11 @@ export async function createRouter(options: {
     const actor = credentials.principal.userEntityRef;
     const id = req.params.id;
     const found = await findRun(id);
+    // Counted under the run's tenant only once the caller may retry it:
+    // a refused caller neither writes into nor learns of its series.
+    const counted: SubmissionRequest = { retry: true };
     const result = await auditedSubmission(
-      { ...found, retry: true },
+      counted,
       'job-retry',
       req,
       actor,
@@ -448,6 +479,12 @@ export async function createRouter(options: {
           tenantJobResourceRef.forTenant(run.tenantId),
           `You may not launch jobs for tenant '${run.tenantId}': you are not a member of it`,
         );
+        rejectQuery(req.query);
+        Object.assign(counted, {
+          tenantId: run.tenantId,
+          jobType: run.jobType,
+          priority: run.priority,
+        });
         const outcome = await jobs.retry(run, actor);
         if (outcome.kind !== 'dryRun') {
           ctx.detail = { newRunId: outcome.run.id };

@@ -5,16 +5,14 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
-import {
-  isValidTenantId,
-  parseScheduleRequest,
-} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { parseScheduleRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { ScheduleRecord, ScheduleStore } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
-import { createTenantAccess } from './tenantAccess';
+import { rejectQuery } from './listQuery';
+import { createTenantAccess, parseTenantQuery } from './tenantAccess';
 import { createAudit } from './audit';
 import { ScheduleService } from './ScheduleService';
 
@@ -55,23 +53,9 @@ export function createScheduleRoutes(options: {
 
   router.get('/schedules', async (req, res) => {
     const credentials = await user(req);
-    const { tenantId, ...rest } = req.query;
-    if (Object.keys(rest).length > 0) {
-      throw new InputError(
-        `Unknown query parameters: ${Object.keys(rest).join(
-          ', ',
-        )}; allowed: tenantId`,
-      );
-    }
-    if (
-      tenantId !== undefined &&
-      (typeof tenantId !== 'string' || !isValidTenantId(tenantId))
-    ) {
-      throw new InputError('tenantId: must be a tenant id');
-    }
     const readableIds = await access.readableTenantIds(
       credentials,
-      tenantId === undefined ? undefined : [tenantId as string],
+      parseTenantQuery(req.query),
     );
     const items = await store.list(readableIds);
     res.json({ items: items.map(s => schedules.toApi(s)) });
@@ -88,6 +72,7 @@ export function createScheduleRoutes(options: {
       actor,
       { tenantId },
       async ctx => {
+        rejectQuery(req.query);
         if (!parsed.success) throw new InputError(parsed.message);
         await access.requireUsable(parsed.request.tenantId);
         await access.requireMember(
@@ -105,7 +90,9 @@ export function createScheduleRoutes(options: {
 
   router.get('/schedules/:id', async (req, res) => {
     const credentials = await user(req);
-    res.json(schedules.toApi(await readable(credentials, req.params.id)));
+    const schedule = await readable(credentials, req.params.id);
+    rejectQuery(req.query);
+    res.json(schedules.toApi(schedule));
   });
 
   const change =
@@ -139,6 +126,7 @@ export function createScheduleRoutes(options: {
             schedule.tenantId,
             'schedules',
           );
+          rejectQuery(req.query);
           await fn(schedule, actor, res);
         },
       );

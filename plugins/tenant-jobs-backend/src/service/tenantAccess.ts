@@ -4,8 +4,9 @@ import {
   HttpAuthService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
+  isValidTenantId,
   tenantJobCreatePermission,
   tenantJobReadPermission,
   tenantJobResourceRef,
@@ -15,6 +16,29 @@ import { TenantDirectory } from '../catalog/TenantDirectory';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/**
+ * The query of a list of a tenant's things (`GET /schedules`,
+ * `GET /triggers`): an optional `tenantId`, nothing else. Undefined when it
+ * names no tenant, for the caller's own tenants.
+ */
+export function parseTenantQuery(
+  query: Record<string, unknown>,
+): string[] | undefined {
+  const { tenantId, ...rest } = query;
+  if (Object.keys(rest).length > 0) {
+    throw new InputError(
+      `Unknown query parameters: ${Object.keys(rest).join(
+        ', ',
+      )}; allowed: tenantId`,
+    );
+  }
+  if (tenantId === undefined) return undefined;
+  if (typeof tenantId !== 'string' || !isValidTenantId(tenantId)) {
+    throw new InputError('tenantId: must be a tenant id');
+  }
+  return [tenantId];
+}
 
 /**
  * What the routes of tenant-owned things (schedules, triggers) ask of the

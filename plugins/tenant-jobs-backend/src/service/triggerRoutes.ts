@@ -11,7 +11,8 @@ import Router from 'express-promise-router';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { TriggerRecord, TriggerStore } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
-import { createTenantAccess } from './tenantAccess';
+import { rejectQuery } from './listQuery';
+import { createTenantAccess, parseTenantQuery } from './tenantAccess';
 import { createAudit } from './audit';
 import { TriggerService } from './TriggerService';
 
@@ -49,14 +50,16 @@ export function createTriggerRoutes(options: {
     return rule;
   }
 
+  router.get('/trigger-topics', async (req, res) => {
+    await user(req);
+    rejectQuery(req.query);
+    res.json({ items: triggers.topics() });
+  });
+
   router.get('/triggers', async (req, res) => {
     const credentials = await user(req);
-    if (Object.keys(req.query).length > 0) {
-      throw new InputError(
-        `Unknown query parameters: ${Object.keys(req.query).join(', ')}`,
-      );
-    }
-    const readableIds = await access.readableTenantIds(credentials);
+    const tenantIds = parseTenantQuery(req.query);
+    const readableIds = await access.readableTenantIds(credentials, tenantIds);
     res.json({
       items: (await store.list(readableIds)).map(r => triggers.toApi(r)),
     });
@@ -73,6 +76,7 @@ export function createTriggerRoutes(options: {
       actor,
       { tenantId },
       async ctx => {
+        rejectQuery(req.query);
         if (!parsed.success) throw new InputError(parsed.message);
         await access.requireUsable(parsed.request.tenantId);
         await access.requireMember(
@@ -90,7 +94,9 @@ export function createTriggerRoutes(options: {
 
   router.get('/triggers/:id', async (req, res) => {
     const credentials = await user(req);
-    res.json(triggers.toApi(await readable(credentials, req.params.id)));
+    const rule = await readable(credentials, req.params.id);
+    rejectQuery(req.query);
+    res.json(triggers.toApi(rule));
   });
 
   router.delete('/triggers/:id', async (req, res) => {
@@ -107,6 +113,7 @@ export function createTriggerRoutes(options: {
       async () => {
         const rule = await readable(credentials, req.params.id);
         await access.requireMember(credentials, rule.tenantId, 'triggers');
+        rejectQuery(req.query);
         await triggers.delete(rule);
       },
     );

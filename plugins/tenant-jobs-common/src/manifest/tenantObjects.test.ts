@@ -135,6 +135,7 @@ describe('buildTenantObjects', () => {
         'requests.nvidia.com/gpu': '0',
         pods: '10',
         'count/jobs.batch': '50',
+        'count/cronjobs.batch': '25',
       },
     });
   });

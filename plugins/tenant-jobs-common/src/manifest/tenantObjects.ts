@@ -120,6 +120,8 @@ export function buildTenantResourceQuota(
         [`requests.${GPU_RESOURCE_NAME}`]: String(limits.gpu),
         pods: String(limits.pods),
         'count/jobs.batch': String(limits.jobs),
+        // The apiserver's own bound on schedules, beside the plugin's.
+        'count/cronjobs.batch': String(limits.maxSchedules),
       },
     },
   };

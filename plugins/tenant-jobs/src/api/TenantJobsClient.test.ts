@@ -37,7 +37,7 @@ describe('TenantJobsClient', () => {
     const url = new URL(fetch.mock.calls[0][0]);
     expect(url.pathname).toBe('/api/tenant-jobs/jobs');
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      tenant: 'acme-analytics',
+      tenantId: 'acme-analytics',
       entityRef: 'component:default/acme-warehouse-etl',
       status: 'Running,Pending',
       limit: '20',
@@ -126,7 +126,7 @@ describe('TenantJobsClient', () => {
     );
     await api.getStats({ tenant: ['acme-analytics'], bucket: 'day' });
     expect(fetch.mock.calls[1][0]).toBe(
-      `${BASE}/stats?tenant=acme-analytics&bucket=day`,
+      `${BASE}/stats?tenantId=acme-analytics&bucket=day`,
     );
   });
 

@@ -41,7 +41,7 @@ function queryString(query: Query): string {
 
 function filterQuery(filter: TenantJobsFilter): Query {
   return {
-    tenant: filter.tenant,
+    tenantId: filter.tenant,
     entityRef: filter.entityRef,
     status: filter.status,
     type: filter.type,

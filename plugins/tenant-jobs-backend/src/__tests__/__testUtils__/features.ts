@@ -8,6 +8,7 @@
  */
 import {
   AuthService,
+  BackendFeature,
   BackstageCredentials,
   BackstageUserInfo,
   coreServices,
@@ -41,10 +42,7 @@ import {
   tenantJobConditions,
 } from '../../permissions';
 import { tenantJobsPlugin } from '../../plugin';
-import {
-  EventsService,
-  eventsServiceRef,
-} from '@backstage/plugin-events-node';
+import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 
 /** The test backend's events service, once it started (in-process only). */
 export const testEvents: { service?: EventsService } = {};
@@ -182,8 +180,16 @@ const tenantMembershipPolicyModule = createBackendModule({
   },
 });
 
-/** Every feature of a test backend but the database and the auditor. */
-export function tenantJobsTestFeatures(settings: TestBackendSettings) {
+/**
+ * Every feature of a test backend but the database and the auditor.
+ * `permissionPolicy` replaces the membership policy above with another
+ * module that sets the permission backend's policy (e.g. the demo
+ * backend's).
+ */
+export function tenantJobsTestFeatures(
+  settings: TestBackendSettings,
+  options: { permissionPolicy?: BackendFeature } = {},
+) {
   const { org } = settings;
   const testJobTypesModule = createBackendModule({
     pluginId: 'tenant-jobs',
@@ -215,7 +221,7 @@ export function tenantJobsTestFeatures(settings: TestBackendSettings) {
     testJobTypesModule,
     eventsProbeModule,
     permissionPlugin,
-    tenantMembershipPolicyModule,
+    options.permissionPolicy ?? tenantMembershipPolicyModule,
     permissionsServiceFactory,
     permissionsRegistryServiceFactory,
     // The real scheduler, so the reconcile runs on its schedule (the mock
@@ -252,6 +258,14 @@ export function tenantJobsTestFeatures(settings: TestBackendSettings) {
           trustedGroupLocations: [TRUSTED_GROUP_LOCATION],
           tenants: {
             [org.tenants.c]: { plan: 'oneJob', group: org.groups.c },
+          },
+          // Topics the test suites' trigger rules listen to.
+          triggers: {
+            topics: [
+              { topic: 'tenant-jobs-test.push', shared: true },
+              { topic: 'tenant-jobs-test.backup', shared: true },
+              { topic: 'tenant-jobs-test.data', tenantPath: 'tenantId' },
+            ],
           },
           ...settings.config,
         },

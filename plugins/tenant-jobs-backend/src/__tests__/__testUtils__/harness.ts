@@ -110,9 +110,14 @@ export type TestOrg = {
   users: Record<UserKey, string>;
   /**
    * Catalog entities of each tenant, as entity refs: `owned` is a Component
-   * owned by the tenant's group, `annotated` one carrying its tenant id.
+   * owned by the tenant's group, `annotated` one carrying its tenant id
+   * from a trusted location, `lookalike` one carrying it from elsewhere
+   * (which does not count).
    */
-  components: Record<TenantKey, { owned: string; annotated: string }>;
+  components: Record<
+    TenantKey,
+    { owned: string; annotated: string; lookalike: string }
+  >;
   entities: Entity[];
   /** Ownership entity refs per user ref, as the catalog would resolve them. */
   ownership: Map<string, string[]>;
@@ -209,10 +214,31 @@ export function createTestOrg(): TestOrg {
         kind: 'Component',
         metadata: {
           name: `it-${runTag}-${key}-pipeline`,
-          annotations: { [TENANT_JOBS_ANNOTATIONS.tenantId]: tenants[key] },
+          annotations: {
+            [TENANT_JOBS_ANNOTATIONS.tenantId]: tenants[key],
+            'backstage.io/managed-by-origin-location': `${TRUSTED_GROUP_LOCATION}components.yaml`,
+          },
         },
         spec: {
           type: 'pipeline',
+          lifecycle: 'production',
+          owner: groupName('outsiders'),
+        },
+      },
+      {
+        // Claims the tenant by annotation, registered from anywhere.
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: `it-${runTag}-${key}-lookalike`,
+          annotations: {
+            [TENANT_JOBS_ANNOTATIONS.tenantId]: tenants[key],
+            'backstage.io/managed-by-origin-location':
+              'file:/home/anyone/catalog-info.yaml',
+          },
+        },
+        spec: {
+          type: 'service',
           lifecycle: 'production',
           owner: groupName('outsiders'),
         },
@@ -245,6 +271,7 @@ export function createTestOrg(): TestOrg {
       {
         owned: `component:default/it-${runTag}-${key}-service`,
         annotated: `component:default/it-${runTag}-${key}-pipeline`,
+        lookalike: `component:default/it-${runTag}-${key}-lookalike`,
       },
     ]),
   ) as TestOrg['components'];
@@ -469,6 +496,12 @@ export async function startTenantJobsTestBackend(options: {
     features?: BackendFeature[];
     entities?: Entity[];
     rootConfig?: JsonObject;
+    /**
+     * A module setting the permission backend's policy, in place of the
+     * harness's membership policy (which allows everything but tenant
+     * jobs), e.g. the demo backend's policy module. In-process only.
+     */
+    permissionPolicy?: BackendFeature;
   };
 }): Promise<TenantJobsTestEnv> {
   const org = createTestOrg();
@@ -519,6 +552,9 @@ export async function startTenantJobsTestBackend(options: {
     // SIGKILL loses only what was never written, as in production.
     const replicas = options.replicas ?? 1;
     const inChild = options.childProcess || replicas > 1;
+    if (inChild && options.extend?.permissionPolicy) {
+      throw new Error('extend.permissionPolicy needs the in-process backend');
+    }
     const onPostgres = options.databaseId?.startsWith('POSTGRES') ?? false;
     if (replicas > 1 && !onPostgres) {
       throw new Error('Replicas share a PostgreSQL database: set databaseId');
@@ -585,7 +621,9 @@ export async function startTenantJobsTestBackend(options: {
       }
       return startTestBackend({
         features: [
-          ...tenantJobsTestFeatures(settings),
+          ...tenantJobsTestFeatures(settings, {
+            permissionPolicy: options.extend?.permissionPolicy,
+          }),
           options.extend
             ? databasePerPluginFactory(knex, options.databases)
             : mockServices.database.factory({ knex }),

@@ -29,6 +29,7 @@ export const HOSTILE_CATEGORIES = [
   'cross-tenant',
   'auth',
   'bad-query',
+  'schedules-triggers-configuration',
 ] as const;
 
 export type HostileCategory = (typeof HOSTILE_CATEGORIES)[number];
@@ -46,6 +47,18 @@ export const ROUTES = [
   'POST /jobs',
   'POST /jobs/:id/cancel',
   'POST /jobs/:id/retry',
+  'GET /trigger-topics',
+  'GET /triggers',
+  'POST /triggers',
+  'GET /triggers/:triggerId',
+  'DELETE /triggers/:triggerId',
+  'GET /schedules',
+  'POST /schedules',
+  'GET /schedules/:scheduleId',
+  'POST /schedules/:scheduleId/pause',
+  'DELETE /schedules/:scheduleId',
+  'GET /tenants/:tenantId/configuration',
+  'POST /tenants/:tenantId/configuration',
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number];
@@ -62,6 +75,18 @@ export function auditActionOf(route: RouteId): string {
       return 'job-cancel';
     case 'POST /jobs/:id/retry':
       return 'job-retry';
+    case 'POST /triggers':
+      return 'trigger-create';
+    case 'DELETE /triggers/:triggerId':
+      return 'trigger-delete';
+    case 'POST /schedules':
+      return 'schedule-create';
+    case 'POST /schedules/:scheduleId/pause':
+      return 'schedule-pause';
+    case 'DELETE /schedules/:scheduleId':
+      return 'schedule-delete';
+    case 'POST /tenants/:tenantId/configuration':
+      return 'configuration-import';
     default:
       return 'request-refused';
   }
@@ -72,7 +97,7 @@ export type HostileRequest = {
   /** What is hostile about it, for failure messages. */
   name: string;
   route: RouteId;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Below /api/tenant-jobs, already percent-encoded. */
   path: string;
   /** Whose token to send (default alice), unless `authorization` is set. */
@@ -97,7 +122,16 @@ export type HostileContext = {
   org: TestOrg;
   /** A real run of tenant a (alice's), the target of id-based routes. */
   seededRunId: string;
+  /** A paused schedule of tenant a (alice's). */
+  seededScheduleId: string;
+  /** A trigger rule of tenant a (alice's). */
+  seededTriggerId: string;
+  /** The job type of the seeded run, schedule and rule. */
+  jobType: string;
 };
+
+/** The topic the seeded rule listens to (allowed, shared). */
+export const HOSTILE_TOPIC = 'tenant-jobs-test.push';
 
 /**
  * Percent-encodes every UTF-8 byte but the unreserved characters. Unlike
@@ -201,12 +235,35 @@ function routeRequest(
   ctx: HostileContext,
 ): Pick<HostileRequest, 'route' | 'method' | 'path' | 'body'> {
   const id = enc(ctx.seededRunId);
-  const [method, template] = route.split(' ') as ['GET' | 'POST', string];
-  const path = template.replace(':id', id);
-  const body =
-    route === 'POST /jobs'
-      ? json(validBody(ctx.org.tenants.a, 'data-etl'))
-      : undefined;
+  const [method, template] = route.split(' ') as [
+    HostileRequest['method'],
+    string,
+  ];
+  const path = template
+    .replace(':id', id)
+    .replace(':scheduleId', enc(ctx.seededScheduleId))
+    .replace(':triggerId', enc(ctx.seededTriggerId))
+    .replace(':tenantId', enc(ctx.org.tenants.a));
+  const tenantId = ctx.org.tenants.a;
+  const bodies: Partial<Record<RouteId, HostileRequest['body']>> = {
+    'POST /jobs': json(validBody(tenantId, 'data-etl')),
+    'POST /triggers': json({
+      tenantId,
+      topic: HOSTILE_TOPIC,
+      jobType: ctx.jobType,
+    }),
+    'POST /schedules': json({
+      tenantId,
+      jobType: ctx.jobType,
+      cron: '0 4 * * *',
+      paused: true,
+    }),
+    'POST /tenants/:tenantId/configuration': raw(
+      'apiVersion: tenant-jobs.io/v1\nkind: TenantJobsConfiguration\nschedules: []\n',
+      'application/yaml',
+    ),
+  };
+  const body = bodies[route];
   return { route, method, path, ...(body ? { body } : {}) };
 }
 
@@ -370,7 +427,7 @@ function unicodeAndNullBytes(ctx: HostileContext): HostileRequest[] {
   requests.push(
     query(
       'GET /jobs',
-      `/jobs?tenant=${enc(tenants.a)}%00`,
+      `/jobs?tenantId=${enc(tenants.a)}%00`,
       'tenant cut by a null byte',
     ),
     query(
@@ -390,7 +447,7 @@ function unicodeAndNullBytes(ctx: HostileContext): HostileRequest[] {
     ),
     query(
       'GET /jobs',
-      `/jobs?tenant=${enc(graphemes[0])}`,
+      `/jobs?tenantId=${enc(graphemes[0])}`,
       `tenant ${JSON.stringify(graphemes[0])}`,
     ),
     query(
@@ -748,7 +805,7 @@ function yamlAndShell(ctx: HostileContext): HostileRequest[] {
   const id = enc(ctx.seededRunId);
   const query: Array<[RouteId, string]> = [
     ['GET /jobs', `/jobs?submittedBy=${enc('$(id)')}`],
-    ['GET /jobs', `/jobs?tenant=${enc('a;curl evil.invalid')}`],
+    ['GET /jobs', `/jobs?tenantId=${enc('a;curl evil.invalid')}`],
     ['GET /jobs', `/jobs?cursor=${enc('`id`')}`],
     ['GET /jobs', `/jobs?entityRef=${enc('component:default/x\nkind: Pod')}`],
     ['GET /stats', `/stats?type=${enc('data-etl;rm -rf /')}`],
@@ -1317,6 +1374,38 @@ function auth(ctx: HostileContext): HostileRequest[] {
       expectedStatus: 404,
     });
   }
+  // The same for tenant a's schedule and rule: they look as if they did
+  // not exist (a delete or pause, if wrongly accepted, goes last).
+  for (const route of [
+    'GET /schedules/:scheduleId',
+    'POST /schedules/:scheduleId/pause',
+    'DELETE /schedules/:scheduleId',
+    'GET /triggers/:triggerId',
+    'DELETE /triggers/:triggerId',
+  ] as const) {
+    for (const user of ['bob', 'mallory'] as const) {
+      requests.push({
+        category: 'auth',
+        name: `${user} (not of tenant a) on tenant a's ${route}`,
+        ...routeRequest(route, ctx),
+        as: user,
+        expectedStatus: 404,
+        last: route.startsWith('POST') || route.startsWith('DELETE'),
+      });
+    }
+  }
+  for (const route of [
+    'GET /tenants/:tenantId/configuration',
+    'POST /tenants/:tenantId/configuration',
+  ] as const) {
+    requests.push({
+      category: 'auth',
+      name: `bob (not of tenant a) on ${route} of tenant a`,
+      ...routeRequest(route, ctx),
+      as: 'bob',
+      expectedStatus: 403,
+    });
+  }
   return requests;
 }
 
@@ -1358,8 +1447,10 @@ function badQueries(ctx: HostileContext): HostileRequest[] {
     'status=Bogus',
     'status[]=Running&status[]=Nope',
     'status[a]=Running',
-    `tenant=${enc('Bad_Tenant')}`,
-    `tenant=${Array.from({ length: 51 }, (_, i) => `t${i}`).join(',')}`,
+    `tenantId=${enc('Bad_Tenant')}`,
+    `tenantId=${Array.from({ length: 51 }, (_, i) => `t${i}`).join(',')}`,
+    // The old name of the tenant filter is an unknown parameter now.
+    `tenant=${tenants.a}`,
     'type=Data_ETL',
     'priority=urgent',
     'entityRef=my-service',
@@ -1368,7 +1459,7 @@ function badQueries(ctx: HostileContext): HostileRequest[] {
     'submittedBy[]=user:default/alice',
     `submittedBy=${'x'.repeat(600)}`,
     'sort=asc',
-    `tenant=${tenants.a}&tennant=x`,
+    `tenantId=${tenants.a}&tennant=x`,
   ];
   const stats = [
     'limit=10',
@@ -1415,6 +1506,247 @@ function badQueries(ctx: HostileContext): HostileRequest[] {
       ...make('GET /jobs/:id/logs', logs, 'pod=some-other-pod-of-nobody'),
       expectedStatus: 404,
     },
+    // Routes that take no query parameters say so.
+    make('GET /jobs/:id', `/jobs/${enc(ctx.seededRunId)}`, 'verbose=true'),
+    make(
+      'GET /jobs/:id/events',
+      `/jobs/${enc(ctx.seededRunId)}/events`,
+      'limit=5',
+    ),
+    make('GET /trigger-topics', '/trigger-topics', 'tenantId=x'),
+    make('GET /triggers', '/triggers', `tenant=${tenants.a}`),
+    make('GET /triggers', '/triggers', `tenantId=${enc('Bad_Tenant')}`),
+    make('GET /schedules', '/schedules', 'tenantId[]=x'),
+    make('GET /schedules', '/schedules', 'status=paused'),
+    make(
+      'GET /schedules/:scheduleId',
+      `/schedules/${enc(ctx.seededScheduleId)}`,
+      'x=1',
+    ),
+    make(
+      'GET /triggers/:triggerId',
+      `/triggers/${enc(ctx.seededTriggerId)}`,
+      'x=1',
+    ),
+    make(
+      'GET /tenants/:tenantId/configuration',
+      `/tenants/${enc(tenants.a)}/configuration`,
+      'format=json',
+    ),
+    // Access before validation: another tenant's run, bad query, 404.
+    {
+      ...make('GET /jobs/:id/logs', logs, 'tailLines=-1'),
+      name: "bob's bad query on tenant a's run",
+      as: 'bob',
+      expectedStatus: 404,
+    },
+    {
+      ...make('GET /jobs/:id', `/jobs/${enc(ctx.seededRunId)}`, 'x=1'),
+      name: "bob's unknown parameter on tenant a's run",
+      as: 'bob',
+      expectedStatus: 404,
+    },
+  ];
+}
+
+/**
+ * Trigger rules, schedules and configuration imports: topics that carry
+ * other tenants' data, other tenants, YAML that expands or asks for types,
+ * and bodies of the wrong shape.
+ */
+function schedulesTriggersConfiguration(ctx: HostileContext): HostileRequest[] {
+  const { tenants } = ctx.org;
+  const rule = (overrides: Record<string, unknown>) => ({
+    tenantId: tenants.a,
+    topic: HOSTILE_TOPIC,
+    jobType: ctx.jobType,
+    ...overrides,
+  });
+  const schedule = (overrides: Record<string, unknown>) => ({
+    tenantId: tenants.a,
+    jobType: ctx.jobType,
+    cron: '0 4 * * *',
+    paused: true,
+    ...overrides,
+  });
+  const post = (
+    route: 'POST /triggers' | 'POST /schedules',
+    name: string,
+    body: unknown,
+    expectedStatus: number,
+    as: UserKey = 'alice',
+  ): HostileRequest => ({
+    category: 'schedules-triggers-configuration',
+    name,
+    route,
+    method: 'POST',
+    path: route === 'POST /triggers' ? '/triggers' : '/schedules',
+    as,
+    body: json(body),
+    expectedStatus,
+  });
+  const document = (text: string) =>
+    `apiVersion: tenant-jobs.io/v1\nkind: TenantJobsConfiguration\n${text}`;
+  const entry = `{ jobType: ${ctx.jobType}, cron: '0 4 * * *', paused: true }`;
+  const importing = (
+    name: string,
+    text: string,
+    expectedStatus: number,
+    as: UserKey = 'alice',
+    tenantId = tenants.a,
+  ): HostileRequest => ({
+    category: 'schedules-triggers-configuration',
+    name,
+    route: 'POST /tenants/:tenantId/configuration',
+    method: 'POST',
+    path: `/tenants/${enc(tenantId)}/configuration`,
+    as,
+    body: raw(text, 'application/yaml'),
+    expectedStatus,
+  });
+  const laughs = [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(
+          98 + i,
+        )} [${Array(9)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(',')}]`,
+    ),
+  ].join('\n');
+  return [
+    ...[
+      'signals',
+      'scaffolder.task',
+      'scaffolder',
+      'notifications',
+      'tenant-jobs:run-changed',
+      'Signals',
+    ].map(topic =>
+      post(
+        'POST /triggers',
+        `a rule on ${topic}, which carries others' data`,
+        rule({ topic, filter: { channel: `tenant-jobs:${tenants.b}` } }),
+        400,
+      ),
+    ),
+    post(
+      'POST /triggers',
+      'a rule on a topic the platform team did not allow',
+      rule({ topic: 'github.push' }),
+      400,
+    ),
+    post('POST /triggers', "bob's rule for tenant a", rule({}), 403, 'bob'),
+    post(
+      'POST /triggers',
+      "mallory's rule for tenant a",
+      rule({}),
+      403,
+      'mallory',
+    ),
+    post(
+      'POST /triggers',
+      'a filter path into the prototype',
+      rule({ filter: { '__proto__.polluted': 'yes' } }),
+      400,
+    ),
+    post(
+      'POST /triggers',
+      'a parameter mapped from a function',
+      rule({ parameters: { x: { from: 'a', value: 1 } } }),
+      400,
+    ),
+    post(
+      'POST /triggers',
+      'twenty-one filter conditions',
+      rule({
+        filter: Object.fromEntries(
+          Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']),
+        ),
+      }),
+      400,
+    ),
+    post(
+      'POST /schedules',
+      "bob's schedule for tenant a",
+      schedule({}),
+      403,
+      'bob',
+    ),
+    post(
+      'POST /schedules',
+      'a cron of six fields',
+      schedule({ cron: '0 0 4 * * *' }),
+      400,
+    ),
+    post(
+      'POST /schedules',
+      'a cron with a shell payload',
+      schedule({ cron: '0 4 * * *; id' }),
+      400,
+    ),
+    post(
+      'POST /schedules',
+      'a time zone path',
+      schedule({ timeZone: '../../etc/localtime' }),
+      400,
+    ),
+    post(
+      'POST /schedules',
+      'a schedule for a tenant no group owns',
+      schedule({ tenantId: `${tenants.a}-x` }),
+      403,
+    ),
+    importing(
+      'an alias',
+      document(`schedules:\n  - &s ${entry}\n  - *s\n`),
+      400,
+    ),
+    importing('a billion laughs', `${laughs}\n`, 400),
+    importing('an explicit tag', document('schedules: !!seq []\n'), 400),
+    importing(
+      'a custom tag',
+      document(`schedules:\n  - !!python/object/apply:os.system ["id"]\n`),
+      400,
+    ),
+    importing(
+      'a merge key',
+      document(
+        `defaults: &d { paused: true }\nschedules:\n  - { <<: *d, jobType: ${ctx.jobType}, cron: '0 4 * * *' }\n`,
+      ),
+      400,
+    ),
+    importing(
+      'two documents',
+      `${document('schedules: []\n')}---\n${document('schedules: []\n')}`,
+      400,
+    ),
+    importing('not a mapping', '- a\n- b\n', 400),
+    importing(
+      'a document for tenant b sent to tenant a',
+      document(`tenant: ${tenants.b}\nschedules: []\n`),
+      400,
+    ),
+    importing(
+      "bob's import into tenant a",
+      document(`schedules:\n  - ${entry}\n`),
+      403,
+      'bob',
+    ),
+    importing(
+      'an import into a tenant id that is not one',
+      document('schedules: []\n'),
+      400,
+      'alice',
+      'Bad_Tenant',
+    ),
+    importing(
+      'a rule on signals in an import',
+      document(`triggers:\n  - { topic: signals, jobType: ${ctx.jobType} }\n`),
+      400,
+    ),
   ];
 }
 
@@ -1436,6 +1768,7 @@ export function hostileRequests(ctx: HostileContext): HostileRequest[] {
     ...crossTenant(ctx),
     ...auth(ctx),
     ...badQueries(ctx),
+    ...schedulesTriggersConfiguration(ctx),
   ];
   return [...all.filter(r => !r.last), ...all.filter(r => r.last)];
 }
