@@ -13,8 +13,12 @@ export interface Config {
   };
   permission?: {
     /**
-     * Entity refs of the groups whose members may unregister catalog
-     * entities. Defaults to group:default/platform-team.
+     * Entity refs of the groups whose members are the demo's admins:
+     * they alone may unregister entities and provision tenants, may read
+     * and cancel anyone's scaffolder tasks, and are allowed whatever the
+     * policy does not decide otherwise (everyone else is denied it).
+     * Tenant jobs stay with their tenants' members. Defaults to
+     * group:default/platform-team.
      */
     adminGroups?: string[];
   };

@@ -1,12 +1,12 @@
 // Runs the integration suites in a fixed order (by path), with the
-// scaffolder suite last. They share one process (--runInBand), and the
+// scaffolder suites last (they also shut the scaffolder down gracefully). They share one process (--runInBand), and the
 // real scaffolder backend that suite starts leaves work behind after it
 // stops that queries its (by then destroyed) database: seen failing the
 // suite that ran next with "Unable to acquire a connection". Last, it has
 // no next suite to spoil.
 const Sequencer = require('@jest/test-sequencer').default;
 
-const LAST = [/scaffolder\.integration\.test\./];
+const LAST = [/scaffolder\w*\.integration\.test\./];
 
 class IntegrationSequencer extends Sequencer {
   sort(tests) {

@@ -3,7 +3,7 @@ import { TenantJobsClient } from '../client';
 import { createTenantJobCancelAction } from './cancelJob';
 import { createTenantJobCreateAction } from './createJob';
 import { createTenantProvisionAction } from './provisionTenant';
-import { DEFAULT_JOB_PATH } from './util';
+import { DEFAULT_JOB_PATH, hideStackFrames } from './util';
 import { createTenantJobWaitAction } from './waitForJob';
 import { PollInterval } from './watchRun';
 
@@ -17,7 +17,9 @@ export type { PollInterval } from './watchRun';
 
 /**
  * Every Tenant Jobs scaffolder action, calling the tenant-jobs backend
- * found through `discovery` on behalf of the template's user.
+ * found through `discovery` on behalf of the template's user. The errors
+ * they throw keep their class, name and message, but their `stack` is only
+ * `name: message`: the scaffolder writes it into the task log.
  *
  * @public
  */
@@ -37,10 +39,15 @@ export function createTenantJobsActions(options: {
     jobPath: options.jobPath ?? DEFAULT_JOB_PATH,
   };
   const { pollInterval } = options;
+  // Their errors reach the task log without stack frames (see hideStackFrames).
   return [
-    createTenantJobCreateAction({ client, settings, pollInterval }),
-    createTenantJobWaitAction({ client, settings, pollInterval }),
-    createTenantJobCancelAction({ client }),
-    createTenantProvisionAction({ client }),
+    hideStackFrames(
+      createTenantJobCreateAction({ client, settings, pollInterval }),
+    ),
+    hideStackFrames(
+      createTenantJobWaitAction({ client, settings, pollInterval }),
+    ),
+    hideStackFrames(createTenantJobCancelAction({ client })),
+    hideStackFrames(createTenantProvisionAction({ client })),
   ];
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { isError, toError } from '@backstage/errors';
+import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
 import type { SubmitBody } from '../client';
 
@@ -101,5 +103,59 @@ export function runOutputs(
     cluster: run.cluster,
     status: run.status,
     link: jobLink(settings, run.id),
+  };
+}
+
+/**
+ * Cuts an error's `stack` down to its first line, `${name}: ${message}`,
+ * in place, so it keeps its class, name, message and other properties;
+ * the same for its `cause` chain and an AggregateError's `errors`. A thrown
+ * value that is not an error becomes one. An error whose stack cannot be
+ * replaced (a read-only `stack`) is exchanged for a plain Error with its
+ * name and message.
+ */
+export function withoutStackFrames(thrown: unknown): Error {
+  const seen = new Set<unknown>();
+  const strip = (value: unknown): Error => {
+    const error = toError(value);
+    if (seen.has(error)) return error;
+    seen.add(error);
+    const header = `${error.name}: ${error.message}`;
+    try {
+      error.stack = header;
+    } catch {
+      // a read-only stack: exchanged below
+    }
+    const { cause, errors } = error as { cause?: unknown; errors?: unknown };
+    if (isError(cause)) strip(cause);
+    if (Array.isArray(errors)) errors.filter(isError).forEach(strip);
+    if (error.stack === header) return error;
+    const plain = new Error(error.message);
+    plain.name = error.name;
+    plain.stack = header;
+    return plain;
+  };
+  return strip(thrown);
+}
+
+/**
+ * The action with a handler whose errors carry no stack frames (see
+ * {@link withoutStackFrames}). The scaffolder writes a failed step's
+ * `error.stack` into the task log, which the task's creator reads; frames
+ * would show the backend's file paths and dependencies there.
+ */
+export function hideStackFrames<A extends TemplateAction<any, any, any>>(
+  action: A,
+): A {
+  const { handler } = action;
+  return {
+    ...action,
+    async handler(ctx: Parameters<A['handler']>[0]) {
+      try {
+        await handler.call(action, ctx);
+      } catch (error) {
+        throw withoutStackFrames(error);
+      }
+    },
   };
 }

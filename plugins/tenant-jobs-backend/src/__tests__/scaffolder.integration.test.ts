@@ -90,7 +90,12 @@ describe('Tenant Jobs templates through the scaffolder backend', () => {
       extend: {
         features: [scaffolderPlugin, scaffolderModuleTenantJobs],
         entities: [template, onboarding, impatient],
-        rootConfig: { app: { baseUrl: APP_BASE_URL } },
+        rootConfig: {
+          app: { baseUrl: APP_BASE_URL },
+          // Its task workers finish before the backend and its database
+          // stop, so nothing of this suite runs on into the next one.
+          scaffolder: { EXPERIMENTAL_gracefulShutdown: true },
+        },
       },
     });
     tenantA = env.org.tenants.a;

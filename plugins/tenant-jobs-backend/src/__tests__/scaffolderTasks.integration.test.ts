@@ -74,7 +74,12 @@ describe('scaffolder tasks under the demo permission policy', () => {
       extend: {
         features: [scaffolderPlugin, scaffolderModuleTenantJobs],
         entities: [template],
-        rootConfig: { app: { baseUrl: APP_BASE_URL } },
+        rootConfig: {
+          app: { baseUrl: APP_BASE_URL },
+          // Its task workers finish before the backend and its database
+          // stop, so nothing of this suite runs on into the next one.
+          scaffolder: { EXPERIMENTAL_gracefulShutdown: true },
+        },
         permissionPolicy: demoPermissionPolicy,
       },
     });

@@ -4,15 +4,17 @@ import {
 } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { ProjectPermissionPolicy } from './policy';
-import {
-  onlyAdminsProvisionTenants,
-  onlyAdminsUnregisterEntities,
-  tenantJobsForMembers,
-} from './rules';
+import { projectPolicyRules } from './rules';
 
-const DEFAULT_ADMIN_GROUPS = ['group:default/platform-team'];
+/** Whose members are the admins when `permission.adminGroups` is not set. */
+export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-team'];
 
-/** Installs this project's permission policy into the permission backend. */
+/**
+ * Installs this project's permission policy into the permission backend:
+ * deny by default, with the rules of `projectPolicyRules` in front (see
+ * policy.ts and rules.ts). The admins are the members of the groups in
+ * `permission.adminGroups` (default `group:default/platform-team`).
+ */
 export const permissionModuleTenantJobsPolicy = createBackendModule({
   pluginId: 'permission',
   moduleId: 'tenant-jobs-policy',
@@ -30,11 +32,7 @@ export const permissionModuleTenantJobsPolicy = createBackendModule({
         policy.setPolicy(
           new ProjectPermissionPolicy({
             userInfo,
-            rules: [
-              onlyAdminsUnregisterEntities(adminGroups),
-              onlyAdminsProvisionTenants(adminGroups),
-              tenantJobsForMembers(),
-            ],
+            rules: projectPolicyRules(adminGroups),
           }),
         );
       },

@@ -17,7 +17,9 @@ export type PolicyUser = {
 
 /**
  * One rule of the policy: returns a decision for the requests it cares
- * about and `undefined` for the rest, which fall through to the next rule.
+ * about and `undefined` for the rest, which fall through to the next rule
+ * (and, after the last one, to DENY). `user` is undefined only when a rule
+ * is called on its own: the policy denies anonymous callers first.
  */
 export type PolicyRule = (
   request: PolicyQuery,
@@ -25,9 +27,18 @@ export type PolicyRule = (
 ) => PolicyDecision | undefined | Promise<PolicyDecision | undefined>;
 
 /**
- * The demo portal's permission policy: an ordered list of rules, the first
- * decision wins, and anything no rule decides is allowed. Later features
- * (the tenant-jobs permissions) add their rules to the list.
+ * The demo portal's permission policy, deny by default: an ordered list of
+ * rules, the first decision wins, and anything no rule decides is DENIED,
+ * so a permission a plugin adds later stays closed until a rule decides it.
+ * A request without a user (an anonymous caller) is denied before any rule
+ * runs; backend-to-backend calls never reach the policy (the permission
+ * framework decides service principals itself).
+ *
+ * The demo's rules (rules.ts, `projectPolicyRules`): admins-only entity
+ * unregistering and tenant provisioning, tenant-jobs permissions as the
+ * tenant-membership condition, scaffolder tasks for their creators (and
+ * the admins), a short list of permissions for every signed-in user, and
+ * everything else that is still undecided for the admins.
  */
 export class ProjectPermissionPolicy implements PermissionPolicy {
   constructor(
@@ -41,15 +52,18 @@ export class ProjectPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    const policyUser = user
-      ? await this.options.userInfo.getUserInfo(user.credentials)
-      : undefined;
+    if (!user) {
+      return { result: AuthorizeResult.DENY };
+    }
+    const policyUser = await this.options.userInfo.getUserInfo(
+      user.credentials,
+    );
     for (const rule of this.options.rules) {
       const decision = await rule(request, policyUser);
       if (decision) {
         return decision;
       }
     }
-    return { result: AuthorizeResult.ALLOW };
+    return { result: AuthorizeResult.DENY };
   }
 }
