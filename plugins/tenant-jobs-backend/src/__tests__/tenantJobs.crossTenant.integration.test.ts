@@ -56,7 +56,11 @@ describe('Tenant Jobs across tenants on the local cluster', () => {
           parameterSchema: {
             type: 'object',
             properties: {
-              source: { type: 'string', maxLength: 100 },
+              source: {
+                type: 'string',
+                maxLength: 100,
+                pattern: '^[a-z0-9-]+$',
+              },
             },
             additionalProperties: false,
           },
