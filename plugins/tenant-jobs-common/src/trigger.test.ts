@@ -132,12 +132,12 @@ describe('payload paths', () => {
         topic: 'git.push',
         parameters: { source: { from: path } },
       });
-      expect(mapping.success).toBe(false);
-      if (!mapping.success) {
-        expect(mapping.message).toContain(
+      expect(mapping).toMatchObject({
+        success: false,
+        message: expect.stringContaining(
           'no __proto__, constructor or prototype',
-        );
-      }
+        ),
+      });
     },
   );
 });

@@ -170,12 +170,12 @@ async function send(
 ): Promise<Result> {
   const url = `/api/tenant-jobs${req.path}`;
   const agent = request(env.server);
-  let test =
-    req.method === 'GET'
-      ? agent.get(url)
-      : req.method === 'DELETE'
-      ? agent.delete(url)
-      : agent.post(url);
+  const methods = {
+    GET: () => agent.get(url),
+    POST: () => agent.post(url),
+    DELETE: () => agent.delete(url),
+  };
+  let test = methods[req.method]();
   const authorization =
     req.authorization === undefined
       ? env.as(req.as ?? 'alice')
