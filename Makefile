@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help bootstrap dev test typecheck lint test-unit test-integration \
+.PHONY: help bootstrap dev dev-reset test typecheck lint test-unit test-integration \
 	test-e2e cluster-build cluster-up cluster-down cluster-status clean
 
 help: ## List the targets
@@ -13,8 +13,11 @@ help: ## List the targets
 bootstrap: ## Install the toolchain (Node 24, yarn) and packages; quick when done
 	@scripts/bootstrap.sh
 
-dev: bootstrap ## Run the demo portal: app on :3000, backend on :7007
+dev: bootstrap ## Run the demo portal: app on :3000, backend on :7007 (state kept in .local/dev)
 	@scripts/dev.sh
+
+dev-reset: ## Forget the demo's state: its database and the local cluster
+	@scripts/dev.sh reset
 
 test: bootstrap ## Type-check, lint, unit, integration and e2e; ends with `N passed, N failed`
 	@scripts/test.sh

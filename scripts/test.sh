@@ -3,7 +3,7 @@
 # integration (real local cluster), e2e (real browser). A failing stage does
 # not stop the others; the run ends with one line of totals over all suites,
 # `N passed, N failed`, and a non-zero exit when anything failed.
-# Select stages with TEST_STAGES="typecheck lint unit integration e2e".
+# Select stages with TEST_STAGES="typecheck lint unit integration dev-restart e2e".
 set -uo pipefail
 # shellcheck source=scripts/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -12,7 +12,7 @@ cd "$TJ_ROOT"
 REPORTS="$TJ_ROOT/.local/reports"
 rm -rf "$REPORTS"
 mkdir -p "$REPORTS"
-STAGES="${TEST_STAGES:-typecheck lint unit integration e2e}"
+STAGES="${TEST_STAGES:-typecheck lint unit integration dev-restart e2e}"
 export CI="${CI:-true}" # jest: no watch mode, no interactive output
 
 # stage NAME KIND COMMAND... : KIND is `check` (one pass/fail) or `jest`
@@ -53,6 +53,8 @@ stage lint check yarn backstage-cli repo lint
 stage unit jest yarn backstage-cli repo test --watchAll=false \
   --testPathIgnorePatterns '\.(integration|e2e|bench)\.test\.'
 stage integration jest scripts/integration.sh
+# make dev's state on disk: the Jobs tab shows the same runs after a restart.
+stage dev-restart check scripts/dev-restart-check.sh
 stage e2e jest scripts/e2e.sh
 
 node scripts/summarize-tests.mjs "$REPORTS"
