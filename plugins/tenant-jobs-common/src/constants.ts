@@ -44,6 +44,22 @@ export const TENANT_JOBS_ANNOTATIONS = {
   tenantId: 'tenant-jobs.io/tenant-id',
   /** On a catalog Group: the plan of the tenant it owns. */
   plan: 'tenant-jobs.io/plan',
+  /**
+   * On a Job (and a schedule's Job template): what the backend needs to
+   * rebuild its run from the Job alone if the database lost it (see
+   * `runOriginAnnotations`). The submitter, as a user entity ref.
+   */
+  submittedBy: 'tenant-jobs.io/submitted-by',
+  /** On a Job: when the run was submitted, ISO 8601. */
+  submittedAt: 'tenant-jobs.io/submitted-at',
+  /** On a Job: the resolved resource tier. */
+  tier: 'tenant-jobs.io/tier',
+  /** On a Job: the run's parameters as JSON. */
+  parameters: 'tenant-jobs.io/parameters',
+  /** On a Job: the idempotency key the run was submitted with. */
+  idempotencyKey: 'tenant-jobs.io/idempotency-key',
+  /** On a Job: the trigger rule that launched the run. */
+  triggerId: 'tenant-jobs.io/trigger-id',
 } as const;
 
 /**

@@ -281,7 +281,7 @@ export class KnexRunStore implements RunStore {
       k8s_uid: run.k8sUid ?? null,
       attempts: 0,
       retry_of: run.retryOf ?? null,
-      created_at: now,
+      created_at: run.createdAt ? new Date(run.createdAt) : now,
       updated_at: now,
       started_at: null,
       finished_at: null,

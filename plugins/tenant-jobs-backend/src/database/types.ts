@@ -65,7 +65,12 @@ export type NewRun = Omit<
   | 'observed'
   | 'archivedAt'
   | 'releasedAt'
-> & { status?: RunStatus; releasedAt?: string };
+> & {
+  status?: RunStatus;
+  releasedAt?: string;
+  /** When it was submitted, if not now (a run rebuilt from its Job). */
+  createdAt?: string;
+};
 
 /** A change of a run's state; absent fields stay as they are. */
 export type RunUpdate = Partial<

@@ -254,7 +254,12 @@ export class JobService {
   async submit(
     request: JobRequest,
     actor: string,
-    options: { retryOf?: string; scheduleId?: string } = {},
+    options: {
+      retryOf?: string;
+      scheduleId?: string;
+      /** The trigger rule that launched it, recorded on its Job. */
+      triggerId?: string;
+    } = {},
   ): Promise<SubmitResult> {
     const tenant = await this.resolveTenant(request.tenantId);
     const jobType = this.deps.jobTypes.get(request.jobType);
@@ -303,6 +308,8 @@ export class JobService {
 
     const limits = resolvePlanLimits(tenant.plan);
     const runId = randomUUID();
+    // One time for the run and its Job, which records it for adoption.
+    const submittedAt = new Date().toISOString();
     const jobName = buildRunName(jobType.id, tenant.id, new Date(), suffix());
     const manifest = buildJob(request, {
       jobType,
@@ -312,6 +319,12 @@ export class JobService {
       tier,
       priority: request.priority,
       ttlSecondsAfterFinished: this.deps.config.ttlSecondsAfterFinished,
+      origin: {
+        submittedBy: actor,
+        submittedAt,
+        idempotencyKey: request.idempotencyKey,
+        triggerId: options.triggerId,
+      },
     });
 
     if (request.dryRun) {
@@ -345,6 +358,7 @@ export class JobService {
           k8sName: jobName,
           retryOf: options.retryOf,
           scheduleId: options.scheduleId,
+          createdAt: submittedAt,
         },
         {
           // Kueue holds runs over the tenant's quota, so the built-in
@@ -544,6 +558,11 @@ export class JobService {
       tier: run.tier as TierId,
       priority: run.priority as JobRequest['priority'],
       ttlSecondsAfterFinished: this.deps.config.ttlSecondsAfterFinished,
+      origin: {
+        submittedBy: run.submittedBy,
+        submittedAt: run.createdAt,
+        idempotencyKey: run.idempotencyKey,
+      },
     });
     try {
       return await this.send(

@@ -136,7 +136,7 @@ export class ScheduleService {
     const cluster = this.deps.clusters.get(tenant.cluster);
     await this.deps.jobs.prepareTenant(tenant);
     await cluster.applyCronJob(
-      this.cronJobOf(resolved, id, name, tenant.namespace),
+      this.cronJobOf(resolved, id, name, tenant.namespace, actor),
     );
     try {
       return await this.deps.schedules.create({
@@ -168,6 +168,7 @@ export class ScheduleService {
           schedule.id,
           schedule.cronJobName,
           schedule.namespace,
+          schedule.createdBy,
         ),
       );
     return this.deps.schedules.setPaused(schedule.id, paused);
@@ -193,13 +194,15 @@ export class ScheduleService {
    * tenant has a free slot, else left suspended in its queue; dropped with
    * the reason recorded when the queue is full. Adopting twice is a no-op.
    */
-  async adopt(job: V1Job): Promise<void> {
+  async adopt(job: V1Job): Promise<boolean> {
     const scheduleId = job.metadata?.labels?.[SCHEDULE_ID_LABEL];
     const uid = job.metadata?.uid;
-    if (!scheduleId || !uid) return;
+    if (!scheduleId || !uid) return false;
     const schedule = await this.deps.schedules.find(scheduleId);
-    if (!schedule || schedule.namespace !== job.metadata?.namespace) return;
-    if ((await this.deps.runs.statusesOf([uid])).has(uid)) return;
+    if (!schedule || schedule.namespace !== job.metadata?.namespace) {
+      return false;
+    }
+    if ((await this.deps.runs.statusesOf([uid])).has(uid)) return true;
     const tenant = await this.deps.jobs.resolveTenant(schedule.tenantId);
     const request = asJobRequest(schedule.request);
     const run = {
@@ -239,9 +242,9 @@ export class ScheduleService {
         this.deps.logger.warn(
           `Dropped a run of schedule ${scheduleId}: the queue of tenant '${schedule.tenantId}' is full`,
         );
-        return;
+        return true;
       }
-      if (error instanceof ConflictError) return; // adopted meanwhile
+      if (error instanceof ConflictError) return true; // adopted meanwhile
       throw error;
     }
     if (admitted.releasedAt && !this.kueue) {
@@ -261,6 +264,7 @@ export class ScheduleService {
     }
     const after = await this.deps.runs.transition(uid, ['Queued'], waiting);
     if (after) await this.deps.onRunChange?.({ before: admitted, after });
+    return true;
   }
 
   private get kueue(): boolean {
@@ -272,9 +276,14 @@ export class ScheduleService {
     id: string,
     name: string,
     namespace: string,
+    /** The schedule's owner: its runs act for them. */
+    createdBy: string,
   ) {
     const jobType = this.deps.jobTypes.get(request.jobType)!;
     const cronJob = buildCronJob(asJobRequest(request), {
+      // Each Job it makes carries its owner, tier, parameters and entity,
+      // so its run can be rebuilt from the Job alone.
+      origin: { submittedBy: createdBy },
       jobType,
       namespace,
       tier: request.tier as TierId,

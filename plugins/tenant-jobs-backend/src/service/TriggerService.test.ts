@@ -140,6 +140,8 @@ describe('TriggerService', () => {
     expect(submit).toHaveBeenLastCalledWith(
       expect.objectContaining({ tenantId: 'acme', jobType: 'data-etl' }),
       OWNER,
+      // Its Job records the rule it came from.
+      { triggerId: rule.id },
     );
 
     // Left the Group: once the 10 s answer expired, nothing launches.
@@ -241,6 +243,7 @@ describe('TriggerService topics and limits', () => {
         parameters: { source: 'acme-db' },
       }),
       OWNER,
+      { triggerId: acmeRule.id },
     );
     // globex's rule never saw acme's event: no launch, no drop.
     const seen = await triggers.get(globexRule.id);

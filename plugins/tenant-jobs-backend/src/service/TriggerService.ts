@@ -320,6 +320,7 @@ export class TriggerService {
           dryRun: false,
         },
         rule.createdBy,
+        { triggerId: rule.id },
       );
     };
     try {

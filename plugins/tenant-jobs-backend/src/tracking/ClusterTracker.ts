@@ -74,7 +74,7 @@ export class ClusterTracker {
       /** Called after a run's recorded state changed. */
       onChange(change: RunChange): void | Promise<void>;
       /** Called for a schedule's Job seen for the first time (to record it). */
-      onScheduledJob?(job: V1Job): Promise<void>;
+      onScheduledJob?(job: V1Job): Promise<unknown>;
       /** How long changes are gathered before they are written. */
       flushDelayMs?: number;
     },

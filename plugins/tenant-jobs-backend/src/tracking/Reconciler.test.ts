@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { runOriginAnnotations } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { Knex } from 'knex';
 import { NewRun, openDatabase, RunRecord, RunStore } from '../database';
 import {
@@ -158,6 +159,7 @@ describe('Reconciler', () => {
       graceMs?: number;
       trackers?: ReadonlyMap<string, ClusterTracker>;
       clusters?: JobClusters;
+      adoptScheduled?: (job: V1Job) => Promise<boolean>;
     } = {},
   ) {
     const logger = mockServices.logger.mock();
@@ -173,6 +175,7 @@ describe('Reconciler', () => {
         isOwnJob: async (tenantId, namespace) =>
           tenantId !== 'foreign' && namespace === NAMESPACE,
         graceMs: options.graceMs,
+        adoptScheduled: options.adoptScheduled,
       }),
     };
   }
@@ -311,6 +314,80 @@ describe('Reconciler', () => {
       new Map([['known', 'Running']]),
     );
     expect(report.adopted).toBe(1);
+  });
+
+  it('adopts a Job as the run it was, from the origin its annotations record', async () => {
+    const submittedAt = '2026-12-01T08:30:00.000Z';
+    cluster.jobs = [
+      job('restored', {
+        annotations: runOriginAnnotations({
+          submittedBy: 'user:default/alice',
+          submittedAt,
+          tier: 'medium',
+          parameters: { source: 'events-db', full: true },
+          entityRef: 'component:default/acme-warehouse-etl',
+          idempotencyKey: 'nightly-2026-12-01',
+          triggerId: 'rule-1',
+        }),
+      }),
+    ];
+
+    const report = await reconciler().reconciler.reconcile('local');
+
+    expect(report.adopted).toBe(1);
+    const run = await runs.get('restored');
+    expect(run).toEqual(
+      expect.objectContaining({
+        submittedBy: 'user:default/alice',
+        tier: 'medium',
+        entityRef: 'component:default/acme-warehouse-etl',
+        idempotencyKey: 'nightly-2026-12-01',
+        reason: 'Adopted',
+      }),
+    );
+    expect(Date.parse(run.createdAt)).toBe(Date.parse(submittedAt));
+    expect(run.request).toEqual({
+      tenantId: 'acme-analytics',
+      jobType: 'data-etl',
+      priority: 'normal',
+      tier: 'medium',
+      parameters: { source: 'events-db', full: true },
+      entityRef: 'component:default/acme-warehouse-etl',
+      idempotencyKey: 'nightly-2026-12-01',
+    });
+  });
+
+  it("adopts a running Job of a schedule the database lost, but leaves its CronJob's waiting ones", async () => {
+    const scheduled = (name: string, suspend: boolean) => {
+      const made = job(name, {
+        labels: { 'tenant-jobs.io/schedule-id': 'lost-schedule' },
+        annotations: runOriginAnnotations({
+          submittedBy: 'user:default/carol',
+          tier: 'small',
+          parameters: {},
+        }),
+      });
+      delete made.metadata!.labels!['tenant-jobs.io/run-id'];
+      made.metadata!.uid = name;
+      made.spec = { ...made.spec!, suspend };
+      return made;
+    };
+    cluster.jobs = [scheduled('ran', false), scheduled('waits', true)];
+    const adoptScheduled = jest.fn(async () => false);
+
+    const report = await reconciler({ adoptScheduled }).reconciler.reconcile(
+      'local',
+    );
+
+    expect(adoptScheduled).toHaveBeenCalledTimes(2);
+    expect(report.adopted).toBe(1);
+    expect(await runs.get('ran')).toEqual(
+      expect.objectContaining({
+        submittedBy: 'user:default/carol',
+        scheduleId: 'lost-schedule',
+      }),
+    );
+    expect(await runs.statusesOf(['waits'])).toEqual(new Map());
   });
 
   it("leaves alone a Job of another installation's tenant", async () => {

@@ -3,8 +3,9 @@ import type { V1Job } from '@kubernetes/client-node';
 import {
   isPriorityId,
   isTierId,
+  readRunOrigin,
   RUN_ENV,
-  TENANT_JOBS_ANNOTATIONS,
+  SCHEDULE_ID_LABEL,
   TENANT_JOBS_LABELS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { ACTIVE_STATUSES, RunRecord, RunStore } from '../database';
@@ -62,8 +63,11 @@ export class Reconciler {
        * Another Backstage managing the same cluster keeps its own.
        */
       isOwnJob(tenantId: string, namespace: string): Promise<boolean>;
-      /** Records a schedule's Job nobody recorded, through the queue. */
-      adoptScheduled?(job: V1Job): Promise<void>;
+      /**
+       * Records a schedule's Job nobody recorded, through the queue; false
+       * when its schedule is not recorded either (the database lost it).
+       */
+      adoptScheduled?(job: V1Job): Promise<boolean>;
       graceMs?: number;
     },
   ) {}
@@ -147,9 +151,16 @@ export class Reconciler {
     const statuses = await runs.statusesOf([...jobs.keys()]);
     for (const [runId, job] of jobs) {
       const status = statuses.get(runId);
-      if (status === undefined && isScheduled(job)) {
-        // A schedule's Job: recorded through the tenant's queue.
-        await this.options.adoptScheduled?.(job);
+      if (
+        status === undefined &&
+        isScheduled(job) &&
+        ((await this.options.adoptScheduled?.(job)) ||
+          job.spec?.suspend === true)
+      ) {
+        // A schedule's Job: recorded through the tenant's queue. One whose
+        // schedule the database lost is adopted like any other Job once
+        // it was let run; one still waiting stays the CronJob's, until
+        // the schedule is restored (a configuration import).
         toRefresh.push(runId);
       } else if (status === undefined) {
         if (await this.adopt(runId, job, clusterName)) {
@@ -165,7 +176,11 @@ export class Reconciler {
     return report;
   }
 
-  /** Records a Job nobody recorded, from its labels and annotations. */
+  /**
+   * Records a Job nobody recorded, from its labels and annotations: who
+   * submitted it, when, with which tier, parameters and entity (see
+   * `readRunOrigin`), so a run the database lost comes back whole.
+   */
   private async adopt(
     runId: string,
     job: V1Job,
@@ -175,9 +190,12 @@ export class Reconciler {
     const tenantId = labels[TENANT_JOBS_LABELS.tenant];
     const jobType = labels[TENANT_JOBS_LABELS.type];
     const priority = labels[TENANT_JOBS_LABELS.priority];
-    const tier = job.spec?.template?.spec?.containers?.[0]?.env?.find(
-      env => env.name === RUN_ENV.tier,
-    )?.value;
+    const origin = readRunOrigin(job.metadata);
+    const tier =
+      origin.tier ??
+      job.spec?.template?.spec?.containers?.[0]?.env?.find(
+        env => env.name === RUN_ENV.tier,
+      )?.value;
     if (!tenantId || !jobType || !priority || !isPriorityId(priority)) {
       return false;
     }
@@ -194,10 +212,23 @@ export class Reconciler {
         status: 'Pending',
         reason: 'Adopted',
         message: `Job ${job.metadata?.name} was found in the cluster without a record and adopted`,
-        request: { tenantId, jobType, priority, parameters: {} },
-        entityRef:
-          job.metadata?.annotations?.[TENANT_JOBS_ANNOTATIONS.entityRef],
-        submittedBy: 'unknown',
+        request: {
+          tenantId,
+          jobType,
+          priority,
+          ...(tier && isTierId(tier) ? { tier } : {}),
+          parameters: origin.parameters ?? {},
+          ...(origin.entityRef ? { entityRef: origin.entityRef } : {}),
+          ...(origin.idempotencyKey
+            ? { idempotencyKey: origin.idempotencyKey }
+            : {}),
+        },
+        entityRef: origin.entityRef,
+        submittedBy: origin.submittedBy ?? 'unknown',
+        idempotencyKey: origin.idempotencyKey,
+        createdAt:
+          origin.submittedAt ?? job.metadata?.creationTimestamp?.toString(),
+        scheduleId: labels[SCHEDULE_ID_LABEL],
         cluster,
         namespace: job.metadata!.namespace!,
         k8sName: job.metadata!.name!,

@@ -37,6 +37,8 @@ export {
   rbacSubjectOf,
 } from './tenantAccess';
 export { buildJob, buildPodFailurePolicy, gpuToleration } from './job';
+export { readRunOrigin, runOriginAnnotations } from './runOrigin';
+export type { RunOrigin } from './runOrigin';
 export { buildCronJob, SCHEDULE_ID_LABEL } from './cronJob';
 export type { BuildCronJobContext } from './cronJob';
 export type { BuildJobContext, BuildJobRequest } from './job';

@@ -3,6 +3,7 @@ import { BUILT_IN_JOB_TYPES } from '../jobTypes';
 import { parseJobRequest } from '../request';
 import type { JobTypeDefinition, PriorityId, TierId } from '../types';
 import { type BuildJobContext, type BuildJobRequest, buildJob } from './job';
+import { readRunOrigin } from './runOrigin';
 
 const etl = BUILT_IN_JOB_TYPES['data-etl'];
 const ml = BUILT_IN_JOB_TYPES['ml-training'];
@@ -91,6 +92,54 @@ describe('buildJob', () => {
       expect(job.spec?.template.metadata?.annotations).toEqual({
         'tenant-jobs.io/entity-ref': 'component:default/billing',
       });
+    });
+
+    it('records the run origin on the Job, and reads it back whole', () => {
+      const origin = {
+        submittedBy: 'user:default/alice',
+        submittedAt: '2026-12-06T10:00:00.000Z',
+        idempotencyKey: 'nightly-2026-12-06',
+        triggerId: '0b8e4f7a-2c1d-4e5f-8a9b-1c2d3e4f5a6b',
+      };
+      const job = build({ entityRef: 'component:default/billing' }, { origin });
+      expect(job.metadata?.annotations).toEqual({
+        'tenant-jobs.io/entity-ref': 'component:default/billing',
+        'tenant-jobs.io/submitted-by': 'user:default/alice',
+        'tenant-jobs.io/submitted-at': '2026-12-06T10:00:00.000Z',
+        'tenant-jobs.io/tier': 'large',
+        'tenant-jobs.io/parameters':
+          '{"source":"events-db","destination":"warehouse"}',
+        'tenant-jobs.io/idempotency-key': 'nightly-2026-12-06',
+        'tenant-jobs.io/trigger-id': origin.triggerId,
+      });
+      // Pods carry only what they did before.
+      expect(job.spec?.template.metadata?.annotations).toEqual({
+        'tenant-jobs.io/entity-ref': 'component:default/billing',
+      });
+      expect(readRunOrigin(job.metadata)).toEqual({
+        ...origin,
+        tier: 'large',
+        parameters: request.parameters,
+        entityRef: 'component:default/billing',
+      });
+    });
+
+    it('reads only well-formed origin annotations', () => {
+      expect(
+        readRunOrigin({
+          annotations: {
+            'tenant-jobs.io/submitted-by': 'alice',
+            'tenant-jobs.io/submitted-at': 'yesterday',
+            'tenant-jobs.io/tier': 'huge',
+            'tenant-jobs.io/parameters': '[1,2]',
+            'tenant-jobs.io/entity-ref': 'billing',
+          },
+        }),
+      ).toEqual({});
+      expect(
+        readRunOrigin({ annotations: { 'tenant-jobs.io/parameters': '{' } }),
+      ).toEqual({});
+      expect(readRunOrigin(undefined)).toEqual({});
     });
 
     it('is plain data: no YAML, no shell text, JSON round-trips', () => {

@@ -28,6 +28,7 @@ import { getTier, tierResources } from '../tiers';
 import type { JobTypeDefinition, PriorityId, TierId } from '../types';
 import type { JobRequest } from '../request';
 import { runLabels } from './labels';
+import { RunOrigin, runOriginAnnotations } from './runOrigin';
 import { RUN_ENV, buildArgs, buildParameterEnv } from './parameters';
 import { restrictedPodSecurityViolations } from './podSecurity';
 import {
@@ -83,6 +84,12 @@ export interface BuildJobContext {
    * with `tenant-jobs.io/simulate` are accepted.
    */
   annotations?: Readonly<Record<string, string>>;
+  /**
+   * Who launched the run and how, recorded on the Job (with its tier,
+   * parameters and entity) so that its run can be rebuilt from the Job
+   * alone; see `readRunOrigin`.
+   */
+  origin?: Omit<RunOrigin, 'tier' | 'parameters' | 'entityRef'>;
 }
 
 function requireThat(condition: boolean, message: string): void {
@@ -226,6 +233,16 @@ export function buildJob(
   const entityAnnotations: Record<string, string> = request.entityRef
     ? { [TENANT_JOBS_ANNOTATIONS.entityRef]: request.entityRef }
     : {};
+  // The Job records its run's origin, when given, so the run can be
+  // rebuilt from the Job alone; else only its entity.
+  const jobAnnotations: Record<string, string> = context.origin
+    ? runOriginAnnotations({
+        ...context.origin,
+        tier: tier.id,
+        parameters: request.parameters ?? {},
+        entityRef: request.entityRef,
+      })
+    : { ...entityAnnotations };
   const podAnnotations = {
     ...entityAnnotations,
     ...simulationAnnotations({
@@ -269,7 +286,9 @@ export function buildJob(
       name: jobName,
       namespace,
       labels: { ...labels },
-      ...(request.entityRef ? { annotations: { ...entityAnnotations } } : {}),
+      ...(Object.keys(jobAnnotations).length > 0
+        ? { annotations: jobAnnotations }
+        : {}),
     },
     spec: {
       completions: 1,

@@ -456,9 +456,14 @@ export type TenantJobsTestEnv = {
   /**
    * Stops the backend (the cluster and database stay; a child process is
    * killed with SIGKILL), runs `between` while it is down, and starts a
-   * new one on the same database.
+   * new one on the same database; with `freshDatabase` (a child on a
+   * SQLite file only) the file is deleted first, as if the database were
+   * lost, and `knex` then reads the new one.
    */
-  restart(between?: () => Promise<void>): Promise<void>;
+  restart(
+    between?: () => Promise<void>,
+    options?: { freshDatabase?: boolean },
+  ): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -568,12 +573,14 @@ export async function startTenantJobsTestBackend(options: {
       inChild && !onPostgres
         ? path.join(tmpDir, 'tenant-jobs.sqlite')
         : undefined;
-    const knex = dbFile
-      ? createKnex({
-          client: 'better-sqlite3',
-          connection: { filename: dbFile },
-          useNullAsDefault: true,
-        })
+    const openFile = (filename: string) =>
+      createKnex({
+        client: 'better-sqlite3',
+        connection: { filename },
+        useNullAsDefault: true,
+      });
+    let knex = dbFile
+      ? openFile(dbFile)
       : await options.databases.init(options.databaseId ?? 'SQLITE_3');
     const childDatabase: ChildDatabase = dbFile
       ? { client: 'better-sqlite3', connection: { filename: dbFile } }
@@ -692,11 +699,22 @@ export async function startTenantJobsTestBackend(options: {
           throw error;
         }
       },
-      async restart(between) {
+      async restart(between, restartOptions) {
         await Promise.all(children.map(c => c.kill('SIGKILL')));
         children = [];
         await backend?.stop();
         backend = undefined;
+        if (restartOptions?.freshDatabase) {
+          if (!dbFile) {
+            throw new Error('freshDatabase needs a child backend on SQLite');
+          }
+          await knex.destroy();
+          for (const suffix of ['', '-wal', '-shm', '-journal']) {
+            fs.rmSync(`${dbFile}${suffix}`, { force: true });
+          }
+          knex = openFile(dbFile);
+          env.knex = knex;
+        }
         await between?.();
         backend = await startBackend();
         env.backend = backend;
