@@ -211,7 +211,64 @@ describe('Reconciler', () => {
       lost: 0,
       deleted: 0,
       refreshed: 0,
+      failed: 0,
     });
+  });
+
+  it('goes on past a run and a Job whose reconcile fails, and logs each failure once', async () => {
+    // A run whose Job the cluster keeps refusing, before one to send.
+    await createRun('poison', 'Queued', 120_000);
+    await createRun('queued', 'Queued', 120_000);
+    await createRun('vanished', 'Running');
+    await createRun('cancelled', 'Cancelled');
+    sendRecorded.mockImplementation(async (run: RunRecord) => {
+      if (run.id === 'poison') throw new Error('the apiserver refused it');
+      return undefined;
+    });
+    // A schedule's Job whose tenant left the catalog, before an orphan.
+    const scheduled = job('of-a-gone-tenant', {
+      labels: { 'tenant-jobs.io/schedule-id': 'sched-1' },
+    });
+    cluster.jobs = [scheduled, job('cancelled'), job('orphan')];
+    const adoptScheduled = jest.fn(async () => {
+      throw new Error("No tenant 'gone'");
+    });
+    const { reconciler: pass, logger } = reconciler({ adoptScheduled });
+
+    const report = await pass.reconcile('local');
+
+    expect(report).toEqual({
+      cluster: 'local',
+      sent: 1,
+      adopted: 1,
+      lost: 1,
+      deleted: 1,
+      refreshed: 0,
+      failed: 2,
+    });
+    expect(sendRecorded.mock.calls.map(([run]) => run.id).sort()).toEqual([
+      'poison',
+      'queued',
+    ]);
+    expect((await runs.get('vanished')).reason).toBe('Lost');
+    expect(cluster.deleteJob).toHaveBeenCalledWith(
+      NAMESPACE,
+      jobName('cancelled'),
+    );
+    const warned = () =>
+      logger.warn.mock.calls
+        .map(([message]) => String(message))
+        .filter(message => message.includes('failed;'));
+    expect(warned()).toEqual([
+      expect.stringContaining('run poison'),
+      expect.stringContaining(`Job ${NAMESPACE}/${jobName('of-a-gone-tenant')}`),
+    ]);
+    expect(warned()[0]).toContain('the apiserver refused it');
+
+    // The next pass tries them again, without logging them again.
+    const again = await pass.reconcile('local');
+    expect(again.failed).toBe(2);
+    expect(warned()).toHaveLength(2);
   });
 
   it('sends even a fresh Queued run with graceMs 0, but not one whose Job exists', async () => {
@@ -453,6 +510,7 @@ describe('Reconciler', () => {
       deleted: 1,
       // No tracker for the cluster: nothing is refreshed.
       refreshed: 0,
+      failed: 0,
     });
     expect((await runs.get('present')).status).toBe('Running');
     expect((await runs.get('finished')).status).toBe('Succeeded');

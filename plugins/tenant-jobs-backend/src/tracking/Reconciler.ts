@@ -27,7 +27,15 @@ export type ReconcileReport = {
   deleted: number;
   /** Runs brought up to date from their Job. */
   refreshed: number;
+  /**
+   * Runs and Jobs whose reconcile failed this pass (logged, tried again
+   * next pass); the others were reconciled all the same.
+   */
+  failed: number;
 };
+
+/** How long the same item's failure is not logged again. */
+const FAILURE_LOG_INTERVAL_MS = 10 * 60_000;
 
 /** A run this young is left to the submit path and the watch. */
 const GRACE_MS = 30_000;
@@ -49,6 +57,9 @@ function isFinished(job: V1Job): boolean {
  * survived are deleted. Runs through the scheduler, one replica at a time.
  */
 export class Reconciler {
+  /** When each failing item's failure was last logged, by item. */
+  private readonly failureLogged = new Map<string, number>();
+
   constructor(
     private readonly options: {
       clusters: JobClusters;
@@ -97,6 +108,7 @@ export class Reconciler {
       lost: 0,
       deleted: 0,
       refreshed: 0,
+      failed: 0,
     };
     const graceMs = this.options.graceMs ?? GRACE_MS;
     const now = Date.now();
@@ -115,65 +127,137 @@ export class Reconciler {
     const toRefresh: string[] = [];
 
     // Recorded runs against the cluster's Jobs.
-    for (const run of await runs.listByStatus(clusterName, [
-      ...ACTIVE_STATUSES,
-    ])) {
-      const job = jobs.get(run.id);
-      if (job) {
-        if (tracker) {
-          toRefresh.push(run.id);
-          report.refreshed += 1;
-        }
-        continue;
-      }
-      if (now - Date.parse(run.createdAt) < graceMs) continue;
-      if (run.status === 'Queued') {
-        this.options.logger.info(
-          `Run ${run.id} was recorded but its Job never created; creating it now`,
-        );
-        await this.options.sendRecorded(run);
-        report.sent += 1;
-        continue;
-      }
-      // Check once more by name: the list may predate a fresh create.
-      if (await cluster.getJob(run.namespace, run.k8sName)) continue;
-      const lost = await runs.transition(run.id, ['Pending', 'Running'], {
-        status: 'Failed',
-        reason: 'Lost',
-        message: `The Job ${run.k8sName} disappeared from the cluster before it finished, while the backend was not watching; its outcome is unknown`,
-        finishedAt: new Date().toISOString(),
-      });
-      if (lost) report.lost += 1;
+    const active = await runs.listByStatus(clusterName, [...ACTIVE_STATUSES]);
+    for (const run of active) {
+      await this.isolated(report, `run ${run.id}`, () =>
+        this.reconcileRun(run, jobs, cluster, report, toRefresh, {
+          hasTracker: Boolean(tracker),
+          graceMs,
+          now,
+        }),
+      );
     }
 
     // Jobs against recorded runs: unknown ones are adopted, those of
     // cancelled runs that are still going are deleted.
     const statuses = await runs.statusesOf([...jobs.keys()]);
     for (const [runId, job] of jobs) {
-      const status = statuses.get(runId);
-      if (
-        status === undefined &&
-        isScheduled(job) &&
-        ((await this.options.adoptScheduled?.(job)) ||
-          job.spec?.suspend === true)
-      ) {
-        // A schedule's Job: recorded through the tenant's queue. One whose
-        // schedule the database lost is adopted like any other Job once
-        // it was let run; one still waiting stays the CronJob's, until
-        // the schedule is restored (a configuration import).
-        toRefresh.push(runId);
-      } else if (status === undefined) {
-        if (await this.adopt(runId, job, clusterName)) {
-          report.adopted += 1;
-          toRefresh.push(runId);
-        }
-      } else if (status === 'Cancelled' && !isFinished(job)) {
-        await cluster.deleteJob(job.metadata!.namespace!, job.metadata!.name!);
-        report.deleted += 1;
-      }
+      await this.isolated(
+        report,
+        `Job ${job.metadata?.namespace}/${job.metadata?.name}`,
+        () =>
+          this.reconcileJob(
+            runId,
+            job,
+            statuses.get(runId),
+            clusterName,
+            report,
+            toRefresh,
+          ),
+      );
     }
     if (tracker && toRefresh.length > 0) await tracker.refresh(...toRefresh);
     return report;
+  }
+
+  /**
+   * Runs one item's reconcile on its own: a failure is counted and logged
+   * (each item at most every ten minutes) and never stops the pass for the
+   * other items; the item is tried again on the next pass.
+   */
+  private async isolated(
+    report: ReconcileReport,
+    item: string,
+    fn: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await fn();
+      this.failureLogged.delete(item);
+    } catch (error) {
+      report.failed += 1;
+      const now = Date.now();
+      const last = this.failureLogged.get(item);
+      if (last === undefined || now - last >= FAILURE_LOG_INTERVAL_MS) {
+        this.failureLogged.set(item, now);
+        this.options.logger.warn(
+          `Reconciling ${item} in cluster '${
+            report.cluster
+          }' failed; the other runs and Jobs were reconciled, and it is tried again on the next pass: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    }
+  }
+
+  /** A recorded active run against the cluster's Jobs. */
+  private async reconcileRun(
+    run: RunRecord,
+    jobs: Map<string, V1Job>,
+    cluster: ReturnType<JobClusters['get']>,
+    report: ReconcileReport,
+    toRefresh: string[],
+    context: { hasTracker: boolean; graceMs: number; now: number },
+  ): Promise<void> {
+    const { runs } = this.options;
+    const { graceMs, now } = context;
+    const job = jobs.get(run.id);
+    if (job) {
+      if (context.hasTracker) {
+        toRefresh.push(run.id);
+        report.refreshed += 1;
+      }
+      return;
+    }
+    if (now - Date.parse(run.createdAt) < graceMs) return;
+    if (run.status === 'Queued') {
+      this.options.logger.info(
+        `Run ${run.id} was recorded but its Job never created; creating it now`,
+      );
+      await this.options.sendRecorded(run);
+      report.sent += 1;
+      return;
+    }
+    // Check once more by name: the list may predate a fresh create.
+    if (await cluster.getJob(run.namespace, run.k8sName)) return;
+    const lost = await runs.transition(run.id, ['Pending', 'Running'], {
+      status: 'Failed',
+      reason: 'Lost',
+      message: `The Job ${run.k8sName} disappeared from the cluster before it finished, while the backend was not watching; its outcome is unknown`,
+      finishedAt: new Date().toISOString(),
+    });
+    if (lost) report.lost += 1;
+  }
+
+  /** A Job of the cluster against the recorded runs. */
+  private async reconcileJob(
+    runId: string,
+    job: V1Job,
+    status: string | undefined,
+    clusterName: string,
+    report: ReconcileReport,
+    toRefresh: string[],
+  ): Promise<void> {
+    const cluster = this.options.clusters.get(clusterName);
+    if (
+      status === undefined &&
+      isScheduled(job) &&
+      ((await this.options.adoptScheduled?.(job)) || job.spec?.suspend === true)
+    ) {
+      // A schedule's Job: recorded through the tenant's queue. One whose
+      // schedule the database lost is adopted like any other Job once
+      // it was let run; one still waiting stays the CronJob's, until
+      // the schedule is restored (a configuration import).
+      toRefresh.push(runId);
+    } else if (status === undefined) {
+      if (await this.adopt(runId, job, clusterName)) {
+        report.adopted += 1;
+        toRefresh.push(runId);
+      }
+    } else if (status === 'Cancelled' && !isFinished(job)) {
+      await cluster.deleteJob(job.metadata!.namespace!, job.metadata!.name!);
+      report.deleted += 1;
+    }
   }
 
   /**
