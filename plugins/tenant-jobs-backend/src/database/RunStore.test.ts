@@ -65,6 +65,24 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     await expect(runs.get('missing')).rejects.toThrow(NotFoundError);
   });
 
+  it('finishes a run recorded final at once, so retention removes it in time', async () => {
+    const { runs } = await open();
+    const before = Date.now();
+    const refused = await runs.create(
+      newRun({ id: 'refused', status: 'Failed', reason: 'QuotaExceeded' }),
+    );
+    expect(Date.parse(refused.finishedAt!)).toBeGreaterThanOrEqual(
+      before - 1000,
+    );
+    expect((await runs.create(newRun({ id: 'queued' }))).finishedAt).toBe(
+      undefined,
+    );
+    expect(
+      await runs.deleteFinishedBefore(new Date(Date.now() + 1000)),
+    ).toBe(1);
+    await expect(runs.get('refused')).rejects.toThrow(NotFoundError);
+  });
+
   it('keeps one run per tenant and idempotency key', async () => {
     const { runs } = await open();
     await runs.create(newRun({ id: 'a', idempotencyKey: 'k-1' }));

@@ -284,7 +284,9 @@ export class KnexRunStore implements RunStore {
       created_at: run.createdAt ? new Date(run.createdAt) : now,
       updated_at: now,
       started_at: null,
-      finished_at: null,
+      // A run recorded final (refused on a later send, dropped from a
+      // full queue) finished now: retention counts from it.
+      finished_at: FINAL_STATUSES.has(run.status ?? 'Queued') ? now : null,
       observed_version: null,
       observed: null,
       archived_at: null,

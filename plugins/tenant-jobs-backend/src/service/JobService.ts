@@ -570,16 +570,22 @@ export class JobService {
         jobToSend(this.deps.config.queue.mode, run, manifest),
       );
     } catch (error) {
-      if (error instanceof InputError || error instanceof NotFoundError) {
-        // send() deleted the run; keep a record of why instead.
-        await this.deps.runs.create({
+      if (
+        error instanceof InputError ||
+        error instanceof NotFoundError ||
+        error instanceof ConflictError
+      ) {
+        // send() deleted the run; nobody waits for an answer here, so keep
+        // a record of why instead: the apiserver's words, and a quota
+        // refusal by its name.
+        return this.deps.runs.create({
           ...run,
           status: 'Failed',
-          reason: 'NotCreated',
+          // The apiserver's own words for a ResourceQuota's refusal.
+          reason: /exceeded quota/i.test((error as Error).message)
+            ? 'QuotaExceeded'
+            : 'NotCreated',
           message: `The cluster refused its Job: ${(error as Error).message}`,
-        });
-        return this.deps.runs.update(run.id, {
-          finishedAt: new Date().toISOString(),
         });
       }
       throw error;

@@ -28,6 +28,7 @@ import request from 'supertest';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { readTenantJobsConfig } from '../config/readConfig';
 import { ArchiveStore, openDatabase, RunStore } from '../database';
+import { QuotaExceededError } from '../kubernetes/errors';
 import { JobService } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { JobCluster, JobClusters, ManagedObjectsWatch } from './ports';
@@ -871,6 +872,36 @@ describe('createRouter', () => {
         expect((await auditRows()).map(r => r.outcome)).toEqual([outcome]);
       },
     );
+  });
+
+  it("records a run whose Job the quota refuses on a later send as Failed / QuotaExceeded, in the apiserver's words", async () => {
+    // The first send got no answer: the run stays Queued for the reconcile.
+    cluster.createError = new ServiceUnavailableError(
+      "Cluster 'local' could not be reached",
+    );
+    expect((await submit(etl())).status).toBe(503);
+    const [queued] = await store.listByStatus('local', ['Queued']);
+    // By the time the reconcile sends it, the tenant's quota is full.
+    const words =
+      'jobs.batch "etl-1" is forbidden: exceeded quota: tenant-jobs-quota, requested: count/jobs.batch=1, used: count/jobs.batch=50, limited: count/jobs.batch=50';
+    cluster.createError = new QuotaExceededError(
+      `Cluster 'local' refused to create Job: the tenant's quota does not allow it: ${words}`,
+      words,
+    );
+
+    const failed = await jobService.sendRecorded(queued);
+
+    expect(failed).toMatchObject({
+      id: queued.id,
+      status: 'Failed',
+      reason: 'QuotaExceeded',
+      message: expect.stringContaining(words),
+      finishedAt: expect.any(String),
+    });
+    expect(await store.get(queued.id)).toMatchObject({
+      status: 'Failed',
+      reason: 'QuotaExceeded',
+    });
   });
 
   it('logs a 5xx in full under the reference it answers with', async () => {
