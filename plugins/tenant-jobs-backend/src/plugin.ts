@@ -187,8 +187,16 @@ export const tenantJobsPlugin = createBackendPlugin({
         // forged token are audited like any other; the default policy
         // would turn them away unseen.
         deps.httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
-        // GET /health first: the readiness answer needs no credentials.
-        deps.httpRouter.use(createHealthRouter(observability.health));
+        // GET /health first: it answers callers without credentials too
+        // (whether the plugin is healthy; details only to the platform team).
+        deps.httpRouter.use(
+          createHealthRouter({
+            health: observability.health,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            logger: deps.logger,
+          }),
+        );
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,

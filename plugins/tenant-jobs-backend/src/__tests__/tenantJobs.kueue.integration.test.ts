@@ -327,7 +327,9 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
         }
         // Not yet: say what was seen, so a timeout tells which side lags
         // (Kueue, the backend's Workload reads, or its Job watch).
-        const health = await request(env.url).get('/api/tenant-jobs/health');
+        const health = await request(env.url)
+          .get('/api/tenant-jobs/health')
+          .set('Authorization', env.as('bob'));
         throw new Error(
           `${queued.length} runs queued: ${queued
             .map(

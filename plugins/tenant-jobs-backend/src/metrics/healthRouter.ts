@@ -1,21 +1,65 @@
+import {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { tenantProvisionPermission } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { ClusterHealth } from './ClusterHealth';
 
 /**
- * `GET /health`: the plugin's readiness. 200 `{ status: 'ok' }` while every
- * configured cluster answers and every watch keeps up; 503
- * `{ status: 'degraded', message, unreachableClusters, stalledWatches }`
- * naming what does not, with each cluster's watches in `clusters`. It says
- * nothing about tenants or runs, and needs no credentials, like the root
- * health endpoints; register it before the plugin's authenticated routes.
+ * `GET /health`: the plugin's readiness, 200 `{ status: 'ok' }` while every
+ * configured cluster answers and every watch keeps up, else 503
+ * `{ status: 'degraded' }`. That is all it tells a caller without
+ * credentials: the details (which cluster, its last error with addresses
+ * and account names, each watch) go to the log when they change, and to
+ * the platform team, a signed-in user allowed `tenant-jobs.tenant.provision`
+ * or another backend plugin. Register it before the plugin's authenticated
+ * routes.
  */
-export function createHealthRouter(health: ClusterHealth): express.Router {
+export function createHealthRouter(options: {
+  health: ClusterHealth;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  logger: LoggerService;
+}): express.Router {
+  const { health, httpAuth, permissions, logger } = options;
+  let lastLogged: string | undefined;
+
+  /** Whether the caller may see the details: the platform team or a service. */
+  async function mayReadDetails(req: express.Request): Promise<boolean> {
+    if (!req.headers.authorization) return false;
+    try {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      if (credentials.principal.type === 'service') return true;
+      const [decision] = await permissions.authorize(
+        [{ permission: tenantProvisionPermission }],
+        { credentials },
+      );
+      return decision.result === AuthorizeResult.ALLOW;
+    } catch {
+      // A bad or missing token gets the answer anyone gets.
+      return false;
+    }
+  }
+
   const router = Router();
-  router.get('/health', (_req, res) => {
+  router.get('/health', async (req, res) => {
     const { status, body } = health.readiness();
+    if (body.message && body.message !== lastLogged) {
+      logger.warn(`Tenant Jobs is degraded: ${body.message}`);
+    } else if (!body.message && lastLogged) {
+      logger.info('Tenant Jobs is healthy again');
+    }
+    lastLogged = body.message;
     res.setHeader('Cache-Control', 'no-store');
-    res.status(status).json(body);
+    res
+      .status(status)
+      .json((await mayReadDetails(req)) ? body : { status: body.status });
   });
   return router;
 }

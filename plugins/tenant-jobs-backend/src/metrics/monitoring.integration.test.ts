@@ -354,8 +354,17 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
       ]),
     );
 
-    // Readiness: the cluster answers and both watches keep up.
-    const health = await request(env.server).get('/api/tenant-jobs/health');
+    // Readiness: the cluster answers and both watches keep up. Without
+    // credentials, only that; the details to the platform team (here the
+    // test policy allows tenant provisioning to every signed-in user).
+    const anonymous = await request(env.server).get('/api/tenant-jobs/health');
+    expect({ status: anonymous.status, body: anonymous.body }).toEqual({
+      status: 200,
+      body: { status: 'ok' },
+    });
+    const health = await request(env.server)
+      .get('/api/tenant-jobs/health')
+      .set('Authorization', env.as('alice'));
     expect(health.status).toBe(200);
     expect(health.body.clusters[0]).toMatchObject({
       cluster: 'local',
