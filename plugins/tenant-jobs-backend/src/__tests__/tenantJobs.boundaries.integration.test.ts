@@ -289,6 +289,22 @@ describe('Tenant Jobs over HTTP: boundaries between tenants', () => {
     },
   );
 
+  it.each(RESERVED_CLAIMS)(
+    'tells why %s is refused only to its claiming Group: bob learns nothing',
+    async id => {
+      const res = await submit('bob', {
+        tenantId: id,
+        jobType: 'data-etl',
+        parameters: { source: 'events-db', destination: 'warehouse' },
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        `You may not launch jobs for tenant '${id}': you are not a member of it`,
+      );
+      expect(res.body.error.message).not.toContain('claims-');
+    },
+  );
+
   it('accepts only entity refs of the tenant', async () => {
     const { a } = env.org.tenants;
     const { components } = env.org;

@@ -101,6 +101,19 @@ describe('TenantDirectory', () => {
       'claimed by more than one Group',
     );
     expect(unconfigured.logger.error).toHaveBeenCalled();
+    // Why, only to members of the claiming Groups: it names them.
+    expect(
+      await unconfigured.tenants.getRefusal('acme', [
+        'user:default/bob',
+        'group:default/Impostor',
+      ]),
+    ).toContain('claimed by more than one Group');
+    expect(
+      await unconfigured.tenants.getRefusal('acme', [
+        'user:default/eve',
+        'group:default/elsewhere',
+      ]),
+    ).toBeUndefined();
 
     const configured = directory(entities, {
       tenants: new Map([['acme', { group: 'group:default/team-a' }]]),

@@ -48,6 +48,8 @@ type View = {
   tenants: Map<string, Tenant>;
   /** Why a claimed tenant id is not served, by id. */
   refusals: Map<string, string>;
+  /** The Groups (lower-cased refs) whose claim of a refused id was refused. */
+  claimants: Map<string, Set<string>>;
 };
 
 const CACHE_MS = 10_000;
@@ -128,10 +130,23 @@ export class TenantDirectory {
 
   /**
    * Why a tenant id is not served although a Group claims it (reserved,
-   * claimed twice), or undefined.
+   * claimed twice), or undefined. With `ownershipEntityRefs` (a caller's),
+   * only when the caller is in one of the claiming Groups: the reason names
+   * the Groups, and nobody else needs to learn that the tenant exists.
    */
-  async getRefusal(tenantId: string): Promise<string | undefined> {
-    return (await this.load()).refusals.get(tenantId);
+  async getRefusal(
+    tenantId: string,
+    ownershipEntityRefs?: string[],
+  ): Promise<string | undefined> {
+    const view = await this.load();
+    const refusal = view.refusals.get(tenantId);
+    if (!refusal || !ownershipEntityRefs) return refusal;
+    const claimants = view.claimants.get(tenantId) ?? new Set<string>();
+    return ownershipEntityRefs.some(ref =>
+      claimants.has(ref.toLocaleLowerCase('en-US')),
+    )
+      ? refusal
+      : undefined;
   }
 
   /** The tenants whose owning group is among the caller's ownership refs. */
@@ -235,6 +250,12 @@ export class TenantDirectory {
     );
     const tenants = new Map<string, Tenant>();
     const refusals = new Map<string, string>();
+    const claimants = new Map<string, Set<string>>();
+    const claim = (id: string, groupRef: string) => {
+      const groups = claimants.get(id) ?? new Set<string>();
+      groups.add(groupRef.toLocaleLowerCase('en-US'));
+      claimants.set(id, groups);
+    };
     const { config, logger } = this.options;
     for (const entity of items) {
       const claimed = entity.metadata.annotations?.[TENANT_ID_ANNOTATION];
@@ -243,7 +264,10 @@ export class TenantDirectory {
       const tenant = this.toTenant(entity, claimed);
       if (typeof tenant === 'string') {
         logger.error(`Ignoring the tenant claim of ${ref}: ${tenant}`);
-        if (isValidTenantId(claimed)) refusals.set(claimed, tenant);
+        if (isValidTenantId(claimed)) {
+          refusals.set(claimed, tenant);
+          claim(claimed, ref);
+        }
         continue;
       }
       const assigned = config.tenants.get(tenant.id)?.group;
@@ -257,14 +281,18 @@ export class TenantDirectory {
         const others = tenants.get(tenant.id)?.groupRef ?? 'another Group';
         const reason = `tenant '${tenant.id}' is claimed by more than one Group (${ref}, ${others}); it is refused until only one claims it or tenantJobs.tenants.${tenant.id}.group names its owner`;
         logger.error(reason);
+        const other = tenants.get(tenant.id)?.groupRef;
+        if (other) claim(tenant.id, other);
+        claim(tenant.id, ref);
         tenants.delete(tenant.id);
         refusals.set(tenant.id, reason);
         continue;
       }
       tenants.set(tenant.id, tenant);
       refusals.delete(tenant.id);
+      claimants.delete(tenant.id);
     }
-    return { tenants, refusals };
+    return { tenants, refusals, claimants };
   }
 
   /** The tenant a Group describes, or why it cannot be one. */

@@ -327,7 +327,14 @@ export async function createRouter(options: {
           throw new InputError(parsed.message);
         }
         const request = parsed.request;
-        const refusal = await options.tenants.getRefusal(request.tenantId);
+        // Why a claimed tenant is refused: only to its claiming Groups.
+        const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+          credentials,
+        );
+        const refusal = await options.tenants.getRefusal(
+          request.tenantId,
+          ownershipEntityRefs,
+        );
         if (refusal) {
           throw new ConflictError(
             `Tenant '${request.tenantId}' cannot be used: ${refusal}`,

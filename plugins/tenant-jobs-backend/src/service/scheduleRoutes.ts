@@ -74,7 +74,7 @@ export function createScheduleRoutes(options: {
       async ctx => {
         rejectQuery(req.query);
         if (!parsed.success) throw new InputError(parsed.message);
-        await access.requireUsable(parsed.request.tenantId);
+        await access.requireUsable(credentials, parsed.request.tenantId);
         await access.requireMember(
           credentials,
           parsed.request.tenantId,

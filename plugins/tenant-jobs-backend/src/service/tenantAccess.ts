@@ -64,9 +64,19 @@ export function createTenantAccess(options: {
 
     mayRead,
 
-    /** Throws a 409 that says why a tenant claimed in the catalog is refused. */
-    async requireUsable(tenantId: string): Promise<void> {
-      const refusal = await tenants.getRefusal(tenantId);
+    /**
+     * Throws a 409 that says why a tenant claimed in the catalog is
+     * refused, to a caller in one of the claiming Groups; anyone else
+     * learns nothing here (and is refused as a non-member next).
+     */
+    async requireUsable(
+      credentials: UserCredentials,
+      tenantId: string,
+    ): Promise<void> {
+      const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+        credentials,
+      );
+      const refusal = await tenants.getRefusal(tenantId, ownershipEntityRefs);
       if (refusal) {
         throw new ConflictError(
           `Tenant '${tenantId}' cannot be used: ${refusal}`,
