@@ -612,9 +612,22 @@ export class JobService {
         `Run ${run.id} is already ${current.status}; only Queued, Pending or Running runs can be cancelled`,
       );
     }
-    await this.deps.clusters
-      .get(run.cluster)
-      .deleteJob(run.namespace, run.k8sName);
+    try {
+      await this.deps.clusters
+        .get(run.cluster)
+        .deleteJob(run.namespace, run.k8sName);
+    } catch (error) {
+      // The run is Cancelled either way: the reconcile deletes the Job of a
+      // cancelled run that is still there. Its slot and its notification
+      // must not wait for that.
+      this.deps.logger.warn(
+        `Run ${run.id} is cancelled, but its Job ${run.namespace}/${
+          run.k8sName
+        } could not be deleted yet; the reconcile deletes it: ${
+          (error as Error).message
+        }`,
+      );
+    }
     await this.changed(run, cancelled);
     return toApiRun(cancelled);
   }

@@ -124,7 +124,11 @@ class FakeCluster implements JobCluster {
     return true;
   }
 
+  /** While set, deletes fail with it. */
+  deleteError?: Error;
+
   async deleteJob(namespace: string, name: string): Promise<void> {
+    if (this.deleteError) throw this.deleteError;
     this.deleted.push(`${namespace}/${name}`);
   }
 
@@ -760,6 +764,33 @@ describe('createRouter', () => {
       expect(
         (await request(app).get(`/jobs/${second.body.id}`)).body.queue,
       ).toMatchObject({ position: 1 });
+    });
+
+    it('frees the slot of a cancelled run even when its Job cannot be deleted yet', async () => {
+      const solo = (period: string) => ({
+        tenantId: 'solo',
+        jobType: 'billing-report',
+        tier: 'small',
+        parameters: { period },
+      });
+      const first = await submit(solo('2026-01'));
+      const second = await submit(solo('2026-02'));
+      expect(second.body.reason).toBe('WaitingForSlot');
+      cluster.deleteError = new ServiceUnavailableError(
+        "Cluster 'local' could not be reached",
+      );
+
+      const cancelled = await request(app).post(
+        `/jobs/${first.body.id}/cancel`,
+      );
+
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.status).toBe('Cancelled');
+      // The waiting run got the slot; the Job is left to the reconcile.
+      expect(cluster.resumed).toEqual([`tenant-solo/${second.body.jobName}`]);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('the reconcile deletes it'),
+      );
     });
 
     it('frees the slot of a run whose Job finished, recording how it ended', async () => {
