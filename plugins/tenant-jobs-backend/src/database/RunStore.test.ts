@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import createKnex from 'knex';
 import { openDatabase, QueueStore } from '.';
 import { countSlotHolders } from './tenantSlots';
-import { NewRun } from './types';
+import { NewRun, RunObservationUpdate } from './types';
 
 jest.setTimeout(60_000);
 
@@ -77,9 +77,9 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     expect((await runs.create(newRun({ id: 'queued' }))).finishedAt).toBe(
       undefined,
     );
-    expect(
-      await runs.deleteFinishedBefore(new Date(Date.now() + 1000)),
-    ).toBe(1);
+    expect(await runs.deleteFinishedBefore(new Date(Date.now() + 1000))).toBe(
+      1,
+    );
     await expect(runs.get('refused')).rejects.toThrow(NotFoundError);
   });
 
@@ -362,6 +362,32 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     expect(
       await runs.observe('missing', observation(1, 'Running')),
     ).toBeUndefined();
+  });
+
+  it("applies only observations of the run's own Job: its namespace and uid", async () => {
+    const { runs } = await open();
+    await runs.create(newRun({ id: 'mine', k8sUid: 'uid-mine' }));
+    const seen = (changes: Partial<RunObservationUpdate>) =>
+      runs.observe('mine', {
+        status: 'Failed',
+        reason: 'BackoffLimitExceeded',
+        message: 'forged',
+        attempts: 1,
+        k8sUid: 'uid-mine',
+        namespace: 'tenant-acme-analytics',
+        version: 5,
+        observed: { conditions: [], pods: [] },
+        ...changes,
+      });
+    // A Job in another tenant's namespace carrying this run's id label.
+    expect(await seen({ namespace: 'tenant-globex-retail' })).toBeUndefined();
+    // Another Job in the right namespace, not the one the run created.
+    expect(await seen({ k8sUid: 'uid-other' })).toBeUndefined();
+    expect((await runs.get('mine')).status).toBe('Queued');
+    // Its own Job's observation applies.
+    expect(
+      (await seen({ status: 'Running', reason: 'Started' }))?.after,
+    ).toMatchObject({ status: 'Running' });
   });
 
   it('guards transitions by the state read', async () => {

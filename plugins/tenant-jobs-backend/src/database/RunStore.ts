@@ -254,6 +254,20 @@ function applyFilter(
   }
 }
 
+/**
+ * Whether an observation is of the run's own Job: in the run's namespace
+ * and, once the run knows its Job's uid, that uid.
+ */
+function isOwnJob(run: RunRecord, observation: RunObservationUpdate): boolean {
+  if (observation.namespace !== undefined) {
+    if (observation.namespace !== run.namespace) return false;
+  }
+  if (observation.k8sUid && run.k8sUid && observation.k8sUid !== run.k8sUid) {
+    return false;
+  }
+  return true;
+}
+
 /** The largest page a list returns. */
 export const MAX_PAGE_SIZE = 200;
 
@@ -403,6 +417,7 @@ export class KnexRunStore implements RunStore {
     if (!row) return undefined;
     const before = fromRow(row);
     if (FINAL_STATUSES.has(before.status)) return undefined;
+    if (!isOwnJob(before, observation)) return undefined;
     if (before.observedVersion !== undefined) {
       // Older never overwrites newer. The same version may add what only
       // events say (why a Job has no pod), but a repeat changes nothing.

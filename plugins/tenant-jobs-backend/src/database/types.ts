@@ -112,6 +112,12 @@ export type RunObservationUpdate = {
   finishedAt?: string;
   /** uid of the observed Job; the watch may see it before the submit records it. */
   k8sUid?: string;
+  /**
+   * Namespace of the observed Job. An observation applies only to the run
+   * whose namespace it names (and whose Job uid, once recorded, it has): a
+   * Job elsewhere that carries the run's id label is not its Job.
+   */
+  namespace?: string;
   /** resourceVersion of the newest object this was derived from. */
   version: number;
   observed: RunObserved;

@@ -366,6 +366,7 @@ export class ClusterTracker {
       startedAt: state.startedAt,
       finishedAt: state.finishedAt,
       k8sUid: job.metadata?.uid,
+      namespace: job.metadata?.namespace,
       version,
       observed: { conditions: state.conditions, pods: state.pods },
     });
@@ -445,6 +446,7 @@ export class ClusterTracker {
               finishedAt: new Date().toISOString(),
             }),
         k8sUid: job.metadata?.uid,
+        namespace: job.metadata?.namespace,
         version,
         observed: { conditions: state.conditions, pods: state.pods },
       });

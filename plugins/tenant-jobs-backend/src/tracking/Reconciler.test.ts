@@ -261,7 +261,9 @@ describe('Reconciler', () => {
         .filter(message => message.includes('failed;'));
     expect(warned()).toEqual([
       expect.stringContaining('run poison'),
-      expect.stringContaining(`Job ${NAMESPACE}/${jobName('of-a-gone-tenant')}`),
+      expect.stringContaining(
+        `Job ${NAMESPACE}/${jobName('of-a-gone-tenant')}`,
+      ),
     ]);
     expect(warned()[0]).toContain('the apiserver refused it');
 

@@ -202,7 +202,13 @@ export class Reconciler {
     const { runs } = this.options;
     const { graceMs, now } = context;
     const job = jobs.get(run.id);
-    if (job) {
+    // Only the run's own Job counts: in its namespace, with its uid once
+    // known (a Job elsewhere may carry its id label).
+    if (
+      job &&
+      job.metadata?.namespace === run.namespace &&
+      (!run.k8sUid || !job.metadata?.uid || job.metadata.uid === run.k8sUid)
+    ) {
       if (context.hasTracker) {
         toRefresh.push(run.id);
         report.refreshed += 1;
