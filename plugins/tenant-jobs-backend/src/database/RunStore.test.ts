@@ -314,6 +314,24 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     ]);
   });
 
+  it('reads the timings of statistics newest first, never more than the bound', async () => {
+    const { runs } = await open();
+    for (const id of ['t-1', 't-2', 't-3']) {
+      await runs.create(newRun({ id }));
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    const everything = { createdAfter: new Date(0).toISOString() };
+    expect(await runs.timings(everything)).toHaveLength(3);
+    const newest = await runs.timings({ ...everything, limit: 2 });
+    expect(newest.map(t => t.createdAt)).toEqual(
+      [...newest.map(t => t.createdAt)].sort((x, y) => y - x),
+    );
+    expect(newest).toHaveLength(2);
+    expect(Math.min(...newest.map(t => t.createdAt))).toBeGreaterThan(
+      Math.min(...(await runs.timings(everything)).map(t => t.createdAt)),
+    );
+  });
+
   it('applies observations compare-and-set: older never overwrites newer, final stays final', async () => {
     const { runs } = await open();
     await runs.create(newRun({ id: 'o1' }));

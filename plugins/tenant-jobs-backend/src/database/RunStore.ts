@@ -88,9 +88,12 @@ export interface RunStore {
   ): Promise<RunRecord[]>;
   /** The status of each of these runs that exists. */
   statusesOf(ids: string[]): Promise<Map<string, RunStatus>>;
-  /** Timing of the runs that match, for statistics. */
+  /**
+   * Timing of the runs that match, for statistics: the newest `limit`
+   * (default {@link MAX_TIMINGS}) of them.
+   */
   timings(
-    filter: RunFilter & { permitted?: TenantCriteria },
+    filter: RunFilter & { permitted?: TenantCriteria; limit?: number },
   ): Promise<RunTiming[]>;
   /**
    * How long the tenant's most recent runs created since `createdAfter`
@@ -267,6 +270,9 @@ function isOwnJob(run: RunRecord, observation: RunObservationUpdate): boolean {
   }
   return true;
 }
+
+/** The most runs `timings` reads for one statistic, newest first. */
+export const MAX_TIMINGS = 200_000;
 
 /** The largest page a list returns. */
 export const MAX_PAGE_SIZE = 200;
@@ -557,7 +563,7 @@ export class KnexRunStore implements RunStore {
   }
 
   async timings(
-    filter: RunFilter & { permitted?: TenantCriteria },
+    filter: RunFilter & { permitted?: TenantCriteria; limit?: number },
   ): Promise<RunTiming[]> {
     const query = this.db<Row>(TABLE).select(
       'tenant_id',
@@ -568,6 +574,9 @@ export class KnexRunStore implements RunStore {
       'finished_at',
     );
     applyFilter(query, filter);
+    // Newest first and bounded: a tenant with a huge history is summed
+    // over its latest runs, never read whole into memory.
+    query.orderBy('created_at', 'desc').limit(filter.limit ?? MAX_TIMINGS);
     const rows = (await query) as Row[];
     return rows.map(row => ({
       tenantId: row.tenant_id,

@@ -298,6 +298,20 @@ describe('parseStatsQuery', () => {
     );
   });
 
+  it('refuses a window of more than 400 days, as from=1970 would be', () => {
+    expect(
+      inputErrorOf(() => parseStatsQuery({ from: '1970-01-01' }, now)).message,
+    ).toBe(
+      'from: the window from 1970-01-01T00:00:00.000Z to 2026-11-27T12:00:00.000Z is longer than 400 days; narrow it with from and to',
+    );
+    expect(
+      parseStatsQuery(
+        { from: '1970-01-01', to: '1970-12-31' },
+        now,
+      ).createdBefore,
+    ).toBe('1970-12-31T00:00:00.000Z');
+  });
+
   it('refuses paging, unknown and invalid parameters', () => {
     expect(
       inputErrorOf(() => parseStatsQuery({ limit: '10' }, now)).message,

@@ -166,8 +166,21 @@ export function parseStatsQuery(query: unknown, now = new Date()): RunFilter {
   result.createdAfter ??= new Date(
     now.getTime() - 30 * 86_400_000,
   ).toISOString();
+  const to = result.createdBefore
+    ? Date.parse(result.createdBefore)
+    : now.getTime();
+  if (to - Date.parse(result.createdAfter) > MAX_STATS_WINDOW_DAYS * 86_400_000) {
+    throw new InputError(
+      `from: the window from ${result.createdAfter} to ${new Date(
+        to,
+      ).toISOString()} is longer than ${MAX_STATS_WINDOW_DAYS} days; narrow it with from and to`,
+    );
+  }
   return result;
 }
+
+/** The longest window `GET /stats` computes over. */
+export const MAX_STATS_WINDOW_DAYS = 400;
 
 /**
  * Filters and bucket of `GET /stats`: `bucket` (`hour`, `day` or `week`)
