@@ -6,7 +6,7 @@ import { RunArchiver } from './RunArchiver';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-async function setup() {
+async function setup(options: { maxPending?: number } = {}) {
   const knex = await databases.init('SQLITE_3');
   const { runs, archives } = await openDatabase({
     database: mockServices.database({ knex }),
@@ -30,12 +30,14 @@ async function setup() {
     ]),
   } as unknown as JobCluster;
   const clusters: JobClusters = { names: () => ['local'], get: () => cluster };
+  const logger = mockServices.logger.mock();
   const archiver = new RunArchiver({
     clusters,
     archives,
-    logger: mockServices.logger.mock(),
+    logger,
     logTailBytes: 1024,
     delayMs: 10,
+    maxPending: options.maxPending,
   });
   async function finishedRun(id: string, pods: string[]) {
     await runs.create({
@@ -65,7 +67,7 @@ async function setup() {
     });
     return runs.get(id);
   }
-  return { archiver, archives, runs, cluster, finishedRun };
+  return { archiver, archives, runs, cluster, finishedRun, logger };
 }
 
 describe('RunArchiver', () => {
@@ -84,6 +86,25 @@ describe('RunArchiver', () => {
     expect((await runs.get('r1')).archivedAt).toBeDefined();
     expect(cluster.listRunEvents).toHaveBeenCalledTimes(1);
     expect(await runs.listUnarchived(new Date(0), 10)).toEqual([]);
+  });
+
+  it('queues at most maxPending archives; the rest wait for the reconcile', async () => {
+    const { archiver, runs, finishedRun, logger } = await setup({
+      maxPending: 2,
+    });
+    for (const id of ['q1', 'q2', 'q3']) archiver.enqueue(await finishedRun(id, [`${id}-a`]));
+    expect(['q1', 'q2', 'q3'].map(id => archiver.isPending(id))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('the reconcile archives them on a later pass'),
+    );
+    await archiver.whenIdle();
+    expect((await runs.listUnarchived(new Date(0), 10)).map(r => r.id)).toEqual(
+      ['q3'],
+    );
   });
 
   it('drops what waits when stopped, for the reconcile to pick up again', async () => {

@@ -29,12 +29,34 @@ export class RunArchiver {
       concurrency?: number;
       /** How long after a run finished its archive is read. */
       delayMs?: number;
+      /**
+       * The most archives waiting at once (10,000 by default). Past it a
+       * run is not queued now; the reconcile's `archiveMissed` picks it up
+       * on a later pass, so a burst of finished runs cannot fill memory.
+       */
+      maxPending?: number;
     },
   ) {}
+
+  /** Runs not queued since the last warning, because the queue was full. */
+  private deferred = 0;
+  private deferredWarnedAt = 0;
 
   /** Queues the archive of a run that finished; once per run. */
   enqueue(run: RunRecord): void {
     if (this.stopped || this.pending.has(run.id)) return;
+    if (this.pending.size >= (this.options.maxPending ?? 10_000)) {
+      this.deferred += 1;
+      const now = Date.now();
+      if (now - this.deferredWarnedAt >= 60_000) {
+        this.options.logger.warn(
+          `${this.deferred} finished runs wait for their archive beyond the ${this.pending.size} queued; the reconcile archives them on a later pass`,
+        );
+        this.deferredWarnedAt = now;
+        this.deferred = 0;
+      }
+      return;
+    }
     this.pending.add(run.id);
     const timer = setTimeout(() => {
       this.timers.delete(run.id);
