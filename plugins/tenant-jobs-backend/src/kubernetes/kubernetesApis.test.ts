@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { ClusterHealth } from '../metrics/ClusterHealth';
 import { createClusterApis } from './kubernetesApis';
 
 function kubeconfig(server: string, token: string) {
@@ -38,15 +40,32 @@ describe('createClusterApis', () => {
     expect(apis()).toBe(second);
   });
 
-  it('waits for a kubeconfig that does not exist yet, and says so when used', () => {
+  it('waits for a kubeconfig that does not exist yet: the cluster is unreachable at once, a 503 naming it', () => {
     const file = path.join(dir, 'later');
-    const apis = createClusterApis({
-      name: 'local',
-      auth: { type: 'kubeconfig', file },
-    });
-    expect(() => apis()).toThrow(
-      `Cannot load the kubeconfig of cluster 'local' from ${file}`,
+    const health = new ClusterHealth({ clusters: ['local'] });
+    const apis = createClusterApis(
+      { name: 'local', auth: { type: 'kubeconfig', file } },
+      { observe: event => health.onRequest(event) },
     );
+    let thrown: unknown;
+    try {
+      apis();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ServiceUnavailableError);
+    expect((thrown as Error).message).toContain(
+      `Cluster 'local' cannot be reached: its kubeconfig cannot be loaded from ${file}`,
+    );
+    expect(health.report()).toEqual([
+      expect.objectContaining({
+        cluster: 'local',
+        reachable: false,
+        lastError: 'the backend cannot load its kubeconfig',
+      }),
+    ]);
+    expect(health.readiness().status).toBe(503);
+
     fs.writeFileSync(file, kubeconfig('https://127.0.0.1:6443', 'a'));
     expect(apis()).toBeDefined();
   });

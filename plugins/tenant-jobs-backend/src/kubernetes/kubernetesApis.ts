@@ -10,6 +10,7 @@ import {
   Middleware,
   ServerConfiguration,
 } from '@kubernetes/client-node';
+import { ServiceUnavailableError } from '@backstage/errors';
 import fs from 'node:fs';
 import { ClusterConfig } from '../config/readConfig';
 import {
@@ -132,8 +133,19 @@ export function createClusterApis(
       try {
         cached = { stamp, apis: build() };
       } catch (error) {
-        throw new Error(
-          `Cannot load the kubeconfig of cluster '${cluster.name}' from ${
+        // Unreachable at once, for health and metrics, and a 503 that
+        // names the cluster, not a 500: the file may come (or be fixed).
+        options.observe?.({
+          cluster: cluster.name,
+          verb: 'load',
+          resource: 'kubeconfig',
+          durationSeconds: 0,
+          errorType: 'config',
+        });
+        throw new ServiceUnavailableError(
+          `Cluster '${
+            cluster.name
+          }' cannot be reached: its kubeconfig cannot be loaded from ${
             auth.file
           }: ${(error as Error).message}`,
         );

@@ -17,7 +17,8 @@ function isUnreachable(errorType: string | undefined): boolean {
     errorType === 'network' ||
     errorType === '502' ||
     errorType === '503' ||
-    errorType === '504'
+    errorType === '504' ||
+    errorType === 'config'
   );
 }
 
@@ -96,11 +97,14 @@ export class ClusterHealth {
     }
     if (isUnreachable(event.errorType)) {
       state.lastUnreachableAt = this.now();
-      state.lastError = `${event.verb} ${event.resource}: ${
-        event.errorType === 'timeout' || event.errorType === 'network'
-          ? `no answer (${event.errorType})`
-          : `HTTP ${event.errorType}`
-      }`;
+      state.lastError =
+        event.errorType === 'config'
+          ? 'the backend cannot load its kubeconfig'
+          : `${event.verb} ${event.resource}: ${
+              event.errorType === 'timeout' || event.errorType === 'network'
+                ? `no answer (${event.errorType})`
+                : `HTTP ${event.errorType}`
+            }`;
     } else {
       state.lastAnsweredAt = this.now();
       state.lastError = undefined;

@@ -131,11 +131,16 @@ export function errorHandler(options: {
         `${req.method} ${req.originalUrl} failed (log reference ${reference})`,
         error,
       );
+      // Which cluster is down is the caller's to know (its runs name their
+      // cluster); why, with addresses and files, stays in the log.
+      const cluster = /^Cluster '([^']{1,63})'/.exec(error.message)?.[1];
       shown =
         status === 503
           ? Object.assign(new Error(''), {
               name: 'ServiceUnavailableError',
-              message: `A service this request needs (a cluster or the catalog) is unavailable; try again shortly (log reference ${reference})`,
+              message: cluster
+                ? `Cluster '${cluster}' is unavailable; try again shortly (log reference ${reference})`
+                : `A service this request needs (a cluster or the catalog) is unavailable; try again shortly (log reference ${reference})`,
             })
           : Object.assign(new Error(''), {
               name: 'Error',

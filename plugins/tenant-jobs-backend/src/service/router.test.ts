@@ -890,7 +890,7 @@ describe('createRouter', () => {
         503,
         'failed',
         1,
-        /unavailable; try again shortly \(log reference [0-9a-f]{12}\)$/,
+        /^Cluster 'local' is unavailable; try again shortly \(log reference [0-9a-f]{12}\)$/,
       ],
     ])(
       'passes on %s and keeps a run only when the Job may exist',
