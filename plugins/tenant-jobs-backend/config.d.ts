@@ -64,6 +64,18 @@ export interface Config {
         shared?: boolean;
         /** What the payload holds, shown to teams writing rules. */
         description?: string;
+        /**
+         * Where an event carries its own id, so a redelivered event
+         * launches once per rule: a dotted payload path (`delivery.id`).
+         * Backstage's events have no id of their own; without `idPath` or
+         * `idMetadata` every delivery is a distinct event.
+         */
+        idPath?: string;
+        /**
+         * The metadata key that holds an event's id, e.g. a webhook's
+         * delivery header (`x-github-delivery`), case-insensitive.
+         */
+        idMetadata?: string;
       }>;
     };
 

@@ -54,6 +54,10 @@ export type TriggerTopic = {
   tenantPath?: string;
   shared: boolean;
   description?: string;
+  /** Payload path of the event's own id (a delivery id), if it has one. */
+  idPath?: string;
+  /** Metadata key (e.g. a webhook's delivery header) of the event's id. */
+  idMetadata?: string;
 };
 
 /** Who queues runs over a tenant's limits: the plugin, or Kueue. */
@@ -289,11 +293,21 @@ function readTriggerTopics(config: Config | undefined) {
       if (topics.has(topic)) {
         throw new Error(`${where}: topic '${topic}' is listed twice`);
       }
+      const idPath = entry.getOptionalString('idPath');
+      if (idPath !== undefined && !isTriggerPayloadPath(idPath)) {
+        throw new Error(
+          `${where}.idPath '${idPath}' is not a dotted path into the payload, e.g. 'delivery.id'`,
+        );
+      }
       topics.set(topic, {
         topic,
         tenantPath,
         shared,
         description: entry.getOptionalString('description'),
+        idPath,
+        idMetadata: entry
+          .getOptionalString('idMetadata')
+          ?.toLocaleLowerCase('en-US'),
       });
     },
   );

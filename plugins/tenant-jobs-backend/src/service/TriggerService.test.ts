@@ -36,6 +36,10 @@ const TOPICS = new Map<string, TriggerTopic>([
     TENANT_TOPIC,
     { topic: TENANT_TOPIC, tenantPath: 'tenantId', shared: false },
   ],
+  [
+    'webhook.push',
+    { topic: 'webhook.push', shared: true, idMetadata: 'x-github-delivery' },
+  ],
 ]);
 
 /** A rule as the API takes it, validated by its own parser. */
@@ -263,6 +267,40 @@ describe('TriggerService topics and limits', () => {
         "triggers: plan 'basic' allows at most 2 trigger rules per tenant (maxTriggers); the tenant has 2; delete some first or ask the platform team for a larger plan",
     });
     expect(await triggers.countOf('acme')).toBe(2);
+  });
+});
+
+describe('TriggerService event identity', () => {
+  const keys = (submit: jest.Mock) =>
+    submit.mock.calls.map(
+      ([request]) => (request as { idempotencyKey: string }).idempotencyKey,
+    );
+
+  it('launches for each delivery of a topic whose events carry no id, equal payloads or not', async () => {
+    const { service, submit } = await setup();
+    await service.create(ruleRequest({ topic: 'other.topic' }), OWNER);
+    const same = { repository: 'warehouse', ref: 'main' };
+    await service.onEvent({ topic: 'other.topic', eventPayload: same });
+    await service.onEvent({ topic: 'other.topic', eventPayload: same });
+    expect(submit).toHaveBeenCalledTimes(2);
+    expect(new Set(keys(submit)).size).toBe(2);
+  });
+
+  it('knows an event by the id its topic names: a redelivery replays, another event launches', async () => {
+    const { service, submit } = await setup();
+    await service.create(ruleRequest({ topic: 'webhook.push' }), OWNER);
+    const delivery = (id: string) =>
+      service.onEvent({
+        topic: 'webhook.push',
+        eventPayload: { repository: 'warehouse', ref: 'main' },
+        metadata: { 'X-GitHub-Delivery': id },
+      });
+    await delivery('d-1');
+    await delivery('d-1');
+    await delivery('d-2');
+    const [first, again, other] = keys(submit);
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
   });
 });
 

@@ -27,21 +27,27 @@ import { statusOf } from './httpErrors';
 import { JobService } from './JobService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 
-/** JSON with sorted keys: one event, one text, whatever the key order. */
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map(
-        key =>
-          `${JSON.stringify(key)}:${stable(
-            (value as Record<string, unknown>)[key],
-          )}`,
-      )
-      .join(',')}}`;
+/**
+ * What identifies an event for deduplication: the id its topic names (a
+ * payload path, or a metadata key such as a webhook's delivery header);
+ * else a fresh one, since Backstage's events carry no id of their own (an
+ * event is a topic, a payload and optional metadata).
+ */
+function eventIdentity(
+  topic: TriggerTopic | undefined,
+  event: EventParams,
+): string {
+  let id: unknown;
+  if (topic?.idPath) id = triggerPayloadValue(event.eventPayload, topic.idPath);
+  if (id === undefined && topic?.idMetadata) {
+    const value = Object.entries(event.metadata ?? {}).find(
+      ([key]) => key.toLocaleLowerCase('en-US') === topic.idMetadata,
+    )?.[1];
+    id = Array.isArray(value) ? value[0] : value;
   }
-  return JSON.stringify(value) ?? 'null';
+  return typeof id === 'string' || typeof id === 'number'
+    ? `id:${String(id)}`
+    : `delivery:${randomUUID()}`;
 }
 
 /** How long a rule owner's membership, read from the catalog, is reused. */
@@ -294,8 +300,13 @@ export class TriggerService {
   }
 
   private async launch(rule: TriggerRecord, event: EventParams) {
+    // One launch per event and rule: an event is known by its own id when
+    // its topic says where it carries one; a redelivery of it then replays
+    // the run. Without one every delivery is a distinct event, even with
+    // the same payload as another.
+    const identity = eventIdentity(this.deps.topics.get(event.topic), event);
     const eventKey = createHash('sha256')
-      .update(`${rule.id}\n${event.topic}\n${stable(event.eventPayload)}`)
+      .update(`${rule.id}\n${event.topic}\n${identity}`)
       .digest('hex');
     const { request } = rule;
     const auditEvent = await this.deps.auditor.createEvent({

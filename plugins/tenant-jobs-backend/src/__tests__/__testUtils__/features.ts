@@ -262,7 +262,8 @@ export function tenantJobsTestFeatures(
           // Topics the test suites' trigger rules listen to.
           triggers: {
             topics: [
-              { topic: 'tenant-jobs-test.push', shared: true },
+              // Its events carry their own id: a redelivery launches once.
+              { topic: 'tenant-jobs-test.push', shared: true, idPath: 'id' },
               { topic: 'tenant-jobs-test.backup', shared: true },
               { topic: 'tenant-jobs-test.data', tenantPath: 'tenantId' },
             ],
