@@ -449,6 +449,22 @@ describe('Reconciler', () => {
     expect(await runs.statusesOf(['waits'])).toEqual(new Map());
   });
 
+  it("holds a slot for an adopted Job that runs, and queues one that waits", async () => {
+    const waiting = job('waits');
+    waiting.spec = { ...waiting.spec!, suspend: true };
+    cluster.jobs = [job('runs'), waiting];
+
+    await reconciler().reconciler.reconcile('local');
+
+    expect(await runs.get('runs')).toMatchObject({
+      status: 'Pending',
+      releasedAt: expect.any(String),
+    });
+    const queued = await runs.get('waits');
+    expect(queued.status).toBe('Queued');
+    expect(queued.releasedAt).toBeUndefined();
+  });
+
   it("leaves alone a Job of another installation's tenant", async () => {
     cluster.jobs = [
       job('theirs', { labels: { 'tenant-jobs.io/tenant': 'foreign' } }),

@@ -299,7 +299,11 @@ export class Reconciler {
         jobType,
         tier: tier && isTierId(tier) ? tier : 'unknown',
         priority,
-        status: 'Pending',
+        // It holds one of its tenant's slots like any run that was let
+        // run; a suspended one waits in the queue, released in its turn.
+        ...(job.spec?.suspend
+          ? { status: 'Queued' as const }
+          : { status: 'Pending' as const, releasedAt: new Date().toISOString() }),
         reason: 'Adopted',
         message: `Job ${job.metadata?.name} was found in the cluster without a record and adopted`,
         request: {
