@@ -1,5 +1,6 @@
 // Runs the integration suites in a fixed order (by path), with the
-// scaffolder suites last (they also shut the scaffolder down gracefully). They share one process (--runInBand), and the
+// scaffolder suites last (scripts/integration.sh also runs each of those in
+// a jest process of its own). They share one process (--runInBand), and the
 // real scaffolder backend that suite starts leaves work behind after it
 // stops that queries its (by then destroyed) database: seen failing the
 // suite that ran next with "Unable to acquire a connection". Last, it has

@@ -76,8 +76,9 @@ describe('scaffolder tasks under the demo permission policy', () => {
         entities: [template],
         rootConfig: {
           app: { baseUrl: APP_BASE_URL },
-          // Its task workers finish before the backend and its database
-          // stop, so nothing of this suite runs on into the next one.
+          // Its task workers finish their tasks before the backend stops
+          // (scripts/integration.sh runs this suite in a process of its
+          // own, as other scaffolder work outlives the stop).
           scaffolder: { EXPERIMENTAL_gracefulShutdown: true },
         },
         permissionPolicy: demoPermissionPolicy,
