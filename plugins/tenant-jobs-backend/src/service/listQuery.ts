@@ -154,6 +154,9 @@ export function parseListQuery(query: unknown): {
   return { filter: toFilter(filter.data), page: page.data };
 }
 
+/** The longest window `GET /stats` computes over. */
+export const MAX_STATS_WINDOW_DAYS = 400;
+
 /**
  * Filters of `GET /stats`: the list filters; the window defaults to 30
  * days. Its `bucket` option is read by {@link parseStatsOptions}.
@@ -169,7 +172,10 @@ export function parseStatsQuery(query: unknown, now = new Date()): RunFilter {
   const to = result.createdBefore
     ? Date.parse(result.createdBefore)
     : now.getTime();
-  if (to - Date.parse(result.createdAfter) > MAX_STATS_WINDOW_DAYS * 86_400_000) {
+  if (
+    to - Date.parse(result.createdAfter) >
+    MAX_STATS_WINDOW_DAYS * 86_400_000
+  ) {
     throw new InputError(
       `from: the window from ${result.createdAfter} to ${new Date(
         to,
@@ -178,9 +184,6 @@ export function parseStatsQuery(query: unknown, now = new Date()): RunFilter {
   }
   return result;
 }
-
-/** The longest window `GET /stats` computes over. */
-export const MAX_STATS_WINDOW_DAYS = 400;
 
 /**
  * Filters and bucket of `GET /stats`: `bucket` (`hour`, `day` or `week`)
