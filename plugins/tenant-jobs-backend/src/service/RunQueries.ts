@@ -166,14 +166,19 @@ export class RunQueries {
       return;
     }
     let out: Writable | undefined;
+    // Not the response's write and end callbacks: middleware that wraps
+    // the response (Backstage's compression) drops them, and a log then
+    // never ended. Backpressure goes by write's answer and 'drain'.
     const lazy = new Writable({
       write(chunk, encoding, callback) {
         out ??= options.open('live');
-        out.write(chunk, encoding, callback);
+        if (out.write(chunk, encoding)) callback();
+        else out.once('drain', () => callback());
       },
       final(callback) {
         out ??= options.open('live');
-        out.end(callback);
+        out.end();
+        callback();
       },
     });
     const found = await this.deps.clusters

@@ -170,7 +170,12 @@ class FakeCluster implements JobCluster {
   ): Promise<boolean> {
     const log = this.logs.get(pod);
     if (log === undefined) return false;
-    out.end(log);
+    // As the apiserver's answer is piped: line by line, then the end, and
+    // done once the output finished.
+    const finished = new Promise(resolve => out.once('finish', resolve));
+    for (const line of log.split(/(?<=\n)/)) out.write(line);
+    out.end();
+    await finished;
     return true;
   }
 }
@@ -1161,6 +1166,44 @@ describe('createRouter', () => {
         { result: AuthorizeResult.ALLOW },
       ]);
       expect((await request(app).get('/jobs')).body.items).toHaveLength(2);
+    });
+
+    it('ends a live log behind middleware that drops write callbacks, as compression does', async () => {
+      const created = await submit(etl());
+      const pod = `${created.body.jobName}-fghij`;
+      await store.observe(created.body.id, {
+        status: 'Running',
+        reason: 'Started',
+        message: 'Running',
+        attempts: 1,
+        version: 5,
+        observed: {
+          conditions: [],
+          pods: [{ name: pod, phase: 'Running', restarts: 0 }],
+        },
+      });
+      cluster.logs.set(pod, 'first line\nsecond line\n');
+      // What Backstage's root router installs: res.write and res.end
+      // without their callbacks.
+      const compressed = express()
+        .use((_req, res, next) => {
+          const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+          const end = res.end.bind(res) as (...args: unknown[]) => unknown;
+          Object.assign(res, {
+            write: (chunk: unknown, encoding: unknown) =>
+              write(chunk, typeof encoding === 'string' ? encoding : undefined),
+            end: (chunk: unknown, encoding: unknown) => end(chunk, encoding),
+          });
+          next();
+        })
+        .use(app);
+
+      const res = await request(compressed)
+        .get(`/jobs/${created.body.id}/logs`)
+        .timeout(3000);
+
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('first line\nsecond line\n');
     });
 
     it('serves logs live while the pod exists and from the archive after', async () => {
