@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Makes sure Debian's Prometheus (with promtool) is installed for the
-# monitoring checks: `promtool check rules` and `promtool test rules` over
-# plugins/tenant-jobs-backend/deploy/monitoring, and the integration test
-# that scrapes the backend. Installs the `prometheus` package with apt when
-# running as root; otherwise says what to run. The package's own service is
-# never used: the tests start a throwaway server on a loopback port.
+# Makes sure Debian's Prometheus (with promtool) and Alertmanager (with
+# amtool) are installed for the monitoring checks: `promtool check rules`
+# and `promtool test rules` over plugins/tenant-jobs-backend/deploy/monitoring,
+# `amtool check-config` and `amtool config routes test` of its
+# alertmanager.yaml, and the integration test that scrapes the backend.
+# Installs the `prometheus` and `prometheus-alertmanager` packages with apt
+# when running as root; otherwise says what to run. The packages' own
+# services are never used: the tests start a throwaway server on a loopback
+# port.
 # Prints nothing on success but the versions, on stderr.
 set -euo pipefail
 PROMETHEUS="${PROMETHEUS_PATH:-/usr/bin/prometheus}"
 PROMTOOL="${PROMTOOL_PATH:-/usr/bin/promtool}"
-if [ -x "$PROMETHEUS" ] && [ -x "$PROMTOOL" ]; then
+AMTOOL="${AMTOOL_PATH:-/usr/bin/amtool}"
+if [ -x "$PROMETHEUS" ] && [ -x "$PROMTOOL" ] && [ -x "$AMTOOL" ]; then
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
-  echo "[monitoring] Prometheus is missing: run 'sudo apt-get install -y --no-install-recommends prometheus' (or set PROMETHEUS_PATH and PROMTOOL_PATH)" >&2
+  echo "[monitoring] Prometheus or Alertmanager is missing: run 'sudo apt-get install -y --no-install-recommends prometheus prometheus-alertmanager' (or set PROMETHEUS_PATH, PROMTOOL_PATH and AMTOOL_PATH)" >&2
   exit 1
 fi
-echo "[monitoring] installing Debian's prometheus package" >&2
+echo "[monitoring] installing Debian's prometheus and prometheus-alertmanager packages" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 # policy-rc.d keeps the package from starting its own service where an
@@ -29,8 +33,9 @@ if [ ! -e "$policy" ]; then
   created_policy=1
 fi
 status=0
-apt-get install -y -qq --no-install-recommends prometheus >/dev/null || status=$?
+apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null || status=$?
 if [ "$created_policy" = 1 ]; then rm -f "$policy"; fi
 [ "$status" = 0 ] || exit "$status"
 "$PROMETHEUS" --version 2>&1 | head -1 >&2
 "$PROMTOOL" --version 2>&1 | head -1 >&2
+"$AMTOOL" --version 2>&1 | head -1 >&2

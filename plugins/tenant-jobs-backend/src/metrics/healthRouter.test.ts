@@ -10,9 +10,7 @@ import { ClusterHealth } from './ClusterHealth';
 import { createHealthRouter } from './healthRouter';
 
 /** A plugin whose cluster 'east' stopped answering, with a revealing error. */
-function degradedApp(
-  decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
-) {
+function degradedApp(decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
   const health = new ClusterHealth({ clusters: ['east'] });
   health.onRequest({
     cluster: 'east',
@@ -69,10 +67,18 @@ describe('GET /health', () => {
     expect(asAdmin.body).toMatchObject({
       status: 'degraded',
       unreachableClusters: ['east'],
-      clusters: [expect.objectContaining({ cluster: 'east', reachable: false })],
+      clusters: [
+        expect.objectContaining({ cluster: 'east', reachable: false }),
+      ],
     });
     expect(permissions.authorize).toHaveBeenCalledWith(
-      [{ permission: expect.objectContaining({ name: 'tenant-jobs.tenant.provision' }) }],
+      [
+        {
+          permission: expect.objectContaining({
+            name: 'tenant-jobs.tenant.provision',
+          }),
+        },
+      ],
       expect.anything(),
     );
     const asService = await request(app)

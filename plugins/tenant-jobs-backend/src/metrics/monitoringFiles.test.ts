@@ -5,14 +5,20 @@
  * dashboard and the rules name only metrics the plugin exports.
  */
 import {
+  ALERTMANAGER_FILE,
+  amtool,
   dashboardQueries,
   metricsOf,
   promtool,
+  PLUGIN_README,
   readmeAnchors,
   readmeMetricNames,
   readRules,
   readRuleTests,
+  routesOf,
 } from './__testUtils__/monitoringFiles';
+import fs from 'node:fs';
+import YAML from 'yaml';
 import { prometheusMetricNames } from './TenantJobsMetrics';
 
 /** Every family Prometheus scrapes from the plugin, with histogram series. */
@@ -104,5 +110,86 @@ describe('deploy/monitoring', () => {
         });
       }
     }
+  });
+
+  describe('alert routing (alertmanager.yaml)', () => {
+    it('amtool check-config passes, and every secret is read from a file', () => {
+      const { code, output } = amtool('check-config', ALERTMANAGER_FILE);
+      expect(output).toContain('SUCCESS');
+      expect(code).toBe(0);
+      const text = fs.readFileSync(ALERTMANAGER_FILE, 'utf8');
+      expect(text).not.toMatch(
+        /\b(api_url|routing_key|service_key|auth_password):/,
+      );
+      expect(text).toMatch(/api_url_file:/);
+      expect(text).toMatch(/routing_key_file:/);
+      expect(text).toMatch(/smtp_auth_password_file:/);
+    });
+
+    /** Every alert as its promtool test says it fires, with its labels. */
+    const firing = readRuleTests()
+      .flatMap(test => test.alert_rule_test ?? [])
+      .flatMap(c =>
+        (c.exp_alerts ?? []).map(a => ({
+          alertname: c.alertname,
+          ...(a.exp_labels ?? {}),
+        })),
+      );
+
+    it.each(firing.map(labels => [labels.alertname, labels] as const))(
+      '%s reaches the on-call engineer when critical and its tenant or the platform otherwise',
+      (_name, labels) => {
+        const receivers = routesOf(labels as Record<string, string>);
+        const l = labels as Record<string, string>;
+        expect(receivers[0] === 'platform-pagerduty').toBe(
+          l.severity === 'critical',
+        );
+        // Then the channel: the tenant's own, or the platform's.
+        const channel = receivers[receivers.length - 1];
+        expect(channel).toBe(
+          (
+            {
+              'acme-analytics': 'acme-analytics-slack',
+              'globex-retail': 'globex-retail-email',
+            } as Record<string, string>
+          )[l.tenant] ?? 'platform-slack',
+        );
+      },
+    );
+
+    it('routes each tenant with a channel to it, whatever the severity', () => {
+      for (const severity of ['warning', 'critical']) {
+        expect(
+          routesOf({
+            alertname: 'TenantJobsFailureRateHigh',
+            severity,
+            tenant: 'acme-analytics',
+          }).pop(),
+        ).toBe('acme-analytics-slack');
+        expect(
+          routesOf({
+            alertname: 'TenantJobsQueueStalled',
+            severity,
+            tenant: 'globex-retail',
+          }).pop(),
+        ).toBe('globex-retail-email');
+      }
+      // Other teams' alerts are not this file's business.
+      expect(
+        routesOf({ alertname: 'SomeoneElses', severity: 'critical' }),
+      ).toEqual(['platform-email']);
+    });
+
+    it('has a runbook line in the README for every receiver', () => {
+      const config = YAML.parse(fs.readFileSync(ALERTMANAGER_FILE, 'utf8'));
+      const readme = fs.readFileSync(PLUGIN_README, 'utf8');
+      const section = readme.slice(readme.indexOf('### Alert routing'));
+      for (const { name } of config.receivers as Array<{ name: string }>) {
+        expect({
+          receiver: name,
+          inReadme: section.includes(`\`${name}\``),
+        }).toEqual({ receiver: name, inReadme: true });
+      }
+    });
   });
 });

@@ -21,6 +21,42 @@ export const DASHBOARD_FILE = path.join(
   'tenant-jobs-dashboard.json',
 );
 export const PLUGIN_README = path.resolve(__dirname, '../../../README.md');
+export const ALERTMANAGER_FILE = path.join(MONITORING_DIR, 'alertmanager.yaml');
+
+/** Debian's amtool (scripts/ensure-prometheus.sh installs it). */
+export function amtool(...args: string[]): { code: number; output: string } {
+  const binary = process.env.AMTOOL_PATH || '/usr/bin/amtool';
+  if (!fs.existsSync(binary)) {
+    throw new Error(
+      `${binary} is missing: run scripts/ensure-prometheus.sh (or set AMTOOL_PATH)`,
+    );
+  }
+  const result = spawnSync(binary, args, {
+    cwd: MONITORING_DIR,
+    encoding: 'utf8',
+  });
+  return {
+    code: result.status ?? -1,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}`,
+  };
+}
+
+/** The receivers Alertmanager routes an alert with `labels` to. */
+export function routesOf(labels: Record<string, string>): string[] {
+  const { code, output } = amtool(
+    'config',
+    'routes',
+    'test',
+    `--config.file=${ALERTMANAGER_FILE}`,
+    ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+  );
+  if (code !== 0) throw new Error(`amtool config routes test: ${output}`);
+  const line = output
+    .split('\n')
+    .filter(l => l.trim() && !l.startsWith('Warning:'))
+    .pop();
+  return (line ?? '').trim().split(',');
+}
 
 /** Debian's promtool (scripts/ensure-prometheus.sh installs it). */
 export function promtool(...args: string[]): { code: number; output: string } {
@@ -59,7 +95,7 @@ export function readRuleTests(): Array<{
   alert_rule_test?: Array<{
     alertname: string;
     eval_time: string;
-    exp_alerts?: unknown[];
+    exp_alerts?: Array<{ exp_labels?: Record<string, string> }>;
   }>;
 }> {
   return (YAML.parse(fs.readFileSync(RULES_TEST_FILE, 'utf8')) as any).tests;
