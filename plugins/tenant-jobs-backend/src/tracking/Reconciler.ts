@@ -178,6 +178,11 @@ export class Reconciler {
       const now = Date.now();
       const last = this.failureLogged.get(item);
       if (last === undefined || now - last >= FAILURE_LOG_INTERVAL_MS) {
+        // Items that stopped failing by going away are forgotten in time.
+        for (const [key, at] of this.failureLogged) {
+          if (now - at >= FAILURE_LOG_INTERVAL_MS)
+            this.failureLogged.delete(key);
+        }
         this.failureLogged.set(item, now);
         this.options.logger.warn(
           `Reconciling ${item} in cluster '${
@@ -303,7 +308,10 @@ export class Reconciler {
         // run; a suspended one waits in the queue, released in its turn.
         ...(job.spec?.suspend
           ? { status: 'Queued' as const }
-          : { status: 'Pending' as const, releasedAt: new Date().toISOString() }),
+          : {
+              status: 'Pending' as const,
+              releasedAt: new Date().toISOString(),
+            }),
         reason: 'Adopted',
         message: `Job ${job.metadata?.name} was found in the cluster without a record and adopted`,
         request: {
