@@ -51,6 +51,8 @@ start_backend() {
     TENANT_JOBS_TELEMETRY=off \
     start_service "$NAME" yarn workspace backend start \
     --config ../../app-config.yaml --config ../../app-config.dev-sqlite.yaml
+  # Killed on purpose below: no job report from this shell.
+  disown
   wait_for_url "$NAME" "$BASE/.backstage/health/v1/readiness" 300 ||
     fail "the backend did not start"
   # The plugin is ready once it reads tenants from the catalog.

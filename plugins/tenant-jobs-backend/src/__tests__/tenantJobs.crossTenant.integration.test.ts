@@ -24,7 +24,9 @@ import {
   TestMeter,
 } from '../metrics/__testUtils__/telemetry';
 import { testEvents } from './__testUtils__/features';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import {
+  adminKubeConfig,
   namespaceOf,
   startTenantJobsTestBackend,
   TenantJobsTestEnv,
@@ -40,6 +42,29 @@ const TYPE = 'xt-probe';
 /** An allowed topic whose events name their tenant at `tenantId`. */
 const DATA_TOPIC = 'tenant-jobs-test.data';
 const SCHEDULE_CAP = 25;
+
+/** A CronJob as a cluster admin would create it, beside the plugin. */
+function adminCronJob(name: string) {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name },
+    spec: {
+      schedule: '0 5 * * *',
+      suspend: true,
+      jobTemplate: {
+        spec: {
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [{ name: 'main', image: 'busybox:1.37' }],
+            },
+          },
+        },
+      },
+    },
+  };
+}
 
 describe('Tenant Jobs across tenants on the local cluster', () => {
   let env: TenantJobsTestEnv;
@@ -240,55 +265,59 @@ describe('Tenant Jobs across tenants on the local cluster', () => {
     });
     expect(cronJobs.items).toHaveLength(SCHEDULE_CAP);
 
-    // The apiserver's own bound: a cluster admin cannot add one either,
-    // once the quota controller has counted the 25.
-    await waitFor(
-      'the quota controller to count the CronJobs',
+    // The apiserver's own bound: a cluster admin cannot add one either.
+    // The quota counts CronJobs once its controller has synced it, and
+    // recounts at once when its spec changes (its periodic resync is five
+    // minutes): while the admin's CronJob still gets through, the test
+    // removes it again and nudges the quota's spec.
+    const quotas = KubernetesObjectApi.makeApiClient(adminKubeConfig());
+    let attempt = 0;
+    let quotaSeen: unknown;
+    const refused = await waitFor(
+      'the quota to refuse a CronJob past the cap',
       async () => {
+        attempt += 1;
+        const name = `admin-extra-${attempt}`;
+        const outcome = await env.admin.batch
+          .createNamespacedCronJob({ namespace, body: adminCronJob(name) })
+          .then(
+            () => 'created' as const,
+            (error: { code?: number; body?: string }) => error,
+          );
+        if (outcome !== 'created') return outcome;
+        await env.admin.batch.deleteNamespacedCronJob({ namespace, name });
         const quota = await env.admin.core.readNamespacedResourceQuota({
           namespace,
           name: 'tenant-jobs-quota',
         });
-        return (
-          quota.status?.hard?.['count/cronjobs.batch'] ===
-            String(SCHEDULE_CAP) &&
-          quota.status?.used?.['count/cronjobs.batch'] === String(SCHEDULE_CAP)
+        quotaSeen = quota.status;
+        await quotas.patch(
+          {
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            metadata: { name: 'tenant-jobs-quota', namespace },
+            spec: { hard: { 'count/secrets': String(1000 + attempt) } },
+          },
+          undefined,
+          undefined,
+          'tenant-jobs-test',
+          undefined,
+          PatchStrategy.MergePatch,
+        );
+        throw new Error(
+          `the admin's CronJob ${name} was admitted; the quota said ${JSON.stringify(
+            quotaSeen,
+          )}`,
         );
       },
-      60_000,
+      120_000,
     );
-    const refused = await env.admin.batch
-      .createNamespacedCronJob({
-        namespace,
-        body: {
-          apiVersion: 'batch/v1',
-          kind: 'CronJob',
-          metadata: { name: 'admin-extra' },
-          spec: {
-            schedule: '0 5 * * *',
-            suspend: true,
-            jobTemplate: {
-              spec: {
-                template: {
-                  spec: {
-                    restartPolicy: 'Never',
-                    containers: [{ name: 'main', image: 'busybox:1.37' }],
-                  },
-                },
-              },
-            },
-          },
-        },
-      })
-      .then(
-        () => undefined,
-        (error: { code?: number; body?: string }) => error,
-      );
-    expect(refused?.code).toBe(403);
-    expect(String(refused?.body)).toContain(
-      'exceeded quota: tenant-jobs-quota',
-    );
-    expect(String(refused?.body)).toContain('count/cronjobs.batch');
+    expect(refused.code).toBe(403);
+    expect(String(refused.body)).toContain('exceeded quota: tenant-jobs-quota');
+    expect(String(refused.body)).toContain('count/cronjobs.batch');
+    expect(
+      (await env.admin.batch.listNamespacedCronJob({ namespace })).items,
+    ).toHaveLength(SCHEDULE_CAP);
   });
 
   it("leaves another tenant's metric series unchanged when bob is refused", async () => {
