@@ -19,19 +19,22 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderModuleTenantJobs from '@tenant-jobs/plugin-scaffolder-backend-module-tenant-jobs';
-import fs from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
-import yaml from 'yaml';
 import {
   LABELS,
   namespaceOf,
-  REPO_ROOT,
   startTenantJobsTestBackend,
   TenantJobsTestEnv,
   UserKey,
   waitFor,
 } from './__testUtils__/harness';
+import {
+  plain,
+  readTemplate,
+  runTask,
+  TaskEvent,
+  templateRefOf,
+} from './__testUtils__/scaffolderTasks';
 
 jest.setTimeout(180_000);
 
@@ -39,24 +42,10 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 const APP_BASE_URL = 'http://localhost:3000';
 
-const template = {
-  ...yaml.parse(
-    fs.readFileSync(
-      path.join(REPO_ROOT, 'templates/billing-report.yaml'),
-      'utf8',
-    ),
-  ),
-};
-template.metadata = { ...template.metadata, namespace: 'default' };
-const TEMPLATE_REF = `template:default/${template.metadata.name}`;
+const template = readTemplate('billing-report.yaml');
+const TEMPLATE_REF = templateRefOf(template);
 
-const onboarding = yaml.parse(
-  fs.readFileSync(
-    path.join(REPO_ROOT, 'templates/onboard-tenant.yaml'),
-    'utf8',
-  ),
-);
-onboarding.metadata = { ...onboarding.metadata, namespace: 'default' };
+const onboarding = readTemplate('onboard-tenant.yaml');
 
 /**
  * The billing report template with a one-second wait: its first attempt
@@ -68,17 +57,6 @@ impatient.metadata = {
   name: 'tenant-jobs-billing-report-impatient',
 };
 impatient.spec.steps[0].input.timeoutSeconds = 1;
-
-/** A task log line without the logger's colours and level. */
-function plain(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/\u001b\[\d+m/g, '').replace(/^(info|warn): /, '');
-}
-
-type TaskEvent = {
-  type: string;
-  body: { message: string; stepId?: string; output?: any; status?: string };
-};
 
 describe('Tenant Jobs templates through the scaffolder backend', () => {
   let env: TenantJobsTestEnv;
@@ -123,37 +101,13 @@ describe('Tenant Jobs templates through the scaffolder backend', () => {
     templateRef = TEMPLATE_REF,
     formValues: object = values(),
   ) {
-    const created = await request(env.server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', env.as(user))
-      .send({ templateRef, values: formValues });
-    expect([created.status, created.body]).toEqual([
-      201,
-      { id: expect.any(String) },
-    ]);
-    const taskId: string = created.body.id;
-    const task = await waitFor(
-      `task ${taskId} to end`,
-      async () => {
-        const res = await request(env.server)
-          .get(`/api/scaffolder/v2/tasks/${taskId}`)
-          .set('Authorization', env.as(user));
-        return ['completed', 'failed', 'cancelled'].includes(res.body.status)
-          ? res.body
-          : undefined;
-      },
-      120_000,
+    const { taskId, task, events, log } = await runTask(
+      env,
+      user,
+      templateRef,
+      formValues,
     );
-    const events = await request(env.server)
-      .get(`/api/scaffolder/v2/tasks/${taskId}/events`)
-      .set('Authorization', env.as(user));
-    expect(events.status).toBe(200);
-    const log = (events.body as TaskEvent[])
-      .filter(e => e.type === 'log')
-      .map(e => plain(e.body.message));
-    const completion = (events.body as TaskEvent[]).find(
-      e => e.type === 'completion',
-    );
+    const completion = events.find(e => e.type === 'completion');
     return { taskId, task, log, completion };
   }
 

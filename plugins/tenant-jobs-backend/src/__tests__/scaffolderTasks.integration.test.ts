@@ -14,22 +14,22 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderModuleTenantJobs from '@tenant-jobs/plugin-scaffolder-backend-module-tenant-jobs';
-import fs from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
-import yaml from 'yaml';
 // The demo backend's policy module, as the demo installs it and adopters
 // copy it (it reads permission.adminGroups; the test org has no admin).
 // The demo backend is an app, not a package to depend on: its source, here.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import demoPermissionPolicy from '../../../../packages/backend/src/modules/permissionPolicy';
 import {
-  REPO_ROOT,
   startTenantJobsTestBackend,
   TenantJobsTestEnv,
   UserKey,
-  waitFor,
 } from './__testUtils__/harness';
+import {
+  readTemplate,
+  runTask,
+  templateRefOf,
+} from './__testUtils__/scaffolderTasks';
 
 jest.setTimeout(180_000);
 
@@ -37,25 +37,8 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 const APP_BASE_URL = 'http://localhost:3000';
 
-const template = yaml.parse(
-  fs.readFileSync(
-    path.join(REPO_ROOT, 'templates/billing-report.yaml'),
-    'utf8',
-  ),
-);
-template.metadata = { ...template.metadata, namespace: 'default' };
-const TEMPLATE_REF = `template:default/${template.metadata.name}`;
-
-/** A task log line without the logger's colours and level. */
-function plain(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/\u001b\[\d+m/g, '').replace(/^(info|warn): /, '');
-}
-
-type TaskEvent = {
-  type: string;
-  body: { message: string; stepId?: string; status?: string };
-};
+const template = readTemplate('billing-report.yaml');
+const TEMPLATE_REF = templateRefOf(template);
 
 /** What the scaffolder answers a caller it refuses a task: not found, or not allowed. */
 const REFUSED = [403, 404];
@@ -111,33 +94,8 @@ describe('scaffolder tasks under the demo permission policy', () => {
     request(env.server).post(url).set('Authorization', env.as(user)).send({});
 
   /** Runs the template as `user` until the task ended; its events, as the creator reads them. */
-  async function runTemplate(user: UserKey) {
-    const created = await request(env.server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', env.as(user))
-      .send({ templateRef: TEMPLATE_REF, values: values() });
-    expect([created.status, created.body]).toEqual([
-      201,
-      { id: expect.any(String) },
-    ]);
-    const taskId: string = created.body.id;
-    const task = await waitFor(
-      `task ${taskId} to end`,
-      async () => {
-        const res = await get(user, `/api/scaffolder/v2/tasks/${taskId}`);
-        return ['completed', 'failed', 'cancelled'].includes(res.body.status)
-          ? res.body
-          : undefined;
-      },
-      120_000,
-    );
-    const events = await get(user, `/api/scaffolder/v2/tasks/${taskId}/events`);
-    expect(events.status).toBe(200);
-    const log = (events.body as TaskEvent[])
-      .filter(e => e.type === 'log')
-      .map(e => plain(e.body.message));
-    return { taskId, task, events: events.body as TaskEvent[], log };
-  }
+  const runTemplate = (user: UserKey) =>
+    runTask(env, user, TEMPLATE_REF, values());
 
   it("keeps alice's task from bob: no read, no list, no event stream, no cancel or retry", async () => {
     const alice = env.org.users.alice;

@@ -25,20 +25,7 @@ export const ALERTMANAGER_FILE = path.join(MONITORING_DIR, 'alertmanager.yaml');
 
 /** Debian's amtool (scripts/ensure-prometheus.sh installs it). */
 export function amtool(...args: string[]): { code: number; output: string } {
-  const binary = process.env.AMTOOL_PATH || '/usr/bin/amtool';
-  if (!fs.existsSync(binary)) {
-    throw new Error(
-      `${binary} is missing: run scripts/ensure-prometheus.sh (or set AMTOOL_PATH)`,
-    );
-  }
-  const result = spawnSync(binary, args, {
-    cwd: MONITORING_DIR,
-    encoding: 'utf8',
-  });
-  return {
-    code: result.status ?? -1,
-    output: `${result.stdout ?? ''}${result.stderr ?? ''}`,
-  };
+  return runTool('AMTOOL_PATH', '/usr/bin/amtool', args);
 }
 
 /** The receivers Alertmanager routes an alert with `labels` to. */
@@ -58,12 +45,16 @@ export function routesOf(labels: Record<string, string>): string[] {
   return (line ?? '').trim().split(',');
 }
 
-/** Debian's promtool (scripts/ensure-prometheus.sh installs it). */
-export function promtool(...args: string[]): { code: number; output: string } {
-  const binary = process.env.PROMTOOL_PATH || '/usr/bin/promtool';
+/** Runs one of Debian's monitoring tools in the monitoring folder. */
+function runTool(
+  pathVariable: string,
+  defaultPath: string,
+  args: string[],
+): { code: number; output: string } {
+  const binary = process.env[pathVariable] || defaultPath;
   if (!fs.existsSync(binary)) {
     throw new Error(
-      `${binary} is missing: run scripts/ensure-prometheus.sh (or set PROMTOOL_PATH)`,
+      `${binary} is missing: run scripts/ensure-prometheus.sh (or set ${pathVariable})`,
     );
   }
   const result = spawnSync(binary, args, {
@@ -74,6 +65,11 @@ export function promtool(...args: string[]): { code: number; output: string } {
     code: result.status ?? -1,
     output: `${result.stdout ?? ''}${result.stderr ?? ''}`,
   };
+}
+
+/** Debian's promtool (scripts/ensure-prometheus.sh installs it). */
+export function promtool(...args: string[]): { code: number; output: string } {
+  return runTool('PROMTOOL_PATH', '/usr/bin/promtool', args);
 }
 
 type Rule = {
