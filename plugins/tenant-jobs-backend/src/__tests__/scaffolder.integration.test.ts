@@ -29,6 +29,7 @@ import {
   waitFor,
 } from './__testUtils__/harness';
 import {
+  billingReportValues,
   plain,
   readTemplate,
   runTask,
@@ -85,16 +86,7 @@ describe('Tenant Jobs templates through the scaffolder backend', () => {
   });
 
   /** The form as the TenantJobPicker field and the pickers fill it in. */
-  const values = () => ({
-    job: {
-      tenantId: tenantA,
-      tier: 'small',
-      priority: 'normal',
-      parameters: { period: '2025-06', format: 'pdf' },
-    },
-    entityRef: env.org.components.a.owned,
-    wait: 'finished',
-  });
+  const values = () => billingReportValues(env, 'finished');
 
   async function runTemplate(
     user: UserKey,

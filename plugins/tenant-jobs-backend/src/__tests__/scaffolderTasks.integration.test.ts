@@ -26,6 +26,7 @@ import {
   UserKey,
 } from './__testUtils__/harness';
 import {
+  billingReportValues,
   readTemplate,
   runTask,
   templateRefOf,
@@ -75,16 +76,7 @@ describe('scaffolder tasks under the demo permission policy', () => {
   });
 
   /** The billing report for tenant a, returning as soon as the run is submitted. */
-  const values = () => ({
-    job: {
-      tenantId: tenantA,
-      tier: 'small',
-      priority: 'normal',
-      parameters: { period: '2025-06', format: 'pdf' },
-    },
-    entityRef: env.org.components.a.owned,
-    wait: 'none',
-  });
+  const values = () => billingReportValues(env, 'none');
 
   const get = (user: UserKey | undefined, url: string) => {
     const req = request(env.server).get(url);

@@ -23,6 +23,27 @@ export function templateRefOf(template: { metadata: { name: string } }) {
   return `template:default/${template.metadata.name}`;
 }
 
+/**
+ * The billing report template's form for tenant a, as the TenantJobPicker
+ * field and the pickers fill it in; `wait` says how long the task follows
+ * the run (`finished`, or `none` to end once it is submitted).
+ */
+export function billingReportValues(
+  env: TenantJobsTestEnv,
+  wait: 'finished' | 'none',
+) {
+  return {
+    job: {
+      tenantId: env.org.tenants.a,
+      tier: 'small',
+      priority: 'normal',
+      parameters: { period: '2025-06', format: 'pdf' },
+    },
+    entityRef: env.org.components.a.owned,
+    wait,
+  };
+}
+
 /** A task log line without the logger's colours and level. */
 export function plain(message: string): string {
   // eslint-disable-next-line no-control-regex
