@@ -239,6 +239,15 @@ const config = readTenantJobsConfig(
   }),
 );
 
+/** A billing report for tenant 'solo', whose plan runs one job at once. */
+const solo = (period: string, extra: Record<string, unknown> = {}) => ({
+  tenantId: 'solo',
+  jobType: 'billing-report',
+  tier: 'small',
+  parameters: { period },
+  ...extra,
+});
+
 const etl = (overrides: Record<string, unknown> = {}) => ({
   tenantId: 'acme',
   jobType: 'data-etl',
@@ -714,13 +723,6 @@ describe('createRouter', () => {
     });
 
     it("queues submissions over the plan's maxConcurrentJobs, suspended, and starts them as slots free", async () => {
-      const solo = (period: string, extra: Record<string, unknown> = {}) => ({
-        tenantId: 'solo',
-        jobType: 'billing-report',
-        tier: 'small',
-        parameters: { period },
-        ...extra,
-      });
       const first = await submit(solo('2026-01'));
       expect(first.status).toBe(201);
       expect(first.body).toMatchObject({ status: 'Pending' });
@@ -772,12 +774,6 @@ describe('createRouter', () => {
     });
 
     it('frees the slot of a cancelled run even when its Job cannot be deleted yet', async () => {
-      const solo = (period: string) => ({
-        tenantId: 'solo',
-        jobType: 'billing-report',
-        tier: 'small',
-        parameters: { period },
-      });
       const first = await submit(solo('2026-01'));
       const second = await submit(solo('2026-02'));
       expect(second.body.reason).toBe('WaitingForSlot');
@@ -799,12 +795,6 @@ describe('createRouter', () => {
     });
 
     it('frees the slot of a run whose Job finished, recording how it ended', async () => {
-      const solo = (period: string) => ({
-        tenantId: 'solo',
-        jobType: 'billing-report',
-        tier: 'small',
-        parameters: { period },
-      });
       const first = await submit(solo('2026-01'));
       expect(first.status).toBe(201);
       // What the tracker records when the Job completes.

@@ -269,6 +269,20 @@ const as = (userEntityRef: string) => ({
 const BOB = as('user:default/bob');
 const DAVE = as('user:default/dave');
 
+/** The tenant-membership condition of a user, as the policy decides it. */
+function membershipOf(user: string) {
+  return {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'tenant-jobs',
+    resourceType: 'tenant-job',
+    conditions: {
+      rule: 'IS_TENANT_MEMBER',
+      resourceType: 'tenant-job',
+      params: { claims: ORG[user] },
+    },
+  };
+}
+
 describe('the demo policy (projectPolicyRules, deny by default)', () => {
   const policy = new ProjectPermissionPolicy({
     userInfo: orgUserInfo,
@@ -340,16 +354,9 @@ describe('the demo policy (projectPolicyRules, deny by default)', () => {
   );
 
   it('keeps a member to the tenants he belongs to', async () => {
-    await expect(decide(tenantJobCreatePermission, BOB)).resolves.toEqual({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'tenant-jobs',
-      resourceType: 'tenant-job',
-      conditions: {
-        rule: 'IS_TENANT_MEMBER',
-        resourceType: 'tenant-job',
-        params: { claims: ORG['user:default/bob'] },
-      },
-    });
+    await expect(decide(tenantJobCreatePermission, BOB)).resolves.toEqual(
+      membershipOf('user:default/bob'),
+    );
   });
 
   it.each([
@@ -368,16 +375,9 @@ describe('the demo policy (projectPolicyRules, deny by default)', () => {
   });
 
   it("keeps tenant jobs membership-based for admins too: dave's condition names his own groups", async () => {
-    await expect(decide(tenantJobReadPermission, DAVE)).resolves.toEqual({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'tenant-jobs',
-      resourceType: 'tenant-job',
-      conditions: {
-        rule: 'IS_TENANT_MEMBER',
-        resourceType: 'tenant-job',
-        params: { claims: ORG['user:default/dave'] },
-      },
-    });
+    await expect(decide(tenantJobReadPermission, DAVE)).resolves.toEqual(
+      membershipOf('user:default/dave'),
+    );
   });
 
   it.each([
