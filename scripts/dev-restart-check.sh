@@ -4,7 +4,7 @@
 # app-config.dev-sqlite.yaml (SQLite files on disk), on its own port and a
 # fresh directory. alice launches runs from Acme Warehouse ETL; the backend
 # is killed with SIGKILL and started again on the same files; the runs the
-# component's Jobs tab lists (GET /jobs?entityRef=...) must be the same,
+# component's Jobs tab lists (GET /runs?entityRef=...) must be the same,
 # with the same submitter, parameters, entity and tier. Part of `make test`.
 set -uo pipefail
 # shellcheck source=scripts/env.sh
@@ -86,7 +86,7 @@ token() {
 jobs_tab() {
   curl -sf -G -H "Authorization: Bearer $1" \
     --data-urlencode "entityRef=$ENTITY" --data-urlencode 'limit=50' \
-    "$BASE/api/tenant-jobs/jobs" |
+    "$BASE/api/tenant-jobs/runs" |
     json 'JSON.stringify(d.items.map(r=>({id:r.id,submittedBy:r.submittedBy,entityRef:r.entityRef,tier:r.tier,parameters:r.parameters,createdAt:r.createdAt})))'
 }
 
@@ -97,7 +97,7 @@ for source in events-db orders-db clicks-db; do
   body="$(node -e 'console.log(JSON.stringify({tenantId:"acme-analytics",jobType:"data-etl",tier:"small",entityRef:process.argv[1],parameters:{source:process.argv[2],destination:"warehouse"}}))' "$ENTITY" "$source")"
   status="$(curl -s -o /dev/null -w '%{http_code}' -X POST \
     -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d "$body" "$BASE/api/tenant-jobs/jobs")"
+    -d "$body" "$BASE/api/tenant-jobs/runs")"
   [ "$status" = 201 ] || fail "launching a data ETL from $source answered $status"
 done
 before="$(jobs_tab "$TOKEN")" || fail "the Jobs tab could not be read"

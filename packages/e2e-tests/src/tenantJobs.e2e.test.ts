@@ -138,7 +138,7 @@ describe('Tenant Jobs in the portal', () => {
               .getEntriesByType('resource')
               .filter(
                 e =>
-                  e.name.includes('/api/tenant-jobs/jobs?') &&
+                  e.name.includes('/api/tenant-jobs/runs?') &&
                   e.startTime >= t0,
               )
               .map(e => (e as PerformanceResourceTiming).duration)[0];
@@ -164,7 +164,7 @@ describe('Tenant Jobs in the portal', () => {
     const runs = counts.reduce((sum, text) => sum + Number(text), 0);
     const line = `Jobs tab, first page of runs with ${runs} runs of the component in the database: ${Math.round(
       timing.ms,
-    )} ms from the click on the tab to the first row (GET /jobs took ${Math.round(
+    )} ms from the click on the tab to the first row (GET /runs took ${Math.round(
       timing.api ?? NaN,
     )} ms)`;
     // eslint-disable-next-line no-console
@@ -343,7 +343,7 @@ describe('Tenant Jobs in the portal', () => {
     // Reading another tenant's run is answered 404, like a run that does
     // not exist: the one failed request this test provokes.
     const bobErrors = collectPageErrors(bob, {
-      expectedFailedRequests: /\/api\/tenant-jobs\/jobs\/[0-9a-f-]{36}$/,
+      expectedFailedRequests: /\/api\/tenant-jobs\/runs\/[0-9a-f-]{36}$/,
     });
     try {
       await signIn(bob, 'bob');

@@ -10,12 +10,20 @@ import type {
   TenantPlan,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 
-/** The body of `POST /jobs`, as the tenant-jobs backend takes it. */
+/**
+ * The body of `POST /runs`, as the tenant-jobs backend takes it.
+ *
+ * @public
+ */
 export type SubmitBody = Omit<JobRequestInput, 'parameters'> & {
   parameters: Record<string, unknown>;
 };
 
-/** What `POST /jobs` answered with `dryRun: true`. */
+/**
+ * What `POST /runs` answered with `dryRun: true`.
+ *
+ * @public
+ */
 export type DryRunAnswer = {
   dryRun: true;
   tenantId: string;
@@ -28,12 +36,20 @@ export type DryRunAnswer = {
   message: string;
 };
 
-/** What `POST /jobs` answered. */
+/**
+ * What `POST /runs` answered.
+ *
+ * @public
+ */
 export type SubmitAnswer =
   | { kind: 'created' | 'existing'; run: TenantJobRun }
   | { kind: 'dryRun'; dryRun: DryRunAnswer };
 
-/** What `POST /tenants/:id/provision` answered. */
+/**
+ * What `POST /tenants/:id/provision` answered.
+ *
+ * @public
+ */
 export type ProvisionAnswer = {
   tenantId: string;
   title?: string;
@@ -136,7 +152,7 @@ export class TenantJobsClient {
     return { status: response.status, body: parsed as T };
   }
 
-  /** `POST /jobs`: submits (or dry-runs) a job. */
+  /** `POST /runs`: submits (or dry-runs) a job. */
   async submit(
     credentials: BackstageCredentials,
     request: SubmitBody,
@@ -147,7 +163,7 @@ export class TenantJobsClient {
         ? `Could not dry-run the ${request.jobType} job of tenant '${request.tenantId}'`
         : `Could not launch the ${request.jobType} job of tenant '${request.tenantId}'`,
       'POST',
-      '/jobs',
+      '/runs',
       request,
     );
     if ((body as DryRunAnswer).dryRun === true && request.dryRun) {
@@ -159,7 +175,7 @@ export class TenantJobsClient {
     };
   }
 
-  /** `GET /jobs/:id`: a run with its current status. */
+  /** `GET /runs/:runId`: a run with its current status. */
   async getRun(
     credentials: BackstageCredentials,
     runId: string,
@@ -168,12 +184,12 @@ export class TenantJobsClient {
       credentials,
       `Could not read run ${runId}`,
       'GET',
-      `/jobs/${encodeURIComponent(runId)}`,
+      `/runs/${encodeURIComponent(runId)}`,
     );
     return body;
   }
 
-  /** `POST /jobs/:id/cancel`: cancels a queued or running run. */
+  /** `POST /runs/:runId/cancel`: cancels a queued or running run. */
   async cancel(
     credentials: BackstageCredentials,
     runId: string,
@@ -182,7 +198,7 @@ export class TenantJobsClient {
       credentials,
       `Could not cancel run ${runId}`,
       'POST',
-      `/jobs/${encodeURIComponent(runId)}/cancel`,
+      `/runs/${encodeURIComponent(runId)}/cancel`,
     );
     return body;
   }

@@ -23,9 +23,9 @@ describe('scaffolderModuleTenantJobs', () => {
       ],
     });
     expect(added.map(a => a.id)).toEqual([
-      'tenant-jobs:job:create',
-      'tenant-jobs:job:wait',
-      'tenant-jobs:job:cancel',
+      'tenant-jobs:run:create',
+      'tenant-jobs:run:wait',
+      'tenant-jobs:run:cancel',
       'tenant-jobs:tenant:provision',
     ]);
     for (const action of added) {

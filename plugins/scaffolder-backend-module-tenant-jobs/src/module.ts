@@ -6,8 +6,8 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createTenantJobsActions } from './actions';
 
 /**
- * Adds the Tenant Jobs actions to the scaffolder: `tenant-jobs:job:create`,
- * `tenant-jobs:job:wait`, `tenant-jobs:job:cancel` and
+ * Adds the Tenant Jobs actions to the scaffolder: `tenant-jobs:run:create`,
+ * `tenant-jobs:run:wait`, `tenant-jobs:run:cancel` and
  * `tenant-jobs:tenant:provision`. They call the tenant-jobs backend of this
  * installation on behalf of the user who runs the template.
  *

@@ -168,7 +168,7 @@ describe('templates/', () => {
   it('holds one template per built-in job type and the onboarding template', () => {
     const jobTypes = templates.flatMap(({ entity }) =>
       entity.spec.steps
-        .filter(step => step.action === 'tenant-jobs:job:create')
+        .filter(step => step.action === 'tenant-jobs:run:create')
         .map(step => (step.input as { jobType?: string }).jobType),
     );
     expect(jobTypes.sort()).toEqual([...BUILT_IN_JOB_TYPE_IDS].sort());
@@ -309,7 +309,7 @@ describe('templates/', () => {
       options.jobType as keyof typeof BUILT_IN_JOB_TYPES
     ] as JobTypeDefinition | undefined;
     const create = entity.spec.steps.find(
-      step => step.action === 'tenant-jobs:job:create',
+      step => step.action === 'tenant-jobs:run:create',
     )!;
 
     it('has one job field, naming a job type, and launches that type from it', () => {
@@ -353,7 +353,7 @@ describe('templates/', () => {
     });
 
     it('renders a filled-in form to an input the action accepts', () => {
-      const action = actions.get('tenant-jobs:job:create')!;
+      const action = actions.get('tenant-jobs:run:create')!;
       const parameters = {
         [fieldName]: {
           tenantId: 'acme-analytics',

@@ -9,7 +9,7 @@ export {
   createTenantJobConditionalDecision,
   isTenantMember,
   tenantJobConditions,
-  tenantJobPermissionResourceRef,
-  tenantJobRules,
+  tenantJobsPermissionResourceRef,
+  tenantJobsRules,
 } from './permissions';
 export type { TenantJobFilter, TenantJobResource } from './permissions';

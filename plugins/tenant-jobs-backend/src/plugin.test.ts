@@ -81,7 +81,7 @@ describe('tenantJobsPlugin without a reachable cluster', () => {
     });
 
     const dryRun = await request(server)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', alice)
       .send({
         tenantId: org.tenants.a,

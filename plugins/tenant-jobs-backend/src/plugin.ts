@@ -22,7 +22,7 @@ import {
   readMonitoringConfig,
   TenantJobsObservability,
 } from './metrics';
-import { tenantJobPermissionResourceRef, tenantJobRules } from './permissions';
+import { tenantJobsPermissionResourceRef, tenantJobsRules } from './permissions';
 import { createTenantJobAuthorizer } from './permissions/authorizer';
 import { createTenantJobResourceLoader } from './permissions/resourceLoader';
 import { JobService } from './service/JobService';
@@ -118,15 +118,15 @@ export const tenantJobsPlugin = createBackendPlugin({
 
         const loadResources = createTenantJobResourceLoader({ runs, tenants });
         deps.permissionsRegistry.addResourceType({
-          resourceRef: tenantJobPermissionResourceRef,
+          resourceRef: tenantJobsPermissionResourceRef,
           permissions: tenantJobsPermissions,
-          rules: Object.values(tenantJobRules),
+          rules: Object.values(tenantJobsRules),
           getResources: loadResources,
         });
         const authorizer = createTenantJobAuthorizer({
           permissions: deps.permissions,
           ruleset: deps.permissionsRegistry.getPermissionRuleset(
-            tenantJobPermissionResourceRef,
+            tenantJobsPermissionResourceRef,
           ),
           loadResources,
         });

@@ -1,39 +1,39 @@
 import {
-  TENANT_JOB_RESOURCE_TYPE,
-  tenantJobCancelPermission,
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
-  tenantJobResourceRef,
+  TENANT_JOBS_RESOURCE_TYPE,
+  tenantJobsRunCancelPermission,
+  tenantJobsRunCreatePermission,
+  tenantJobsRunReadPermission,
+  tenantJobsResourceRef,
   tenantJobsPermissions,
-  tenantProvisionPermission,
+  tenantJobsTenantProvisionPermission,
 } from './permissions';
 
 describe('permissions', () => {
   it.each([
-    [tenantJobCreatePermission, 'tenant-jobs.job.create', 'create'],
-    [tenantJobReadPermission, 'tenant-jobs.job.read', 'read'],
-    [tenantJobCancelPermission, 'tenant-jobs.job.cancel', 'update'],
+    [tenantJobsRunCreatePermission, 'tenant-jobs.run.create', 'create'],
+    [tenantJobsRunReadPermission, 'tenant-jobs.run.read', 'read'],
+    [tenantJobsRunCancelPermission, 'tenant-jobs.run.cancel', 'update'],
   ])('defines %o', (permission, name, action) => {
     expect(permission).toEqual({
       type: 'resource',
       name,
       attributes: { action },
-      resourceType: 'tenant-job',
+      resourceType: 'tenant-jobs-run',
     });
   });
 
   it('lists all permissions', () => {
-    expect(TENANT_JOB_RESOURCE_TYPE).toBe('tenant-job');
+    expect(TENANT_JOBS_RESOURCE_TYPE).toBe('tenant-jobs-run');
     expect(tenantJobsPermissions.map(p => p.name)).toEqual([
-      'tenant-jobs.job.create',
-      'tenant-jobs.job.read',
-      'tenant-jobs.job.cancel',
+      'tenant-jobs.run.create',
+      'tenant-jobs.run.read',
+      'tenant-jobs.run.cancel',
       'tenant-jobs.tenant.provision',
     ]);
   });
 
   it('defines provisioning as a basic permission, for admins', () => {
-    expect(tenantProvisionPermission).toEqual({
+    expect(tenantJobsTenantProvisionPermission).toEqual({
       type: 'basic',
       name: 'tenant-jobs.tenant.provision',
       attributes: { action: 'update' },
@@ -41,18 +41,18 @@ describe('permissions', () => {
   });
 
   it('builds and parses resource refs', () => {
-    expect(tenantJobResourceRef.forTenant('acme')).toBe('tenant:acme');
-    expect(tenantJobResourceRef.forRun('r-1')).toBe('run:r-1');
-    expect(tenantJobResourceRef.parse('tenant:acme')).toEqual({
+    expect(tenantJobsResourceRef.forTenant('acme')).toBe('tenant:acme');
+    expect(tenantJobsResourceRef.forRun('r-1')).toBe('run:r-1');
+    expect(tenantJobsResourceRef.parse('tenant:acme')).toEqual({
       kind: 'tenant',
       tenantId: 'acme',
     });
-    expect(tenantJobResourceRef.parse('run:a:b')).toEqual({
+    expect(tenantJobsResourceRef.parse('run:a:b')).toEqual({
       kind: 'run',
       runId: 'a:b',
     });
-    expect(tenantJobResourceRef.parse('run:')).toBeUndefined();
-    expect(tenantJobResourceRef.parse('acme')).toBeUndefined();
-    expect(tenantJobResourceRef.parse('group:acme')).toBeUndefined();
+    expect(tenantJobsResourceRef.parse('run:')).toBeUndefined();
+    expect(tenantJobsResourceRef.parse('acme')).toBeUndefined();
+    expect(tenantJobsResourceRef.parse('group:acme')).toBeUndefined();
   });
 });

@@ -1,24 +1,25 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
- * The permission resource type of Tenant Jobs. A resource is either a
+ * The permission resource type of Tenant Jobs (`tenant-jobs-run`). A
+ * resource is a run, or the tenant a run is created in: either a
  * tenant (for `create`: may this user launch jobs for this tenant?) or a
- * run (for `read` and `cancel`); see {@link tenantJobResourceRef}. The
+ * run (for `read` and `cancel`); see {@link tenantJobsResourceRef}. The
  * backend's rules judge both by the tenant they belong to.
  *
  * @public
  */
-export const TENANT_JOB_RESOURCE_TYPE = 'tenant-job';
+export const TENANT_JOBS_RESOURCE_TYPE = 'tenant-jobs-run';
 
 /**
  * Launch a job. Authorized against the tenant the job is for.
  *
  * @public
  */
-export const tenantJobCreatePermission = createPermission({
-  name: 'tenant-jobs.job.create',
+export const tenantJobsRunCreatePermission = createPermission({
+  name: 'tenant-jobs.run.create',
   attributes: { action: 'create' },
-  resourceType: TENANT_JOB_RESOURCE_TYPE,
+  resourceType: TENANT_JOBS_RESOURCE_TYPE,
 });
 
 /**
@@ -27,10 +28,10 @@ export const tenantJobCreatePermission = createPermission({
  *
  * @public
  */
-export const tenantJobReadPermission = createPermission({
-  name: 'tenant-jobs.job.read',
+export const tenantJobsRunReadPermission = createPermission({
+  name: 'tenant-jobs.run.read',
   attributes: { action: 'read' },
-  resourceType: TENANT_JOB_RESOURCE_TYPE,
+  resourceType: TENANT_JOBS_RESOURCE_TYPE,
 });
 
 /**
@@ -38,10 +39,10 @@ export const tenantJobReadPermission = createPermission({
  *
  * @public
  */
-export const tenantJobCancelPermission = createPermission({
-  name: 'tenant-jobs.job.cancel',
+export const tenantJobsRunCancelPermission = createPermission({
+  name: 'tenant-jobs.run.cancel',
   attributes: { action: 'update' },
-  resourceType: TENANT_JOB_RESOURCE_TYPE,
+  resourceType: TENANT_JOBS_RESOURCE_TYPE,
 });
 
 /**
@@ -52,7 +53,7 @@ export const tenantJobCancelPermission = createPermission({
  *
  * @public
  */
-export const tenantProvisionPermission = createPermission({
+export const tenantJobsTenantProvisionPermission = createPermission({
   name: 'tenant-jobs.tenant.provision',
   attributes: { action: 'update' },
 });
@@ -64,37 +65,37 @@ export const tenantProvisionPermission = createPermission({
  * @public
  */
 export const tenantJobsPermissions = [
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
-  tenantJobCancelPermission,
-  tenantProvisionPermission,
+  tenantJobsRunCreatePermission,
+  tenantJobsRunReadPermission,
+  tenantJobsRunCancelPermission,
+  tenantJobsTenantProvisionPermission,
 ];
 
 /**
- * What a `tenant-job` resource ref points at.
+ * What a `tenant-jobs-run` resource ref points at.
  *
  * @public
  */
-export type TenantJobResourceRefTarget =
+export type TenantJobsResourceRefTarget =
   | { kind: 'tenant'; tenantId: string }
   | { kind: 'run'; runId: string };
 
 /**
- * Builds and reads the resource refs of `tenant-job` permissions:
+ * Builds and reads the resource refs of `tenant-jobs-run` permissions:
  * `tenant:<tenantId>` for a tenant (create), `run:<runId>` for a run (read,
  * cancel). The frontend passes them to `usePermission`, the backend to
  * `authorize`, and the backend's resource loader resolves them.
  *
  * @public
  */
-export const tenantJobResourceRef = Object.freeze({
+export const tenantJobsResourceRef = Object.freeze({
   forTenant(tenantId: string): string {
     return `tenant:${tenantId}`;
   },
   forRun(runId: string): string {
     return `run:${runId}`;
   },
-  parse(ref: string): TenantJobResourceRefTarget | undefined {
+  parse(ref: string): TenantJobsResourceRefTarget | undefined {
     const colon = ref.indexOf(':');
     const kind = ref.slice(0, colon);
     const id = ref.slice(colon + 1);

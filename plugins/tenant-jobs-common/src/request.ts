@@ -33,7 +33,11 @@ const tenantIdMessage = `must be a DNS-1123 label: lowercase letters, digits and
 const jobTypeMessage =
   "must be a job type id: lowercase letters, digits and '-', at most 63 characters";
 
-/** The fields of a submit request, shared with schedules. */
+/**
+ * The fields of a submit request, shared with schedules.
+ *
+ * @public
+ */
 export const requestFields = {
   tenantId: z
     .string({ error: requiredOr(tenantIdMessage) })

@@ -77,7 +77,7 @@ export class FakeTenantJobsApi {
 
   get submissions(): Call[] {
     return this.calls.filter(
-      c => c.method === 'POST' && c.path === '/jobs' && !c.body?.dryRun,
+      c => c.method === 'POST' && c.path === '/runs' && !c.body?.dryRun,
     );
   }
 
@@ -110,7 +110,7 @@ export class FakeTenantJobsApi {
       return no(401, 'AuthenticationError', 'Missing credentials');
     }
 
-    if (method === 'POST' && path === '/jobs') {
+    if (method === 'POST' && path === '/runs') {
       const tenant = this.tenants[body.tenantId];
       if (tenant?.refusal) {
         return no(
@@ -207,7 +207,7 @@ export class FakeTenantJobsApi {
       return answer(201, run);
     }
 
-    const runMatch = /^\/jobs\/([^/]+)(\/cancel)?$/.exec(path);
+    const runMatch = /^\/runs\/([^/]+)(\/cancel)?$/.exec(path);
     if (runMatch) {
       const run = this.runs.get(decodeURIComponent(runMatch[1]));
       const tenant = run && this.tenants[run.tenantId];

@@ -1,7 +1,7 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
 
-/** Examples of `tenant-jobs:job:cancel`. */
+/** Examples of `tenant-jobs:run:cancel`. */
 export const cancelJobExamples: TemplateExample[] = [
   {
     description: 'Cancel a run launched earlier in the template',
@@ -10,7 +10,7 @@ export const cancelJobExamples: TemplateExample[] = [
         {
           id: 'cancel',
           name: 'Cancel the run',
-          action: 'tenant-jobs:job:cancel',
+          action: 'tenant-jobs:run:cancel',
           input: { runId: '${{ steps.launch.output.runId }}' },
         },
       ],
@@ -22,7 +22,7 @@ export const cancelJobExamples: TemplateExample[] = [
       steps: [
         {
           id: 'cancel',
-          action: 'tenant-jobs:job:cancel',
+          action: 'tenant-jobs:run:cancel',
           input: { runId: '${{ parameters.runId }}' },
         },
       ],

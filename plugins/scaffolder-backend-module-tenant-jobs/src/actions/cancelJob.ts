@@ -5,7 +5,7 @@ import { cancelJobExamples } from './cancelJob.examples';
 import { describeRun } from './watchRun';
 
 /**
- * `tenant-jobs:job:cancel`: cancels a queued or running run as the user who
+ * `tenant-jobs:run:cancel`: cancels a queued or running run as the user who
  * runs the template.
  *
  * @public
@@ -15,7 +15,7 @@ export function createTenantJobCancelAction(options: {
 }) {
   const { client } = options;
   return createTemplateAction({
-    id: 'tenant-jobs:job:cancel',
+    id: 'tenant-jobs:run:cancel',
     description:
       "Cancels a queued or running Tenant Jobs run: its Job and pods are deleted and the run becomes Cancelled. Acts as the user who runs the template, who must be a member of the run's tenant. A run that already finished fails the step unless ignoreFinished is set.",
     examples: cancelJobExamples,

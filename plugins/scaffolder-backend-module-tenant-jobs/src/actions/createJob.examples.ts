@@ -1,7 +1,7 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
 
-/** Examples of `tenant-jobs:job:create`, shown in the portal's action list. */
+/** Examples of `tenant-jobs:run:create`, shown in the portal's action list. */
 export const createJobExamples: TemplateExample[] = [
   {
     description:
@@ -11,7 +11,7 @@ export const createJobExamples: TemplateExample[] = [
         {
           id: 'launch',
           name: 'Launch the billing report',
-          action: 'tenant-jobs:job:create',
+          action: 'tenant-jobs:run:create',
           input: {
             tenantId: '${{ parameters.job.tenantId }}',
             jobType: 'billing-report',
@@ -36,7 +36,7 @@ export const createJobExamples: TemplateExample[] = [
         {
           id: 'train',
           name: 'Train the model',
-          action: 'tenant-jobs:job:create',
+          action: 'tenant-jobs:run:create',
           input: {
             tenantId: 'acme-analytics',
             jobType: 'ml-training',
@@ -64,7 +64,7 @@ export const createJobExamples: TemplateExample[] = [
         {
           id: 'check',
           name: 'Check the ETL job',
-          action: 'tenant-jobs:job:create',
+          action: 'tenant-jobs:run:create',
           input: {
             tenantId: 'globex-retail',
             jobType: 'data-etl',

@@ -42,10 +42,10 @@ const etl = {
   entityRef: 'component:default/etl-pipeline',
 };
 
-describe('tenant-jobs:job:create', () => {
+describe('tenant-jobs:run:create', () => {
   it('describes itself with a schema, examples and dry-run support', () => {
     const { create } = setup();
-    expect(create.id).toBe('tenant-jobs:job:create');
+    expect(create.id).toBe('tenant-jobs:run:create');
     expect(create.supportsDryRun).toBe(true);
     expect(create.examples?.length).toBeGreaterThan(0);
     const input = create.schema?.input as {
@@ -338,7 +338,7 @@ describe('tenant-jobs:job:create', () => {
       await expect(create.handler(ctx as any)).rejects.toThrow(
         'Run run-1 did not start within 1s (last: Pending (QuotaExceeded)), so it was cancelled',
       );
-      expect(api.cancels.map(c => c.path)).toEqual(['/jobs/run-1/cancel']);
+      expect(api.cancels.map(c => c.path)).toEqual(['/runs/run-1/cancel']);
       expect(api.cancels[0].authorization).toContain(`"obo":"${ALICE}"`);
       expect(log()).toContain(
         'Run run-1: Cancelled (CancelledByUser): Cancelled by user:default/alice',
@@ -363,7 +363,7 @@ describe('tenant-jobs:job:create', () => {
       await expect(step).rejects.toThrow(
         'The task was cancelled while waiting for run run-1, so the run was cancelled too',
       );
-      expect(api.cancels.map(c => c.path)).toEqual(['/jobs/run-1/cancel']);
+      expect(api.cancels.map(c => c.path)).toEqual(['/runs/run-1/cancel']);
       expect(api.runs.get('run-1')?.status).toBe('Cancelled');
       expect(log()).toContain('The task was cancelled: cancelling run run-1');
     });

@@ -35,7 +35,7 @@ type Submitted = {
 };
 
 /**
- * `tenant-jobs:job:create`: launches a tenant job on behalf of the user who
+ * `tenant-jobs:run:create`: launches a tenant job on behalf of the user who
  * runs the template, and optionally waits for it to start or finish.
  *
  * @public
@@ -47,7 +47,7 @@ export function createTenantJobCreateAction(options: {
 }) {
   const { client, settings } = options;
   return createTemplateAction({
-    id: 'tenant-jobs:job:create',
+    id: 'tenant-jobs:run:create',
     description:
       "Launches a Tenant Jobs job (ML training, data ETL, backup, scan, report...) in the tenant's Kubernetes namespace, as the user who runs the template: that user must be a member of the tenant, and the tenant's plan decides the tiers, priorities and job types allowed. Optionally waits until the job started or finished, writing each status change to the task log. A retried task never submits twice, and cancelling the task cancels the job it waits for.",
     examples: createJobExamples,

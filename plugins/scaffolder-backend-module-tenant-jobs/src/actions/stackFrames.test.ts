@@ -66,21 +66,21 @@ describe('errors of the Tenant Jobs actions', () => {
 
   it.each([
     [
-      'tenant-jobs:job:create',
+      'tenant-jobs:run:create',
       create,
       inputs.create,
       'NotAllowedError',
       "Could not launch the billing-report job of tenant 'acme': You may not launch jobs for tenant 'acme': you are not a member of it",
     ],
     [
-      'tenant-jobs:job:wait',
+      'tenant-jobs:run:wait',
       wait,
       inputs.wait,
       'NotFoundError',
       "Could not read run run-of-someone-else: No tenant job run with id 'run-of-someone-else'",
     ],
     [
-      'tenant-jobs:job:cancel',
+      'tenant-jobs:run:cancel',
       cancel,
       inputs.cancel,
       'NotFoundError',

@@ -8,10 +8,16 @@ import type { SubmitBody } from '../client';
  * Where the portal shows one run, relative to `app.baseUrl`: the Tenant
  * Jobs page of the frontend plugin (`/tenant-jobs`) opens a run's detail
  * view in place with `?run=<id>`.
+ *
+ * @public
  */
 export const DEFAULT_JOB_PATH = '/tenant-jobs?run={id}';
 
-/** Options the actions share. */
+/**
+ * Options the actions share.
+ *
+ * @public
+ */
 export type ActionSettings = {
   /** The portal's `app.baseUrl`; without it the actions output no link. */
   appBaseUrl?: string;

@@ -38,10 +38,10 @@ async function setup() {
   return { api, wait, cancel, provision };
 }
 
-describe('tenant-jobs:job:wait', () => {
+describe('tenant-jobs:run:wait', () => {
   it('describes itself', async () => {
     const { wait } = await setup();
-    expect(wait.id).toBe('tenant-jobs:job:wait');
+    expect(wait.id).toBe('tenant-jobs:run:wait');
     expect(wait.supportsDryRun).toBe(true);
     expect(wait.examples?.length).toBeGreaterThan(0);
     expect((wait.schema?.input as { required?: string[] }).required).toEqual([
@@ -154,7 +154,7 @@ describe('tenant-jobs:job:wait', () => {
     await new Promise(resolve => setTimeout(resolve, 30));
     controller.abort();
     await expect(step).rejects.toThrow(/the run was cancelled too/);
-    expect(api.cancels.map(c => c.path)).toEqual(['/jobs/run-1/cancel']);
+    expect(api.cancels.map(c => c.path)).toEqual(['/runs/run-1/cancel']);
   });
 
   it('abort: a run that finished meanwhile is left as it is', async () => {
@@ -186,8 +186,8 @@ describe('tenant-jobs:job:wait', () => {
     }
     expect(api.submissions).toHaveLength(0);
     expect(api.calls.map(c => `${c.method} ${c.path}`)).toEqual([
-      'GET /jobs/run-1',
-      'GET /jobs/run-1',
+      'GET /runs/run-1',
+      'GET /runs/run-1',
     ]);
   });
 
@@ -223,10 +223,10 @@ describe('tenant-jobs:job:wait', () => {
   });
 });
 
-describe('tenant-jobs:job:cancel', () => {
+describe('tenant-jobs:run:cancel', () => {
   it('describes itself', async () => {
     const { cancel } = await setup();
-    expect(cancel.id).toBe('tenant-jobs:job:cancel');
+    expect(cancel.id).toBe('tenant-jobs:run:cancel');
     expect(cancel.supportsDryRun).toBe(true);
     expect(cancel.examples?.length).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
 
-/** Examples of `tenant-jobs:job:wait`. */
+/** Examples of `tenant-jobs:run:wait`. */
 export const waitForJobExamples: TemplateExample[] = [
   {
     description:
@@ -10,7 +10,7 @@ export const waitForJobExamples: TemplateExample[] = [
       steps: [
         {
           id: 'backup',
-          action: 'tenant-jobs:job:create',
+          action: 'tenant-jobs:run:create',
           input: {
             tenantId: '${{ parameters.job.tenantId }}',
             jobType: 'tenant-backup',
@@ -20,7 +20,7 @@ export const waitForJobExamples: TemplateExample[] = [
         {
           id: 'wait',
           name: 'Wait for the backup',
-          action: 'tenant-jobs:job:wait',
+          action: 'tenant-jobs:run:wait',
           input: {
             runId: '${{ steps.backup.output.runId }}',
             until: 'finished',
@@ -36,7 +36,7 @@ export const waitForJobExamples: TemplateExample[] = [
       steps: [
         {
           id: 'started',
-          action: 'tenant-jobs:job:wait',
+          action: 'tenant-jobs:run:wait',
           input: {
             runId: '${{ steps.launch.output.runId }}',
             until: 'started',

@@ -6,7 +6,7 @@ import { waitForJobExamples } from './waitForJob.examples';
 import { describeRun, PollInterval, watchRun } from './watchRun';
 
 /**
- * `tenant-jobs:job:wait`: waits for a run to start or finish, as the user
+ * `tenant-jobs:run:wait`: waits for a run to start or finish, as the user
  * who runs the template, writing each status change to the task log.
  *
  * @public
@@ -18,7 +18,7 @@ export function createTenantJobWaitAction(options: {
 }) {
   const { client, settings } = options;
   return createTemplateAction({
-    id: 'tenant-jobs:job:wait',
+    id: 'tenant-jobs:run:wait',
     description:
       'Waits until a Tenant Jobs run started or finished, writing each status change to the task log. A failed or cancelled run fails the step; cancelling the task cancels the run. Reads the run as the user who runs the template, who must be allowed to see it.',
     examples: waitForJobExamples,

@@ -5,7 +5,11 @@ import {
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { TenantJobsRequestError } from '../client';
 
-/** How long to wait between two reads of a run: doubling up to `maxMs`. */
+/**
+ * How long to wait between two reads of a run: doubling up to `maxMs`.
+ *
+ * @public
+ */
 export type PollInterval = { initialMs: number; maxMs: number };
 
 export const DEFAULT_POLL_INTERVAL: PollInterval = {

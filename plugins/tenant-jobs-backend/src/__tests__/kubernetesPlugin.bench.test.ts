@@ -7,7 +7,7 @@
  *
  *  - tenant-jobs: the whole plugin in the usual test backend (harness.ts),
  *    BENCH_K8S_JOBS data-etl runs submitted for tenant a and tracked to the
- *    end; a page view is `GET /api/tenant-jobs/jobs?tenantId=<a>&limit=50`,
+ *    end; a page view is `GET /api/tenant-jobs/runs?tenantId=<a>&limit=50`,
  *    answered from the database.
  *  - upstream: the kubernetes backend plugin in a second test backend, with
  *    a config cluster (the same apiserver, a read-only ServiceAccount token)
@@ -653,7 +653,7 @@ describe('apiserver cost of a page view: tenant-jobs vs the kubernetes plugin', 
     };
     const base = `${env.url}/api/tenant-jobs`;
     for (let i = 0; i < JOBS; i++) {
-      const res = await fetch(`${base}/jobs`, {
+      const res = await fetch(`${base}/runs`, {
         method: 'POST',
         headers,
         body: JSON.stringify(validBody(tenantA, 'data-etl')),
@@ -693,7 +693,7 @@ describe('apiserver cost of a page view: tenant-jobs vs the kubernetes plugin', 
 
     const oursView = async () => {
       const res = await fetch(
-        `${base}/jobs?tenantId=${tenantA}&limit=${PAGE_SIZE}`,
+        `${base}/runs?tenantId=${tenantA}&limit=${PAGE_SIZE}`,
         {
           headers: { Authorization: env.as('alice') },
         },
@@ -704,7 +704,7 @@ describe('apiserver cost of a page view: tenant-jobs vs the kubernetes plugin', 
         body.items.length !== Math.min(JOBS, PAGE_SIZE)
       ) {
         throw new Error(
-          `GET /jobs: ${res.status} ${JSON.stringify(body).slice(0, 200)}`,
+          `GET /runs: ${res.status} ${JSON.stringify(body).slice(0, 200)}`,
         );
       }
     };

@@ -190,7 +190,7 @@ describe('Tenant Jobs templates through the scaffolder backend', () => {
     expect(await env.countJobs(tenantA)).toBe(jobsBefore);
     const refusals = await env
       .knex('tenant_jobs_audit')
-      .where({ action: 'job-submit', actor: env.org.users.mallory });
+      .where({ action: 'run-submit', actor: env.org.users.mallory });
     expect(refusals.map(r => [r.tenant_id, r.outcome])).toEqual([
       [tenantA, 'refused'],
     ]);

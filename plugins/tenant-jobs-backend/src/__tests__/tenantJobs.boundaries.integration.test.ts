@@ -104,7 +104,7 @@ describe('Tenant Jobs over HTTP: boundaries between tenants', () => {
 
   const submit = (user: 'alice' | 'bob' | 'mallory', body: object) =>
     request(env.server)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as(user))
       .send(body);
 
@@ -196,7 +196,7 @@ describe('Tenant Jobs over HTTP: boundaries between tenants', () => {
     expect(highPod.spec?.nodeName).toBeUndefined();
     await waitFor('the run to say why it waits', async () => {
       const run = await request(env.server)
-        .get(`/api/tenant-jobs/jobs/${highRun.id}`)
+        .get(`/api/tenant-jobs/runs/${highRun.id}`)
         .set('Authorization', env.as('alice'));
       return (
         run.body.status === 'Pending' && run.body.reason === 'Unschedulable'

@@ -322,7 +322,7 @@ describe('Tenant Jobs across tenants on the local cluster', () => {
 
   it("leaves another tenant's metric series unchanged when bob is refused", async () => {
     const { a } = env.org.tenants;
-    const launched = await api('alice', 'post', '/jobs').send({
+    const launched = await api('alice', 'post', '/runs').send({
       tenantId: a,
       jobType: TYPE,
     });
@@ -351,9 +351,9 @@ describe('Tenant Jobs across tenants on the local cluster', () => {
     ]);
 
     // bob retries alice's run (a 404) and launches in her tenant (a 403).
-    const retry = await api('bob', 'post', `/jobs/${launched.body.id}/retry`);
+    const retry = await api('bob', 'post', `/runs/${launched.body.id}/retry`);
     expect(retry.status).toBe(404);
-    const submit = await api('bob', 'post', '/jobs').send({
+    const submit = await api('bob', 'post', '/runs').send({
       tenantId: a,
       jobType: TYPE,
     });

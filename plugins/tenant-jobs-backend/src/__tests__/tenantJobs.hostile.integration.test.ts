@@ -299,7 +299,7 @@ describe('Tenant Jobs over HTTP: hostile input', () => {
 
     // One real run of tenant a: the target other users must not reach.
     const seeded = await request(env.server)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as('alice'))
       .send({ tenantId: tenants.a, jobType: SEED_TYPE.id });
     if (seeded.status !== 201) {

@@ -214,7 +214,7 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
 
   const submit = async (priority: string): Promise<TenantJobRun> => {
     const res = await request(env.url)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as('bob'))
       .send({ tenantId: env.org.tenants.b, jobType: PROBE, priority });
     expect({ status: res.status, error: res.body.error }).toEqual({
@@ -227,7 +227,7 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
   const read = async (id: string): Promise<TenantJobRun> =>
     (
       await request(env.url)
-        .get(`/api/tenant-jobs/jobs/${id}`)
+        .get(`/api/tenant-jobs/runs/${id}`)
         .set('Authorization', env.as('bob'))
     ).body;
 
@@ -310,7 +310,7 @@ describe('Tenant Jobs with the Kueue switch on the local cluster', () => {
       "a waiting run's reason from its Workload",
       async () => {
         const res = await request(env.url)
-          .get('/api/tenant-jobs/jobs')
+          .get('/api/tenant-jobs/runs')
           .query({ tenantId: tenant, status: 'Queued' })
           .set('Authorization', env.as('bob'));
         const queued: TenantJobRun[] = res.body.items ?? [];

@@ -35,7 +35,7 @@ describe('Tenant Jobs over HTTP: idempotency, dry runs, cancel and retry', () =>
 
   function submit(body: unknown, user: UserKey = 'alice') {
     return request(env.server)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as(user))
       .send(body as object);
   }
@@ -197,7 +197,7 @@ describe('Tenant Jobs over HTTP: idempotency, dry runs, cancel and retry', () =>
       // The run id in the manifest was never recorded.
       const runId = manifest.metadata.labels[LABELS.runId];
       const read = await request(env.server)
-        .get(`/api/tenant-jobs/jobs/${runId}`)
+        .get(`/api/tenant-jobs/runs/${runId}`)
         .set('Authorization', env.as('alice'));
       expect(read.status).toBe(404);
     });
@@ -250,7 +250,7 @@ describe('Tenant Jobs over HTTP: idempotency, dry runs, cancel and retry', () =>
       expect(await env.readJob(tenantA, run.jobName!)).toBeDefined();
 
       const cancel = await request(env.server)
-        .post(`/api/tenant-jobs/jobs/${run.id}/cancel`)
+        .post(`/api/tenant-jobs/runs/${run.id}/cancel`)
         .set('Authorization', env.as('alice'));
       expect(cancel.status).toBe(200);
       expect(cancel.body).toMatchObject({
@@ -275,14 +275,14 @@ describe('Tenant Jobs over HTTP: idempotency, dry runs, cancel and retry', () =>
       });
 
       const read = await request(env.server)
-        .get(`/api/tenant-jobs/jobs/${run.id}`)
+        .get(`/api/tenant-jobs/runs/${run.id}`)
         .set('Authorization', env.as('alice'));
       expect(read.body.status).toBe('Cancelled');
     });
 
     it('cancelling a finished run again is a 409 that says so', async () => {
       const again = await request(env.server)
-        .post(`/api/tenant-jobs/jobs/${run.id}/cancel`)
+        .post(`/api/tenant-jobs/runs/${run.id}/cancel`)
         .set('Authorization', env.as('alice'));
       expect(again.status).toBe(409);
       expect(again.body.error.message).toContain('is already Cancelled');
@@ -290,7 +290,7 @@ describe('Tenant Jobs over HTTP: idempotency, dry runs, cancel and retry', () =>
 
     it('retrying a finished run submits it again under a new id', async () => {
       const retry = await request(env.server)
-        .post(`/api/tenant-jobs/jobs/${run.id}/retry`)
+        .post(`/api/tenant-jobs/runs/${run.id}/retry`)
         .set('Authorization', env.as('alice'));
       expect(retry.status).toBe(201);
       expect(retry.body.id).not.toBe(run.id);
@@ -312,7 +312,7 @@ describe('Tenant Jobs over HTTP: idempotency, dry runs, cancel and retry', () =>
 
       // The retry is still active, so it cannot be retried itself yet.
       const early = await request(env.server)
-        .post(`/api/tenant-jobs/jobs/${retry.body.id}/retry`)
+        .post(`/api/tenant-jobs/runs/${retry.body.id}/retry`)
         .set('Authorization', env.as('alice'));
       expect(early.status).toBe(409);
       expect(early.body.error.message).toContain('is still Pending');
@@ -321,9 +321,9 @@ describe('Tenant Jobs over HTTP: idempotency, dry runs, cancel and retry', () =>
     it('unknown run ids are 404 for read, cancel and retry', async () => {
       const missing = '00000000-0000-4000-8000-000000000000';
       for (const [method, path] of [
-        ['get', `/api/tenant-jobs/jobs/${missing}`],
-        ['post', `/api/tenant-jobs/jobs/${missing}/cancel`],
-        ['post', `/api/tenant-jobs/jobs/${missing}/retry`],
+        ['get', `/api/tenant-jobs/runs/${missing}`],
+        ['post', `/api/tenant-jobs/runs/${missing}/cancel`],
+        ['post', `/api/tenant-jobs/runs/${missing}/retry`],
       ] as const) {
         const res = await request(env.server)
           [method](path)

@@ -87,10 +87,10 @@ describe('Tenant Jobs keeps its state through a restart, and rebuilds runs from 
       .set('Authorization', env.as(user));
 
   const detail = async (id: string): Promise<TenantJobRunDetail> =>
-    (await api('alice', 'get', `/jobs/${id}`)).body;
+    (await api('alice', 'get', `/runs/${id}`)).body;
 
   async function launch(jobType: string, source: string, key: string) {
-    const res = await api('alice', 'post', '/jobs').send({
+    const res = await api('alice', 'post', '/runs').send({
       tenantId: env.org.tenants.a,
       jobType,
       tier: 'small',
@@ -190,7 +190,7 @@ describe('Tenant Jobs keeps its state through a restart, and rebuilds runs from 
     // The component's Jobs tab asks for its runs by entity.
     const listed = async () =>
       (
-        await api('alice', 'get', '/jobs').query({
+        await api('alice', 'get', '/runs').query({
           tenantId: env.org.tenants.a,
           entityRef: env.org.components.a.owned,
         })
@@ -213,7 +213,7 @@ describe('Tenant Jobs keeps its state through a restart, and rebuilds runs from 
       .sort((x, y) => x.id.localeCompare(y.id));
     expect(rebuilt).toEqual(expected.sort((x, y) => x.id.localeCompare(y.id)));
     // Known again by their keys: a retried submission replays, not repeats.
-    const replay = await api('alice', 'post', '/jobs').send({
+    const replay = await api('alice', 'post', '/runs').send({
       tenantId: env.org.tenants.a,
       jobType: LONG.id,
       tier: 'small',

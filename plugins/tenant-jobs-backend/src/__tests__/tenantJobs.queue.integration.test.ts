@@ -44,7 +44,7 @@ describe('Tenant Jobs per-tenant queue on the local cluster', () => {
 
   const submit = async (priority: string): Promise<TenantJobRun> => {
     const res = await request(env.url)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as('bob'))
       .send({ tenantId: env.org.tenants.b, jobType: PROBE, priority });
     expect({ status: res.status, error: res.body.error }).toEqual({
@@ -57,7 +57,7 @@ describe('Tenant Jobs per-tenant queue on the local cluster', () => {
   const read = async (id: string): Promise<TenantJobRun> =>
     (
       await request(env.url)
-        .get(`/api/tenant-jobs/jobs/${id}`)
+        .get(`/api/tenant-jobs/runs/${id}`)
         .set('Authorization', env.as('bob'))
     ).body;
 

@@ -72,7 +72,7 @@ describe('Tenant Jobs recovery: backend SIGKILL and kube-apiserver restart', () 
     for (const [jobType, count] of Object.entries(types)) {
       for (let i = 0; i < count; i++) {
         const res = await request(env.url)
-          .post('/api/tenant-jobs/jobs')
+          .post('/api/tenant-jobs/runs')
           .set('Authorization', env.as(user))
           .send({ tenantId, jobType });
         expect({ status: res.status, error: res.body.error }).toEqual({
@@ -92,7 +92,7 @@ describe('Tenant Jobs recovery: backend SIGKILL and kube-apiserver restart', () 
       async () => {
         for (const run of runs) {
           if (states.has(run.id)) continue;
-          const res = await get(user, `/jobs/${run.id}`);
+          const res = await get(user, `/runs/${run.id}`);
           if (res.status === 200 && FINAL.includes(res.body.status)) {
             states.set(run.id, res.body);
           }
@@ -138,7 +138,7 @@ describe('Tenant Jobs recovery: backend SIGKILL and kube-apiserver restart', () 
       ...(await submitMany('bob', b, { 'it-ok': 4 })),
     ];
     await waitFor('some runs to be running', async () => {
-      const res = await get('alice', `/jobs?tenantId=${a}&status=Running`);
+      const res = await get('alice', `/runs?tenantId=${a}&status=Running`);
       return res.body.items?.length > 0 ? true : undefined;
     });
 
@@ -163,7 +163,7 @@ describe('Tenant Jobs recovery: backend SIGKILL and kube-apiserver restart', () 
     const { a } = env.org.tenants;
     const runs = await submitMany('alice', a, { 'it-ok': 6, 'it-fail': 1 });
     await waitFor('some runs to be running', async () => {
-      const res = await get('alice', `/jobs?tenantId=${a}&status=Running`);
+      const res = await get('alice', `/runs?tenantId=${a}&status=Running`);
       return res.body.items?.length > 0 ? true : undefined;
     });
 

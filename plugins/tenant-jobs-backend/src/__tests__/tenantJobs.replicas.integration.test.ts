@@ -73,7 +73,7 @@ describe('Tenant Jobs with two backend processes on one PostgreSQL database', ()
     priority: string,
   ): Promise<TenantJobRun> => {
     const res = await request(url)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as('bob'))
       .send({ tenantId: env.org.tenants.b, jobType: PROBE, priority });
     expect({ status: res.status, error: res.body.error }).toEqual({
@@ -86,7 +86,7 @@ describe('Tenant Jobs with two backend processes on one PostgreSQL database', ()
   const read = async (url: string, id: string): Promise<TenantJobRun> =>
     (
       await request(url)
-        .get(`/api/tenant-jobs/jobs/${id}`)
+        .get(`/api/tenant-jobs/runs/${id}`)
         .set('Authorization', env.as('bob'))
     ).body;
 

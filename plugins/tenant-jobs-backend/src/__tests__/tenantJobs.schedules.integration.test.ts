@@ -56,7 +56,7 @@ describe('Tenant Jobs schedules on the local cluster', () => {
     return Promise.all(
       rows.map(
         async (row: { id: string }) =>
-          (await api('bob', 'get', `/jobs/${row.id}`)).body,
+          (await api('bob', 'get', `/runs/${row.id}`)).body,
       ),
     );
   };
@@ -156,7 +156,7 @@ describe('Tenant Jobs schedules on the local cluster', () => {
     expect(now.status).toBe(201);
     expect((await runsOf(schedule.id)).map(r => r.id)).toContain(now.body.id);
     await waitFor('the run-now run to succeed', async () =>
-      (await api('bob', 'get', `/jobs/${now.body.id}`)).body.status ===
+      (await api('bob', 'get', `/runs/${now.body.id}`)).body.status ===
       'Succeeded'
         ? true
         : undefined,

@@ -94,7 +94,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
       const parameters = requiredParameters(BUILT_IN_JOB_TYPES[id]);
 
       const res = await request(env.server)
-        .post('/api/tenant-jobs/jobs')
+        .post('/api/tenant-jobs/runs')
         .set('Authorization', env.as('alice'))
         .send({ tenantId: tenantA, jobType: id, priority, parameters });
       expect(res.status).toBe(201);
@@ -221,7 +221,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
 
       // The run reads back the same; what the tracker saw since may differ.
       const read = await request(env.server)
-        .get(`/api/tenant-jobs/jobs/${run.id}`)
+        .get(`/api/tenant-jobs/runs/${run.id}`)
         .set('Authorization', env.as('alice'));
       expect(read.status).toBe(200);
       const {
@@ -364,7 +364,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
 
     beforeAll(async () => {
       const res = await request(env.server)
-        .post('/api/tenant-jobs/jobs')
+        .post('/api/tenant-jobs/runs')
         .set('Authorization', env.as('alice'))
         .send(validBody(tenantA, 'billing-report'));
       if (res.status !== 201) {
@@ -393,7 +393,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
         const before = await snapshot();
 
         const submit = await request(env.server)
-          .post('/api/tenant-jobs/jobs')
+          .post('/api/tenant-jobs/runs')
           .set('Authorization', env.as(user))
           .send(validBody(tenantA, 'data-etl'));
         expect(submit.status).toBe(403);
@@ -403,18 +403,18 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
         );
 
         const dryRun = await request(env.server)
-          .post('/api/tenant-jobs/jobs')
+          .post('/api/tenant-jobs/runs')
           .set('Authorization', env.as(user))
           .send(validBody(tenantA, 'data-etl', { dryRun: true }));
         expect(dryRun.status).toBe(403);
 
         // Another tenant's run looks exactly like one that does not exist.
         const unknown = await request(env.server)
-          .get('/api/tenant-jobs/jobs/00000000-0000-4000-8000-000000000000')
+          .get('/api/tenant-jobs/runs/00000000-0000-4000-8000-000000000000')
           .set('Authorization', env.as(user));
         expect(unknown.status).toBe(404);
         const read = await request(env.server)
-          .get(`/api/tenant-jobs/jobs/${run.id}`)
+          .get(`/api/tenant-jobs/runs/${run.id}`)
           .set('Authorization', env.as(user));
         expect(read.status).toBe(404);
         expect(read.body.error.name).toBe('NotFoundError');
@@ -429,7 +429,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
 
         for (const action of ['cancel', 'retry']) {
           const res = await request(env.server)
-            .post(`/api/tenant-jobs/jobs/${run.id}/${action}`)
+            .post(`/api/tenant-jobs/runs/${run.id}/${action}`)
             .set('Authorization', env.as(user));
           expect(res.status).toBe(404);
           expect(res.body.error.name).toBe('NotFoundError');
@@ -438,7 +438,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
         expect(await snapshot()).toEqual(before);
         // The run and its Job are untouched.
         const mine = await request(env.server)
-          .get(`/api/tenant-jobs/jobs/${run.id}`)
+          .get(`/api/tenant-jobs/runs/${run.id}`)
           .set('Authorization', env.as('alice'));
         expect(mine.body.status).not.toBe('Cancelled');
         expect(await env.readJob(tenantA, run.jobName!)).toBeDefined();
@@ -452,12 +452,12 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
         request(env.server).get('/api/tenant-jobs/tiers'),
         request(env.server).get('/api/tenant-jobs/tenants'),
         request(env.server)
-          .post('/api/tenant-jobs/jobs')
+          .post('/api/tenant-jobs/runs')
           .send(validBody(tenantA, 'data-etl')),
-        request(env.server).get(`/api/tenant-jobs/jobs/${run.id}`),
-        request(env.server).post(`/api/tenant-jobs/jobs/${run.id}/cancel`),
+        request(env.server).get(`/api/tenant-jobs/runs/${run.id}`),
+        request(env.server).post(`/api/tenant-jobs/runs/${run.id}/cancel`),
         request(env.server)
-          .post('/api/tenant-jobs/jobs')
+          .post('/api/tenant-jobs/runs')
           .set('Authorization', 'Bearer mock-invalid-user-token')
           .send(validBody(tenantA, 'data-etl')),
       ];
@@ -471,12 +471,12 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
 
   it('audits refused and successful submissions in its table and through the auditor', async () => {
     const refused = await request(env.server)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as('mallory'))
       .send(validBody(tenantA, 'security-scan'));
     expect(refused.status).toBe(403);
     const created = await request(env.server)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as('alice'))
       .send(validBody(tenantA, 'security-scan'));
     expect(created.status).toBe(201);
@@ -486,7 +486,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
       .where({ tenant_id: tenantA })
       .orderBy('id');
     const refusedRow = rows.filter(
-      r => r.actor === env.org.users.mallory && r.action === 'job-submit',
+      r => r.actor === env.org.users.mallory && r.action === 'run-submit',
     );
     expect(refusedRow.length).toBeGreaterThanOrEqual(1);
     expect(refusedRow.at(-1)).toMatchObject({
@@ -499,7 +499,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
     const okRow = rows.find(r => r.run_id === created.body.id);
     expect(okRow).toMatchObject({
       actor: env.org.users.alice,
-      action: 'job-submit',
+      action: 'run-submit',
       outcome: 'succeeded',
     });
     expect(JSON.parse(okRow.detail)).toMatchObject({
@@ -511,7 +511,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
       rows.some(
         r =>
           r.actor === env.org.users.mallory &&
-          r.action === 'job-cancel' &&
+          r.action === 'run-cancel' &&
           r.outcome === 'refused',
       ),
     ).toBe(true);
@@ -525,7 +525,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
           .map((call, i) => ({ options: call[0], result: results[i] }))
           .filter(
             ({ options }) =>
-              options.eventId === 'job-submit' &&
+              options.eventId === 'run-submit' &&
               options.request?.headers.authorization === env.as(user),
           )
           .map(async ({ options, result }) => ({
@@ -539,7 +539,7 @@ describe('Tenant Jobs over HTTP: submitting, isolation and audit', () => {
     const malloryEvents = await eventsBy('mallory');
     const lastRefused = malloryEvents.at(-1)!;
     expect(lastRefused.options).toMatchObject({
-      eventId: 'job-submit',
+      eventId: 'run-submit',
       meta: { tenantId: tenantA },
     });
     expect(lastRefused.event.fail).toHaveBeenCalledWith(

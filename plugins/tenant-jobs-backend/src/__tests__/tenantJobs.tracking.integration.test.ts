@@ -106,13 +106,13 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
   });
 
   async function submit(user: UserKey, tenantId: string, jobType: string) {
-    const res = await api(user).post('/jobs', { tenantId, jobType });
+    const res = await api(user).post('/runs', { tenantId, jobType });
     expect(res.status).toBe(201);
     return res.body as TenantJobRun;
   }
 
   async function detail(user: UserKey, id: string) {
-    const res = await api(user).get(`/jobs/${id}`);
+    const res = await api(user).get(`/runs/${id}`);
     expect(res.status).toBe(200);
     return res.body as TenantJobRunDetail;
   }
@@ -187,7 +187,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
       expect(pending.status).toBe('Pending');
       expect(pending.message).toMatch(/node/i);
       expect(pending.pods[0]).toMatchObject({ phase: 'Pending' });
-      const events = await api('alice').get(`/jobs/${run.id}/events`);
+      const events = await api('alice').get(`/runs/${run.id}/events`);
       expect(events.status).toBe(200);
       expect(events.body.source).toBe('live');
       expect(
@@ -205,7 +205,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
       if (run.jobType === 'it-long') {
         await waitForRun(user, run.id, r => r.status === 'Running', 'Running');
       }
-      const res = await api(user).post(`/jobs/${run.id}/cancel`);
+      const res = await api(user).post(`/runs/${run.id}/cancel`);
       expect(res.status).toBe(200);
     }
 
@@ -253,7 +253,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
       r => r.logsArchived,
       'archived',
     );
-    const live = await api('alice').get(`/jobs/${run.id}/logs`);
+    const live = await api('alice').get(`/runs/${run.id}/logs`);
     expect(live.status).toBe(200);
     expect(live.text).toContain('tenant-jobs simulated container: done');
 
@@ -281,11 +281,11 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
       finishedAt: finished.finishedAt,
     });
 
-    const archived = await api('alice').get(`/jobs/${run.id}/logs`);
+    const archived = await api('alice').get(`/runs/${run.id}/logs`);
     expect(archived.status).toBe(200);
     expect(archived.headers['tenant-jobs-log-source']).toBe('archive');
     expect(archived.text).toContain('tenant-jobs simulated container: done');
-    const events = await api('alice').get(`/jobs/${run.id}/events`);
+    const events = await api('alice').get(`/runs/${run.id}/events`);
     expect(events.body.source).toBe('archive');
     expect(events.body.items.map((e: { reason: string }) => e.reason)).toEqual(
       expect.arrayContaining(['SuccessfulCreate', 'Scheduled']),
@@ -298,7 +298,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     let cursor: string | undefined;
     do {
       const res = await api('alice').get(
-        `/jobs?tenantId=${a}&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        `/runs?tenantId=${a}&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
       );
       expect(res.status).toBe(200);
       seen.push(...res.body.items.map((r: TenantJobRun) => r.id));
@@ -307,10 +307,10 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     const mine = runs.filter(r => r.run.tenantId === a).map(r => r.run.id);
     expect(seen.sort()).toEqual([...mine].sort());
 
-    const failed = await api('alice').get(`/jobs?status=Failed&type=it-fail`);
+    const failed = await api('alice').get(`/runs?status=Failed&type=it-fail`);
     expect(failed.body.items).toHaveLength(5);
 
-    const bad = await api('alice').get('/jobs?status=Done&color=red');
+    const bad = await api('alice').get('/runs?status=Done&color=red');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('color');
 
@@ -332,26 +332,26 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
 
   it("never shows one tenant's runs, stats, logs or events to another", async () => {
     const { a, b } = env.org.tenants;
-    const list = await api('bob').get('/jobs?limit=200');
+    const list = await api('bob').get('/runs?limit=200');
     expect(list.status).toBe(200);
     expect(list.body.items.length).toBe(12);
     expect(list.body.items.every((r: TenantJobRun) => r.tenantId === b)).toBe(
       true,
     );
-    const asked = await api('bob').get(`/jobs?tenantId=${a}`);
+    const asked = await api('bob').get(`/runs?tenantId=${a}`);
     expect(asked.body.items).toEqual([]);
     const stats = await api('bob').get('/stats');
     expect(
       stats.body.items.every((s: { tenantId: string }) => s.tenantId === b),
     ).toBe(true);
-    const outsider = await api('mallory').get('/jobs');
+    const outsider = await api('mallory').get('/runs');
     expect(outsider.body.items).toEqual([]);
 
     const { run } = runs.find(r => r.run.tenantId === a)!;
     const unknownId = '00000000-0000-4000-8000-000000000000';
     for (const suffix of ['', '/logs', '/events']) {
-      const theirs = await api('bob').get(`/jobs/${run.id}${suffix}`);
-      const none = await api('bob').get(`/jobs/${unknownId}${suffix}`);
+      const theirs = await api('bob').get(`/runs/${run.id}${suffix}`);
+      const none = await api('bob').get(`/runs/${unknownId}${suffix}`);
       expect(theirs.status).toBe(404);
       expect(none.status).toBe(404);
       expect(theirs.body.error.message).toBe(
@@ -364,7 +364,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     const { c } = env.org.tenants;
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        api('carol').post('/jobs', {
+        api('carol').post('/runs', {
           tenantId: c,
           jobType: 'it-long',
           idempotencyKey: `limit-${env.org.runTag}-${i}`,
@@ -387,7 +387,7 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
     // Cancel the waiting ones first, so none is released meanwhile.
     for (const res of [...waiting, ...released]) {
       expect(
-        (await api('carol').post(`/jobs/${res.body.id}/cancel`)).status,
+        (await api('carol').post(`/runs/${res.body.id}/cancel`)).status,
       ).toBe(200);
     }
     await waitFor('the cancelled Jobs to be gone', async () =>

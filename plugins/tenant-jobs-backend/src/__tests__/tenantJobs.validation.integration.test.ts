@@ -381,7 +381,7 @@ describe('Tenant Jobs over HTTP: bad submissions', () => {
       ],
     ] as const) {
       const res = await request(env.server)
-        .post('/api/tenant-jobs/jobs')
+        .post('/api/tenant-jobs/runs')
         .set('Authorization', env.as(user))
         .send(body);
       expect(res.status).toBe(201);
@@ -402,7 +402,7 @@ describe('Tenant Jobs over HTTP: bad submissions', () => {
 
     const t = env.org.tenants;
     const res = await request(env.server)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as(bad.user ?? 'alice'))
       .set('Content-Type', 'application/json')
       .send(bad.raw ? bad.raw(t) : JSON.stringify(bad.body(t)));
@@ -424,7 +424,7 @@ describe('Tenant Jobs over HTTP: bad submissions', () => {
   it('refuses a well-formed tenant id that no catalog Group owns as not allowed', async () => {
     const before = await snapshot();
     const res = await request(env.server)
-      .post('/api/tenant-jobs/jobs')
+      .post('/api/tenant-jobs/runs')
       .set('Authorization', env.as('alice'))
       .send(validBody(`${env.org.tenants.a}-nope`, 'data-etl'));
     expect(res.status).toBe(403);

@@ -7,7 +7,7 @@
  *     the same manifests (one at a time, and 8 concurrent clients).
  *  2. Tracking lag (a Job's Complete condition seen by a watch of our own
  *     -> the run recorded Succeeded) with N runs active at once.
- *  3. `GET /jobs` first page with 10k and 100k runs in the database, on
+ *  3. `GET /runs` first page with 10k and 100k runs in the database, on
  *     SQLite and PostgreSQL, and the process RSS as runs grow.
  *
  * Sizes: BENCH_SUBMITS (per block, default 100), BENCH_ACTIVE (default
@@ -166,7 +166,7 @@ describe('tracking benchmark', () => {
     });
 
     async function submitOurs(jobType: string): Promise<string> {
-      const res = await fetch(`${base}/jobs`, {
+      const res = await fetch(`${base}/runs`, {
         method: 'POST',
         headers: { Authorization: token, 'Content-Type': 'application/json' },
         body: JSON.stringify({ tenantId: env.org.tenants.a, jobType }),
@@ -313,7 +313,7 @@ describe('tracking benchmark', () => {
           Math.max(rssBefore, process.memoryUsage().rss) / 2 ** 20,
         );
         await timed(nowhere.length, 8, async i => {
-          await fetch(`${base}/jobs/${nowhere[i]}/cancel`, {
+          await fetch(`${base}/runs/${nowhere[i]}/cancel`, {
             method: 'POST',
             headers: { Authorization: token },
           });
@@ -327,7 +327,7 @@ describe('tracking benchmark', () => {
   describe.each([
     ['SQLite', 'SQLITE_3' as TestDatabaseId],
     ['PostgreSQL', PG_ID],
-  ])('GET /jobs first page on %s', (label, databaseId) => {
+  ])('GET /runs first page on %s', (label, databaseId) => {
     let env: TenantJobsTestEnv;
 
     beforeAll(async () => {
@@ -378,13 +378,13 @@ describe('tracking benchmark', () => {
           });
         }
         await env.knex.batchInsert('tenant_jobs_runs', rows, 500);
-        const url = `${env.url}/api/tenant-jobs/jobs?limit=50`;
+        const url = `${env.url}/api/tenant-jobs/runs?limit=50`;
         const headers = { Authorization: env.as('alice') };
         const once = async () => {
           const res = await fetch(url, { headers });
           const body = (await res.json()) as { items: unknown[] };
           if (res.status !== 200 || body.items.length !== 50) {
-            throw new Error(`GET /jobs: ${res.status}`);
+            throw new Error(`GET /runs: ${res.status}`);
           }
         };
         await timed(5, 1, once); // warm up
@@ -392,7 +392,7 @@ describe('tracking benchmark', () => {
         expect(result.p50).toBeGreaterThan(0);
         const rss = process.memoryUsage().rss;
         report({
-          figure: `GET /jobs first page, ${size.toLocaleString(
+          figure: `GET /runs first page, ${size.toLocaleString(
             'en',
           )} runs, ${label}`,
           ours: `p50 ${ms(result.p50)}, p95 ${ms(result.p95)}`,

@@ -16,9 +16,9 @@ function clip(value: string): string {
  * `request-refused` is any other refused request.
  */
 export type AuditAction =
-  | 'job-submit'
-  | 'job-cancel'
-  | 'job-retry'
+  | 'run-submit'
+  | 'run-cancel'
+  | 'run-retry'
   | 'tenant-provision'
   | 'schedule-create'
   | 'schedule-pause'

@@ -456,7 +456,7 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     expect((await runs.get('new')).archivedAt).toBeDefined();
     await audit.append({
       actor: 'user:default/alice',
-      action: 'job-submit',
+      action: 'run-submit',
       outcome: 'succeeded',
     });
 
@@ -476,14 +476,14 @@ describe.each(databases.eachSupportedId())('database on %s', databaseId => {
     const { audit } = await open();
     await audit.append({
       actor: 'user:default/alice',
-      action: 'job-submit',
+      action: 'run-submit',
       tenantId: 'acme-analytics',
       runId: 'r1',
       outcome: 'succeeded',
     });
     await audit.append({
       actor: 'user:default/bob',
-      action: 'job-submit',
+      action: 'run-submit',
       tenantId: 'acme-analytics',
       outcome: 'refused',
       detail: { reason: 'not a member of tenant acme-analytics' },

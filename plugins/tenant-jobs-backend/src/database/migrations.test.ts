@@ -73,6 +73,15 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
           created_at: new Date(),
           updated_at: new Date(),
         });
+        // An audit entry in the words used before the run vocabulary.
+        await knex('tenant_jobs_audit').insert({
+          at: new Date(),
+          actor: 'user:default/alice',
+          action: 'job-submit',
+          tenant_id: 'acme',
+          run_id: 'kept-run',
+          outcome: 'succeeded',
+        });
       }
       expect(await knex.migrate.currentVersion(config)).toBe(
         name.split('_')[0],
@@ -81,6 +90,12 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     expect(
       (await knex('tenant_jobs_runs').where({ id: 'kept-run' })).length,
     ).toBe(1);
+    // The audit trail reads in one vocabulary.
+    expect(
+      (await knex('tenant_jobs_audit').where({ run_id: 'kept-run' })).map(
+        row => row.action,
+      ),
+    ).toEqual(['run-submit']);
 
     // Down, one at a time, to nothing of the plugin.
     for (let i = MIGRATIONS.length - 1; i >= 0; i--) {

@@ -155,7 +155,7 @@ export class TenantJobsMetrics {
   ) {
     this.submissions = metrics.createCounter(METRIC_NAMES.submissions, {
       description:
-        'Submissions (POST /jobs and retries) by tenant, job type, priority, outcome (created, replayed, dry_run, refused, failed) and reason',
+        'Submissions (POST /runs and retries) by tenant, job type, priority, outcome (created, replayed, dry_run, refused, failed) and reason',
       unit: '{submission}',
     });
     this.runsFinished = metrics.createCounter(METRIC_NAMES.runsFinished, {

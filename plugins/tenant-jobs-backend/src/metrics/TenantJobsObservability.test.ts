@@ -119,7 +119,7 @@ describe('TenantJobsObservability', () => {
       ),
     ).rejects.toThrow();
     observability.refusedBeforeRoute(
-      'job-submit',
+      'run-submit',
       new AuthenticationError('no token'),
     );
     observability.refusedBeforeRoute(

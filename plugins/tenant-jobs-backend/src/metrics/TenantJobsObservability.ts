@@ -239,7 +239,7 @@ export class TenantJobsObservability {
    * body parser): counted with its status as the reason.
    */
   refusedBeforeRoute(action: string, error: unknown): void {
-    if (action !== 'job-submit' && action !== 'job-retry') return;
+    if (action !== 'run-submit' && action !== 'run-retry') return;
     const { outcome, reason } = classifySubmissionError(error);
     this.metrics?.submission({
       tenant: UNKNOWN_TENANT,

@@ -4,7 +4,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { tenantProvisionPermission } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { tenantJobsTenantProvisionPermission } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { ClusterHealth } from './ClusterHealth';
@@ -37,7 +37,7 @@ export function createHealthRouter(options: {
       });
       if (credentials.principal.type === 'service') return true;
       const [decision] = await permissions.authorize(
-        [{ permission: tenantProvisionPermission }],
+        [{ permission: tenantJobsTenantProvisionPermission }],
         { credentials },
       );
       return decision.result === AuthorizeResult.ALLOW;

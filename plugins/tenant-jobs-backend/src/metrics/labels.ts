@@ -15,7 +15,7 @@ export const OTHER = 'other';
 /** The tenant label of a request whose tenant is not a known tenant. */
 export const UNKNOWN_TENANT = 'unknown';
 
-/** What became of a submission (`POST /jobs`, or a retry). */
+/** What became of a submission (`POST /runs`, or a retry). */
 export type SubmissionOutcome =
   /** A run was recorded (running, or waiting in the tenant's queue). */
   | 'created'

@@ -135,7 +135,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
     jobType: string,
     extra: object = {},
   ): Promise<TenantJobRun> {
-    const res = await post(user, '/jobs', {
+    const res = await post(user, '/runs', {
       tenantId: env.org.tenants[tenant],
       jobType,
       parameters: {},
@@ -151,7 +151,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
   async function runs(user: UserKey, tenant: 'a' | 'b') {
     const res = await request(env.server)
       .get(
-        `/api/tenant-jobs/jobs?tenantId=${env.org.tenants[tenant]}&limit=200`,
+        `/api/tenant-jobs/runs?tenantId=${env.org.tenants[tenant]}&limit=200`,
       )
       .set('Authorization', env.as(user));
     return res.body.items as TenantJobRun[];
@@ -182,7 +182,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
     // Refusals, each with its reason.
     expect(
       (
-        await post('bob', '/jobs', {
+        await post('bob', '/runs', {
           tenantId: tenants.a,
           jobType: OK,
           parameters: {},
@@ -191,7 +191,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
     ).toBe(403);
     expect(
       (
-        await post('alice', '/jobs', {
+        await post('alice', '/runs', {
           tenantId: tenants.a,
           jobType: 'no-such-type',
           parameters: {},
@@ -200,7 +200,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
     ).toBe(400);
     expect(
       (
-        await post('bob', '/jobs', {
+        await post('bob', '/runs', {
           tenantId: tenants.b,
           jobType: OK,
           parameters: {},
@@ -210,7 +210,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
     ).toBe(403);
     expect(
       (
-        await post(undefined, '/jobs', {
+        await post(undefined, '/runs', {
           tenantId: tenants.b,
           jobType: OK,
           parameters: {},
@@ -220,7 +220,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
     expect(
       (
         await request(env.server)
-          .post('/api/tenant-jobs/jobs')
+          .post('/api/tenant-jobs/runs')
           .set('Authorization', env.as('bob'))
           .set('Content-Type', 'application/json')
           .send('{"tenantId": ')
@@ -236,9 +236,9 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
       },
       180_000,
     );
-    const retried = await post('bob', `/jobs/${failed.id}/retry`);
+    const retried = await post('bob', `/runs/${failed.id}/retry`);
     expect(retried.status).toBe(201);
-    const cancelled = await post('alice', `/jobs/${queued.id}/cancel`);
+    const cancelled = await post('alice', `/runs/${queued.id}/cancel`);
     expect(cancelled.body.status).toBe('Cancelled');
     await waitFor('the retry to finish', async () => {
       const items = await runs('bob', 'b');
@@ -252,7 +252,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
         await submit('bob', 'b', i % 10 === 9 ? FAIL : OK);
         if (i % 4 === 1) {
           // Tenant c never ran a job: its dry runs find no namespace (404).
-          await post('carol', '/jobs', {
+          await post('carol', '/runs', {
             tenantId: tenants.c,
             jobType: OK,
             parameters: {},
@@ -260,7 +260,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
           });
         }
         if (i % 7 === 3) {
-          await post('bob', '/jobs', {
+          await post('bob', '/runs', {
             tenantId: tenants.a,
             jobType: OK,
             parameters: {},

@@ -1,16 +1,16 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
+  tenantJobsRunCreatePermission,
+  tenantJobsRunReadPermission,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { createTenantJobAuthorizer } from './authorizer';
 import { tenantJobConditions } from './conditions';
-import { tenantJobRules } from './rules';
+import { tenantJobsRules } from './rules';
 
 const ruleset = {
   getRuleByName(name: string) {
-    const rule = Object.values(tenantJobRules).find(r => r.name === name);
+    const rule = Object.values(tenantJobsRules).find(r => r.name === name);
     if (!rule) throw new Error(`no rule ${name}`);
     return rule;
   },
@@ -42,7 +42,7 @@ function setup(
 const member = (claims: string[]) => ({
   result: AuthorizeResult.CONDITIONAL as AuthorizeResult.CONDITIONAL,
   pluginId: 'tenant-jobs',
-  resourceType: 'tenant-job',
+  resourceType: 'tenant-jobs-run',
   conditions: tenantJobConditions.isTenantMember({ claims }),
 });
 
@@ -54,10 +54,10 @@ describe('createTenantJobAuthorizer', () => {
       member(['user:default/alice', 'group:default/acme-team']),
     );
     await expect(
-      isAllowed(credentials, tenantJobCreatePermission, 'tenant:acme'),
+      isAllowed(credentials, tenantJobsRunCreatePermission, 'tenant:acme'),
     ).resolves.toBe(true);
     expect(permissions.authorizeConditional).toHaveBeenCalledWith(
-      [{ permission: tenantJobCreatePermission }],
+      [{ permission: tenantJobsRunCreatePermission }],
       { credentials },
     );
     expect(permissions.authorize).not.toHaveBeenCalled();
@@ -67,22 +67,22 @@ describe('createTenantJobAuthorizer', () => {
   it('refuses non-members and unknown resources', async () => {
     const outsider = setup(member(['group:default/globex-team']));
     await expect(
-      outsider.isAllowed(credentials, tenantJobReadPermission, 'tenant:acme'),
+      outsider.isAllowed(credentials, tenantJobsRunReadPermission, 'tenant:acme'),
     ).resolves.toBe(false);
     const unknown = setup(member(['group:default/acme-team']));
     await expect(
-      unknown.isAllowed(credentials, tenantJobReadPermission, 'run:nope'),
+      unknown.isAllowed(credentials, tenantJobsRunReadPermission, 'run:nope'),
     ).resolves.toBe(false);
   });
 
   it('follows definitive decisions without loading anything', async () => {
     const allow = setup({ result: AuthorizeResult.ALLOW });
     await expect(
-      allow.isAllowed(credentials, tenantJobReadPermission, 'run:x'),
+      allow.isAllowed(credentials, tenantJobsRunReadPermission, 'run:x'),
     ).resolves.toBe(true);
     const deny = setup({ result: AuthorizeResult.DENY });
     await expect(
-      deny.isAllowed(credentials, tenantJobReadPermission, 'tenant:acme'),
+      deny.isAllowed(credentials, tenantJobsRunReadPermission, 'tenant:acme'),
     ).resolves.toBe(false);
     expect(allow.loadResources).not.toHaveBeenCalled();
     expect(deny.loadResources).not.toHaveBeenCalled();

@@ -10,13 +10,13 @@ import {
   createConditionAuthorizer,
   PermissionRuleset,
 } from '@backstage/plugin-permission-node';
-import { TENANT_JOB_RESOURCE_TYPE } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { TENANT_JOBS_RESOURCE_TYPE } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { TenantJobFilter, TenantJobResource } from './resource';
 
 /** Decides one permission on one tenant or run. */
 export type TenantJobAuthorizer = (
   credentials: BackstageCredentials,
-  permission: ResourcePermission<typeof TENANT_JOB_RESOURCE_TYPE>,
+  permission: ResourcePermission<typeof TENANT_JOBS_RESOURCE_TYPE>,
   resourceRef: string,
 ) => Promise<boolean>;
 
@@ -32,7 +32,7 @@ export function createTenantJobAuthorizer(deps: {
   ruleset: PermissionRuleset<
     TenantJobResource,
     TenantJobFilter,
-    typeof TENANT_JOB_RESOURCE_TYPE
+    typeof TENANT_JOBS_RESOURCE_TYPE
   >;
   loadResources(refs: string[]): Promise<Array<TenantJobResource | undefined>>;
 }): TenantJobAuthorizer {

@@ -1,10 +1,10 @@
 import { createConditionExports } from '@backstage/plugin-permission-node';
-import { tenantJobPermissionResourceRef } from './resource';
-import { tenantJobRules } from './rules';
+import { tenantJobsPermissionResourceRef } from './resource';
+import { tenantJobsRules } from './rules';
 
 const conditionExports = createConditionExports({
-  resourceRef: tenantJobPermissionResourceRef,
-  rules: tenantJobRules,
+  resourceRef: tenantJobsPermissionResourceRef,
+  rules: tenantJobsRules,
 });
 
 /**

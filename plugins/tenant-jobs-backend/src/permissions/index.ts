@@ -1,6 +1,6 @@
-export { tenantJobPermissionResourceRef } from './resource';
+export { tenantJobsPermissionResourceRef } from './resource';
 export type { TenantJobFilter, TenantJobResource } from './resource';
-export { isTenantMember, tenantJobRules } from './rules';
+export { isTenantMember, tenantJobsRules } from './rules';
 export {
   createTenantJobConditionalDecision,
   tenantJobConditions,

@@ -7,13 +7,13 @@ import {
   PermissionCriteria,
 } from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
-import { tenantJobReadPermission } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { tenantJobsRunReadPermission } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { TenantCriteria } from '../database';
 import { TenantJobFilter } from './resource';
-import { tenantJobRules } from './rules';
+import { tenantJobsRules } from './rules';
 
-const transform = createConditionTransformer(Object.values(tenantJobRules));
+const transform = createConditionTransformer(Object.values(tenantJobsRules));
 
 async function resolve(
   criteria: PermissionCriteria<TenantJobFilter>,
@@ -49,7 +49,7 @@ export async function readableRuns(
   tenants: TenantDirectory,
 ): Promise<TenantCriteria | undefined> {
   const [decision] = await permissions.authorizeConditional(
-    [{ permission: tenantJobReadPermission }],
+    [{ permission: tenantJobsRunReadPermission }],
     { credentials },
   );
   if (decision.result === AuthorizeResult.ALLOW) return undefined;

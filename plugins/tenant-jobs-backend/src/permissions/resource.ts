@@ -1,5 +1,5 @@
 import { createPermissionResourceRef } from '@backstage/plugin-permission-node';
-import { TENANT_JOB_RESOURCE_TYPE } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { TENANT_JOBS_RESOURCE_TYPE } from '@tenant-jobs/plugin-tenant-jobs-common';
 
 /**
  * What permission rules see: the tenant a job (or a job to be) belongs to,
@@ -21,10 +21,10 @@ export type TenantJobResource = {
 export type TenantJobFilter = { tenantGroupRefs: string[] };
 
 /** @public */
-export const tenantJobPermissionResourceRef = createPermissionResourceRef<
+export const tenantJobsPermissionResourceRef = createPermissionResourceRef<
   TenantJobResource,
   TenantJobFilter
 >().with({
   pluginId: 'tenant-jobs',
-  resourceType: TENANT_JOB_RESOURCE_TYPE,
+  resourceType: TENANT_JOBS_RESOURCE_TYPE,
 });

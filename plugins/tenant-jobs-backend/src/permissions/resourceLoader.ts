@@ -1,5 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
-import { tenantJobResourceRef } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { tenantJobsResourceRef } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { RunStore } from '../database';
 import { TenantJobResource } from './resource';
@@ -16,7 +16,7 @@ export function createTenantJobResourceLoader(deps: {
   return async (refs: string[]) =>
     Promise.all(
       refs.map(async (ref): Promise<TenantJobResource | undefined> => {
-        const target = tenantJobResourceRef.parse(ref);
+        const target = tenantJobsResourceRef.parse(ref);
         if (!target) return undefined;
         try {
           const tenantId =

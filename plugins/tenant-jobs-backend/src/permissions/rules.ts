@@ -1,6 +1,6 @@
 import { createPermissionRule } from '@backstage/plugin-permission-node';
 import { z } from 'zod';
-import { tenantJobPermissionResourceRef } from './resource';
+import { tenantJobsPermissionResourceRef } from './resource';
 
 const normalize = (ref: string) => ref.toLocaleLowerCase('en-US');
 
@@ -14,7 +14,7 @@ export const isTenantMember = createPermissionRule({
   name: 'IS_TENANT_MEMBER',
   description:
     "Allow when one of the caller's ownership entity refs is the Group that owns the job's tenant",
-  resourceRef: tenantJobPermissionResourceRef,
+  resourceRef: tenantJobsPermissionResourceRef,
   paramsSchema: z.object({
     claims: z
       .array(z.string())
@@ -28,4 +28,4 @@ export const isTenantMember = createPermissionRule({
 });
 
 /** @public */
-export const tenantJobRules = { isTenantMember };
+export const tenantJobsRules = { isTenantMember };

@@ -8,7 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   TenantPlan,
   tenantNamespaceName,
-  tenantProvisionPermission,
+  tenantJobsTenantProvisionPermission,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import { Knex } from 'knex';
@@ -132,7 +132,7 @@ describe('POST /tenants/:id/provision', () => {
     });
     // The basic permission, asked without a resource.
     expect(permissions.authorize).toHaveBeenCalledWith(
-      [{ permission: tenantProvisionPermission }],
+      [{ permission: tenantJobsTenantProvisionPermission }],
       { credentials: expect.anything() },
     );
     expect(cluster.ensurePriorityClasses).toHaveBeenCalledWith({

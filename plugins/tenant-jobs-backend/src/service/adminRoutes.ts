@@ -13,7 +13,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   isValidTenantId,
   PriorityId,
-  tenantProvisionPermission,
+  tenantJobsTenantProvisionPermission,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -87,7 +87,7 @@ export function createAdminRoutes(options: {
       { tenantId },
       async ctx => {
         const [decision] = await permissions.authorize(
-          [{ permission: tenantProvisionPermission }],
+          [{ permission: tenantJobsTenantProvisionPermission }],
           { credentials },
         );
         if (decision.result !== AuthorizeResult.ALLOW) {

@@ -2,9 +2,9 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   isValidTenantId,
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
-  tenantJobResourceRef,
+  tenantJobsRunCreatePermission,
+  tenantJobsRunReadPermission,
+  tenantJobsResourceRef,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -19,7 +19,7 @@ export const CONFIGURATION_PATH = /^\/tenants\/[^/]+\/configuration\/?$/;
 /**
  * Export (`GET`) and import (`POST`, a YAML or JSON-string body) of a
  * tenant's schedules and triggers as one YAML document. Reading needs
- * `tenant-jobs.job.read` on the tenant, importing `tenant-jobs.job.create`;
+ * `tenant-jobs.run.read` on the tenant, importing `tenant-jobs.run.create`;
  * imports are audited.
  */
 export function createConfigurationRoutes(options: {
@@ -45,8 +45,8 @@ export function createConfigurationRoutes(options: {
     if (
       !(await authorizer(
         credentials,
-        tenantJobReadPermission,
-        tenantJobResourceRef.forTenant(tenantId),
+        tenantJobsRunReadPermission,
+        tenantJobsResourceRef.forTenant(tenantId),
       ))
     ) {
       throw new NotAllowedError(
@@ -80,8 +80,8 @@ export function createConfigurationRoutes(options: {
         if (
           !(await authorizer(
             credentials,
-            tenantJobCreatePermission,
-            tenantJobResourceRef.forTenant(id),
+            tenantJobsRunCreatePermission,
+            tenantJobsResourceRef.forTenant(id),
           ))
         ) {
           throw new NotAllowedError(

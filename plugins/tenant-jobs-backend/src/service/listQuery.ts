@@ -141,7 +141,7 @@ function toFilter(parsed: z.infer<typeof filterSchema>): RunFilter {
   };
 }
 
-/** Filters and page of `GET /jobs`; InputError naming what to fix. */
+/** Filters and page of `GET /runs`; InputError naming what to fix. */
 export function parseListQuery(query: unknown): {
   filter: RunFilter;
   page: { limit?: number; cursor?: string };
@@ -232,7 +232,7 @@ const logSchema = z
   })
   .strict();
 
-/** Options of `GET /jobs/:id/logs`. */
+/** Options of `GET /runs/:runId/logs`. */
 export function parseLogQuery(query: unknown): {
   pod?: string;
   follow: boolean;

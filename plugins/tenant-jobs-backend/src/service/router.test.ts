@@ -15,9 +15,9 @@ import {
   BUILT_IN_JOB_TYPE_IDS,
   PRIORITIES,
   TenantPlan,
-  tenantJobCancelPermission,
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
+  tenantJobsRunCancelPermission,
+  tenantJobsRunCreatePermission,
+  tenantJobsRunReadPermission,
   tenantNamespaceName,
   TIERS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
@@ -351,7 +351,7 @@ describe('createRouter', () => {
   const auditRows = () => knex('tenant_jobs_audit').orderBy('id');
   const submit = (body: unknown) =>
     request(app)
-      .post('/jobs')
+      .post('/runs')
       .set('Authorization', mockCredentials.user.header(ALICE))
       .send(body as object);
 
@@ -360,9 +360,9 @@ describe('createRouter', () => {
       const anonymous = mockCredentials.none.header();
       const calls = [
         request(app).get('/job-types'),
-        request(app).get('/jobs?limit=5'),
-        request(app).post('/jobs').send(etl()),
-        request(app).post('/jobs/00000000-0000-0000-0000-000000000000/cancel'),
+        request(app).get('/runs?limit=5'),
+        request(app).post('/runs').send(etl()),
+        request(app).post('/runs/00000000-0000-0000-0000-000000000000/cancel'),
       ];
       for (const call of calls) {
         const res = await call.set('Authorization', anonymous);
@@ -378,8 +378,8 @@ describe('createRouter', () => {
       ).toEqual([
         ['request-refused', 'anonymous', 'refused'],
         ['request-refused', 'anonymous', 'refused'],
-        ['job-submit', 'anonymous', 'refused'],
-        ['job-cancel', 'anonymous', 'refused'],
+        ['run-submit', 'anonymous', 'refused'],
+        ['run-cancel', 'anonymous', 'refused'],
       ]);
       expect(await runCount()).toBe(0);
     });
@@ -418,7 +418,7 @@ describe('createRouter', () => {
       ];
       for (const { type, body, status } of bad) {
         const res = await request(app)
-          .post('/jobs')
+          .post('/runs')
           .set('Authorization', mockCredentials.user.header(ALICE))
           .set('Content-Type', type)
           .send(body);
@@ -428,7 +428,7 @@ describe('createRouter', () => {
       }
       const rows = await auditRows();
       expect(rows.map(r => [r.action, r.actor, r.outcome])).toEqual(
-        bad.map(() => ['job-submit', ALICE, 'refused']),
+        bad.map(() => ['run-submit', ALICE, 'refused']),
       );
     });
   });
@@ -546,10 +546,10 @@ describe('createRouter', () => {
       ['get', '/tiers'],
       ['get', '/priorities'],
       ['get', '/tenants'],
-      ['post', '/jobs'],
-      ['get', '/jobs/some-id'],
-      ['post', '/jobs/some-id/cancel'],
-      ['post', '/jobs/some-id/retry'],
+      ['post', '/runs'],
+      ['get', '/runs/some-id'],
+      ['post', '/runs/some-id/cancel'],
+      ['post', '/runs/some-id/retry'],
     ] as const)('%s %s is 401 without credentials', async (method, path) => {
       const res = await request(app)
         [method](path)
@@ -563,12 +563,12 @@ describe('createRouter', () => {
 
     it('is 401 for an invalid token and refuses service principals', async () => {
       const invalid = await request(app)
-        .post('/jobs')
+        .post('/runs')
         .set('Authorization', mockCredentials.user.invalidHeader())
         .send(etl());
       expect(invalid.status).toBe(401);
       const service = await request(app)
-        .post('/jobs')
+        .post('/runs')
         .set('Authorization', mockCredentials.service.header())
         .send(etl());
       expect(service.status).toBe(403);
@@ -576,7 +576,7 @@ describe('createRouter', () => {
     });
   });
 
-  describe('POST /jobs', () => {
+  describe('POST /runs', () => {
     it('creates the run and the Job: 201, authorized for the tenant', async () => {
       const res = await submit(etl({ priority: 'low' }));
       expect(res.status).toBe(201);
@@ -594,7 +594,7 @@ describe('createRouter', () => {
       expect(permissions.authorize).toHaveBeenCalledWith(
         [
           {
-            permission: tenantJobCreatePermission,
+            permission: tenantJobsRunCreatePermission,
             resourceRef: 'tenant:acme',
           },
         ],
@@ -619,7 +619,7 @@ describe('createRouter', () => {
       const [row] = await auditRows();
       expect(row).toMatchObject({
         actor: ALICE,
-        action: 'job-submit',
+        action: 'run-submit',
         tenant_id: 'acme',
         run_id: res.body.id,
         outcome: 'succeeded',
@@ -707,7 +707,7 @@ describe('createRouter', () => {
       expect(await auditRows()).toEqual([
         expect.objectContaining({
           actor: ALICE,
-          action: 'job-submit',
+          action: 'run-submit',
           tenant_id: 'acme',
           outcome: 'refused',
         }),
@@ -715,7 +715,7 @@ describe('createRouter', () => {
       const event = await auditor.createEvent.mock.results[0].value;
       expect(auditor.createEvent).toHaveBeenCalledWith(
         expect.objectContaining({
-          eventId: 'job-submit',
+          eventId: 'run-submit',
           meta: { tenantId: 'acme', runId: undefined },
         }),
       );
@@ -740,7 +740,7 @@ describe('createRouter', () => {
       const third = await submit(solo('2026-03', { priority: 'high' }));
       expect(third.body.status).toBe('Queued');
       // High before normal, whatever came first.
-      const place = await request(app).get(`/jobs/${second.body.id}`);
+      const place = await request(app).get(`/runs/${second.body.id}`);
       expect(place.body.queue).toMatchObject({
         position: 2,
         running: 1,
@@ -759,9 +759,9 @@ describe('createRouter', () => {
       );
 
       // The running one is cancelled: the high-priority one starts.
-      await request(app).post(`/jobs/${first.body.id}/cancel`).expect(200);
+      await request(app).post(`/runs/${first.body.id}/cancel`).expect(200);
       expect(cluster.resumed).toEqual([`tenant-solo/${third.body.jobName}`]);
-      const started = await request(app).get(`/jobs/${third.body.id}`);
+      const started = await request(app).get(`/runs/${third.body.id}`);
       expect(started.body).toMatchObject({
         status: 'Queued',
         reason: 'Released',
@@ -769,7 +769,7 @@ describe('createRouter', () => {
       });
       expect(started.body.queue).toBeUndefined();
       expect(
-        (await request(app).get(`/jobs/${second.body.id}`)).body.queue,
+        (await request(app).get(`/runs/${second.body.id}`)).body.queue,
       ).toMatchObject({ position: 1 });
     });
 
@@ -782,7 +782,7 @@ describe('createRouter', () => {
       );
 
       const cancelled = await request(app).post(
-        `/jobs/${first.body.id}/cancel`,
+        `/runs/${first.body.id}/cancel`,
       );
 
       expect(cancelled.status).toBe(200);
@@ -810,7 +810,7 @@ describe('createRouter', () => {
       });
       const second = await submit(solo('2026-02'));
       expect(second.status).toBe(201);
-      const done = await request(app).get(`/jobs/${first.body.id}`);
+      const done = await request(app).get(`/runs/${first.body.id}`);
       expect(done.body).toMatchObject({
         status: 'Succeeded',
         reason: 'Completed',
@@ -945,17 +945,17 @@ describe('createRouter', () => {
     );
   });
 
-  describe('GET /jobs/:id', () => {
+  describe('GET /runs/:runId', () => {
     it('returns the run after authorizing read on it', async () => {
       const created = await submit(etl());
-      const res = await request(app).get(`/jobs/${created.body.id}`);
+      const res = await request(app).get(`/runs/${created.body.id}`);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject(created.body);
       expect(res.body).toMatchObject({ conditions: [], pods: [] });
       expect(permissions.authorize).toHaveBeenLastCalledWith(
         [
           {
-            permission: tenantJobReadPermission,
+            permission: tenantJobsRunReadPermission,
             resourceRef: `run:${created.body.id}`,
           },
         ],
@@ -966,7 +966,7 @@ describe('createRouter', () => {
     it('is the same 404 when denied as for a run that does not exist', async () => {
       const created = await submit(etl());
       deny();
-      const res = await request(app).get(`/jobs/${created.body.id}`);
+      const res = await request(app).get(`/runs/${created.body.id}`);
       expect(res.status).toBe(404);
       expect(res.body.error).toMatchObject({
         name: 'NotFoundError',
@@ -976,7 +976,7 @@ describe('createRouter', () => {
     });
 
     it('is 404 for an unknown run id', async () => {
-      const res = await request(app).get('/jobs/no-such-run');
+      const res = await request(app).get('/runs/no-such-run');
       expect(res.status).toBe(404);
       expect(res.body.error).toMatchObject({
         name: 'NotFoundError',
@@ -985,10 +985,10 @@ describe('createRouter', () => {
     });
   });
 
-  describe('POST /jobs/:id/cancel and /retry', () => {
+  describe('POST /runs/:runId/cancel and /retry', () => {
     it('cancels: deletes the Job, marks the run Cancelled, then refuses a second cancel', async () => {
       const created = await submit(etl());
-      const res = await request(app).post(`/jobs/${created.body.id}/cancel`);
+      const res = await request(app).post(`/runs/${created.body.id}/cancel`);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         id: created.body.id,
@@ -1002,14 +1002,14 @@ describe('createRouter', () => {
       expect(permissions.authorize).toHaveBeenLastCalledWith(
         [
           {
-            permission: tenantJobCancelPermission,
+            permission: tenantJobsRunCancelPermission,
             resourceRef: `run:${created.body.id}`,
           },
         ],
         expect.anything(),
       );
 
-      const again = await request(app).post(`/jobs/${created.body.id}/cancel`);
+      const again = await request(app).post(`/runs/${created.body.id}/cancel`);
       expect(again.status).toBe(409);
       expect(again.body.error.message).toContain('is already Cancelled');
       expect(cluster.deleted).toHaveLength(1);
@@ -1020,17 +1020,17 @@ describe('createRouter', () => {
       permissions.authorize.mockImplementation(async requests =>
         requests.map(r => ({
           result:
-            r.permission.name === tenantJobCancelPermission.name
+            r.permission.name === tenantJobsRunCancelPermission.name
               ? AuthorizeResult.DENY
               : AuthorizeResult.ALLOW,
         })),
       );
-      const res = await request(app).post(`/jobs/${created.body.id}/cancel`);
+      const res = await request(app).post(`/runs/${created.body.id}/cancel`);
       expect(res.status).toBe(403);
       expect(cluster.deleted).toEqual([]);
       const rows = await auditRows();
       expect(rows.at(-1)).toMatchObject({
-        action: 'job-cancel',
+        action: 'run-cancel',
         run_id: created.body.id,
         outcome: 'refused',
       });
@@ -1038,12 +1038,12 @@ describe('createRouter', () => {
 
     it('retries a finished run under a new id, and refuses to retry an active one', async () => {
       const created = await submit(etl({ idempotencyKey: 'retry-me' }));
-      const early = await request(app).post(`/jobs/${created.body.id}/retry`);
+      const early = await request(app).post(`/runs/${created.body.id}/retry`);
       expect(early.status).toBe(409);
       expect(early.body.error.message).toContain('is still Pending');
 
-      await request(app).post(`/jobs/${created.body.id}/cancel`).expect(200);
-      const retry = await request(app).post(`/jobs/${created.body.id}/retry`);
+      await request(app).post(`/runs/${created.body.id}/cancel`).expect(200);
+      const retry = await request(app).post(`/runs/${created.body.id}/retry`);
       expect(retry.status).toBe(201);
       expect(retry.body.id).not.toBe(created.body.id);
       expect(retry.body.parameters).toEqual(created.body.parameters);
@@ -1060,7 +1060,7 @@ describe('createRouter', () => {
     it.each(['cancel', 'retry'])(
       '%s is 404 for an unknown run id',
       async action => {
-        const res = await request(app).post(`/jobs/no-such-run/${action}`);
+        const res = await request(app).post(`/runs/no-such-run/${action}`);
         expect(res.status).toBe(404);
         expect(cluster.deleted).toEqual([]);
         expect(cluster.created).toEqual([]);
@@ -1084,7 +1084,7 @@ describe('createRouter', () => {
       }
       expect(queued).toBeDefined();
 
-      const cancel = await request(app).post(`/jobs/${queued!.id}/cancel`);
+      const cancel = await request(app).post(`/runs/${queued!.id}/cancel`);
       expect(cancel.status).toBe(200);
       expect(cancel.body.status).toBe('Cancelled');
       release();
@@ -1108,7 +1108,7 @@ describe('createRouter', () => {
         'acme',
         'acme',
       ]);
-      await request(app).post(`/jobs/${created.body.id}/cancel`).expect(200);
+      await request(app).post(`/runs/${created.body.id}/cancel`).expect(200);
       expect(await jobService.keepTenantsProvisioned()).toBe(0);
     });
 
@@ -1130,15 +1130,15 @@ describe('createRouter', () => {
         {
           result: AuthorizeResult.CONDITIONAL,
           pluginId: 'tenant-jobs',
-          resourceType: 'tenant-job',
+          resourceType: 'tenant-jobs-run',
           conditions: {
             rule: 'IS_TENANT_MEMBER',
-            resourceType: 'tenant-job',
+            resourceType: 'tenant-jobs-run',
             params: { claims: [ALICE, ACME_GROUP] },
           },
         },
       ]);
-      const res = await request(app).get('/jobs');
+      const res = await request(app).get('/runs');
       expect(res.status).toBe(200);
       expect(res.body.items.map((r: { id: string }) => r.id)).toEqual([
         mine.body.id,
@@ -1151,11 +1151,11 @@ describe('createRouter', () => {
       permissions.authorizeConditional.mockResolvedValue([
         { result: AuthorizeResult.DENY },
       ]);
-      expect((await request(app).get('/jobs')).body.items).toEqual([]);
+      expect((await request(app).get('/runs')).body.items).toEqual([]);
       permissions.authorizeConditional.mockResolvedValue([
         { result: AuthorizeResult.ALLOW },
       ]);
-      expect((await request(app).get('/jobs')).body.items).toHaveLength(2);
+      expect((await request(app).get('/runs')).body.items).toHaveLength(2);
     });
 
     it('ends a live log behind middleware that drops write callbacks, as compression does', async () => {
@@ -1189,7 +1189,7 @@ describe('createRouter', () => {
         .use(app);
 
       const res = await request(compressed)
-        .get(`/jobs/${created.body.id}/logs`)
+        .get(`/runs/${created.body.id}/logs`)
         .timeout(3000);
 
       expect(res.status).toBe(200);
@@ -1212,7 +1212,7 @@ describe('createRouter', () => {
         },
       });
       cluster.logs.set(pod, 'live line\n');
-      const live = await request(app).get(`/jobs/${id}/logs`);
+      const live = await request(app).get(`/runs/${id}/logs`);
       expect(live.status).toBe(200);
       expect(live.headers['tenant-jobs-log-source']).toBe('live');
       expect(live.text).toBe('live line\n');
@@ -1231,23 +1231,23 @@ describe('createRouter', () => {
         ],
       });
       cluster.logs.delete(pod);
-      const archived = await request(app).get(`/jobs/${id}/logs`);
+      const archived = await request(app).get(`/runs/${id}/logs`);
       expect(archived.headers['tenant-jobs-log-source']).toBe('archive');
       expect(archived.text).toBe('archived line\n');
-      const events = await request(app).get(`/jobs/${id}/events`);
+      const events = await request(app).get(`/runs/${id}/events`);
       expect(events.body).toMatchObject({
         source: 'archive',
         items: [{ reason: 'Completed' }],
       });
-      const detail = await request(app).get(`/jobs/${id}`);
+      const detail = await request(app).get(`/runs/${id}`);
       expect(detail.body).toMatchObject({
         logsArchived: true,
         pods: [{ name: pod, exitCode: 0 }],
       });
 
-      const noPod = await request(app).get(`/jobs/${id}/logs?pod=nope`);
+      const noPod = await request(app).get(`/runs/${id}/logs?pod=nope`);
       expect(noPod.status).toBe(404);
-      const badQuery = await request(app).get(`/jobs/${id}/logs?lines=5`);
+      const badQuery = await request(app).get(`/runs/${id}/logs?lines=5`);
       expect(badQuery.status).toBe(400);
       expect(badQuery.body.error.message).toContain('lines');
     });

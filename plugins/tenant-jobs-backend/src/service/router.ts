@@ -18,10 +18,10 @@ import {
   parseJobRequest,
   PRIORITIES,
   PriorityId,
-  tenantJobCancelPermission,
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
-  tenantJobResourceRef,
+  tenantJobsRunCancelPermission,
+  tenantJobsRunCreatePermission,
+  tenantJobsRunReadPermission,
+  tenantJobsResourceRef,
   TIERS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
@@ -87,7 +87,7 @@ function actionOf(req: express.Request): {
     }
   }
   if (req.method !== 'POST') return { action: 'request-refused' };
-  if (/^\/jobs\/?$/.test(req.path)) return { action: 'job-submit' };
+  if (/^\/runs\/?$/.test(req.path)) return { action: 'run-submit' };
   if (/^\/tenants\/[^/]+\/provision\/?$/.test(req.path)) {
     return { action: 'tenant-provision' };
   }
@@ -105,10 +105,10 @@ function actionOf(req: express.Request): {
       action: AuditAction;
     };
   }
-  const match = /^\/jobs\/([^/]+)\/(cancel|retry)\/?$/.exec(req.path);
+  const match = /^\/runs\/([^/]+)\/(cancel|retry)\/?$/.exec(req.path);
   if (!match) return { action: 'request-refused' };
   return {
-    action: match[2] === 'cancel' ? 'job-cancel' : 'job-retry',
+    action: match[2] === 'cancel' ? 'run-cancel' : 'run-retry',
     runId: RUN_ID.test(match[1]) ? match[1] : undefined,
   };
 }
@@ -186,7 +186,7 @@ export async function createRouter(options: {
 
   async function authorize(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
-    permission: ResourcePermission<'tenant-job'>,
+    permission: ResourcePermission<'tenant-jobs-run'>,
     resourceRef: string,
     denial: string,
   ) {
@@ -222,8 +222,8 @@ export async function createRouter(options: {
     if (!run) throw notFound;
     const allowed = await isAllowed(
       credentials,
-      tenantJobReadPermission,
-      tenantJobResourceRef.forRun(run.id),
+      tenantJobsRunReadPermission,
+      tenantJobsResourceRef.forRun(run.id),
     );
     if (!allowed) throw notFound;
     return run;
@@ -306,7 +306,7 @@ export async function createRouter(options: {
     res.json({ items });
   });
 
-  router.post('/jobs', async (req, res) => {
+  router.post('/runs', async (req, res) => {
     const credentials = await userCredentials(req);
     const actor = credentials.principal.userEntityRef;
     const parsed = parseJobRequest(req.body);
@@ -317,7 +317,7 @@ export async function createRouter(options: {
       : {};
     const result = await auditedSubmission(
       counted,
-      'job-submit',
+      'run-submit',
       req,
       actor,
       { tenantId },
@@ -342,8 +342,8 @@ export async function createRouter(options: {
         }
         await authorize(
           credentials,
-          tenantJobCreatePermission,
-          tenantJobResourceRef.forTenant(request.tenantId),
+          tenantJobsRunCreatePermission,
+          tenantJobsResourceRef.forTenant(request.tenantId),
           `You may not launch jobs for tenant '${request.tenantId}': you are not a member of it`,
         );
         counted.tenantId = request.tenantId;
@@ -358,7 +358,7 @@ export async function createRouter(options: {
     send(res, result);
   });
 
-  router.get('/jobs', async (req, res) => {
+  router.get('/runs', async (req, res) => {
     const credentials = await userCredentials(req);
     const { filter, page } = parseListQuery(req.query);
     const permitted = await readableRuns(
@@ -399,27 +399,27 @@ export async function createRouter(options: {
     });
   });
 
-  router.get('/jobs/:id', async (req, res) => {
+  router.get('/runs/:runId', async (req, res) => {
     const credentials = await userCredentials(req);
-    const run = await readableRun(credentials, req.params.id);
+    const run = await readableRun(credentials, req.params.runId);
     rejectQuery(req.query);
     const queue = await options.queue?.placeOf(run);
     res.json({ ...(await queries.detail(run)), ...(queue && { queue }) });
   });
 
-  router.get('/jobs/:id/events', async (req, res) => {
+  router.get('/runs/:runId/events', async (req, res) => {
     const credentials = await userCredentials(req);
-    const run = await readableRun(credentials, req.params.id);
+    const run = await readableRun(credentials, req.params.runId);
     rejectQuery(req.query);
     const { source, items } = await queries.events(run);
     res.json({ source, items });
   });
 
-  router.get('/jobs/:id/logs', async (req, res) => {
+  router.get('/runs/:runId/logs', async (req, res) => {
     const credentials = await userCredentials(req);
     // Whether the run may be read comes first: a foreign run's id with a
     // bad query answers the same 404 as with a good one.
-    const run = await readableRun(credentials, req.params.id);
+    const run = await readableRun(credentials, req.params.runId);
     const logQuery = parseLogQuery(req.query);
     const closed = new AbortController();
     res.on('close', () => closed.abort());
@@ -438,14 +438,14 @@ export async function createRouter(options: {
     });
   });
 
-  router.post('/jobs/:id/cancel', async (req, res) => {
+  router.post('/runs/:runId/cancel', async (req, res) => {
     const credentials = await userCredentials(req);
     const actor = credentials.principal.userEntityRef;
-    const id = req.params.id;
+    const id = req.params.runId;
     // Its tenant goes to the audit trail, never to the caller.
     const found = await findRun(id);
     const cancelled = await audited(
-      'job-cancel',
+      'run-cancel',
       req,
       actor,
       { tenantId: found?.tenantId, runId: id },
@@ -453,8 +453,8 @@ export async function createRouter(options: {
         const run = await readableRun(credentials, id, found);
         await authorize(
           credentials,
-          tenantJobCancelPermission,
-          tenantJobResourceRef.forRun(run.id),
+          tenantJobsRunCancelPermission,
+          tenantJobsResourceRef.forRun(run.id),
           `You may not cancel jobs of tenant '${run.tenantId}': you are not a member of it`,
         );
         rejectQuery(req.query);
@@ -464,17 +464,17 @@ export async function createRouter(options: {
     res.json(cancelled);
   });
 
-  router.post('/jobs/:id/retry', async (req, res) => {
+  router.post('/runs/:runId/retry', async (req, res) => {
     const credentials = await userCredentials(req);
     const actor = credentials.principal.userEntityRef;
-    const id = req.params.id;
+    const id = req.params.runId;
     const found = await findRun(id);
     // Counted under the run's tenant only once the caller may retry it:
     // a refused caller neither writes into nor learns of its series.
     const counted: SubmissionRequest = { retry: true };
     const result = await auditedSubmission(
       counted,
-      'job-retry',
+      'run-retry',
       req,
       actor,
       { tenantId: found?.tenantId, runId: id },
@@ -482,8 +482,8 @@ export async function createRouter(options: {
         const run = await readableRun(credentials, id, found);
         await authorize(
           credentials,
-          tenantJobCreatePermission,
-          tenantJobResourceRef.forTenant(run.tenantId),
+          tenantJobsRunCreatePermission,
+          tenantJobsResourceRef.forTenant(run.tenantId),
           `You may not launch jobs for tenant '${run.tenantId}': you are not a member of it`,
         );
         rejectQuery(req.query);

@@ -20,8 +20,8 @@ const SCHEDULE_ID = /^[0-9a-f-]{36}$/;
 
 /**
  * Routes of schedules. A schedule belongs to its tenant like a run: reading
- * needs `tenant-jobs.job.read` on the tenant, changing it
- * `tenant-jobs.job.create`; another tenant's schedule answers the same 404
+ * needs `tenant-jobs.run.read` on the tenant, changing it
+ * `tenant-jobs.run.create`; another tenant's schedule answers the same 404
  * as one that does not exist. Every change is audited.
  */
 export function createScheduleRoutes(options: {

@@ -7,9 +7,9 @@ import {
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
   isValidTenantId,
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
-  tenantJobResourceRef,
+  tenantJobsRunCreatePermission,
+  tenantJobsRunReadPermission,
+  tenantJobsResourceRef,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import { TenantDirectory } from '../catalog/TenantDirectory';
@@ -42,8 +42,8 @@ export function parseTenantQuery(
 
 /**
  * What the routes of tenant-owned things (schedules, triggers) ask of the
- * caller: a signed-in user, reading with `tenant-jobs.job.read` on the
- * tenant and changing with `tenant-jobs.job.create`, like runs.
+ * caller: a signed-in user, reading with `tenant-jobs.run.read` on the
+ * tenant and changing with `tenant-jobs.run.create`, like runs.
  */
 export function createTenantAccess(options: {
   httpAuth: HttpAuthService;
@@ -55,8 +55,8 @@ export function createTenantAccess(options: {
   const mayRead = (credentials: UserCredentials, tenantId: string) =>
     authorizer(
       credentials,
-      tenantJobReadPermission,
-      tenantJobResourceRef.forTenant(tenantId),
+      tenantJobsRunReadPermission,
+      tenantJobsResourceRef.forTenant(tenantId),
     );
   return {
     user: (req: express.Request) =>
@@ -92,8 +92,8 @@ export function createTenantAccess(options: {
     ): Promise<void> {
       const allowed = await authorizer(
         credentials,
-        tenantJobCreatePermission,
-        tenantJobResourceRef.forTenant(tenantId),
+        tenantJobsRunCreatePermission,
+        tenantJobsResourceRef.forTenant(tenantId),
       );
       if (!allowed) {
         throw new NotAllowedError(

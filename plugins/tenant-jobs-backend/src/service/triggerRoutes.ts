@@ -20,8 +20,8 @@ const TRIGGER_ID = /^[0-9a-f-]{36}$/;
 
 /**
  * Routes of trigger rules. A rule belongs to its tenant like a run:
- * reading needs `tenant-jobs.job.read` on the tenant, creating or deleting
- * it `tenant-jobs.job.create`; another tenant's rule answers the same 404
+ * reading needs `tenant-jobs.run.read` on the tenant, creating or deleting
+ * it `tenant-jobs.run.create`; another tenant's rule answers the same 404
  * as one that does not exist. Every change is audited.
  */
 export function createTriggerRoutes(options: {

@@ -608,8 +608,8 @@ const CHECKS: readonly Check[] = [
  * init, regular and ephemeral containers, with container-level settings
  * overriding pod-level ones where the standard says so (seccomp,
  * runAsNonRoot). Each message names the broken control, then the pod or
- * containers and the field, e.g. `allowPrivilegeEscalation != false
- * (container "job" must set securityContext.allowPrivilegeEscalation=false)`.
+ * containers and the field, e.g.
+ * `allowPrivilegeEscalation != false (container "job" must set securityContext.allowPrivilegeEscalation=false)`.
  *
  * @param spec - the pod spec, e.g. a Job's `spec.template.spec`
  * @param metadata - the pod's metadata, optional: only its deprecated

@@ -35,7 +35,11 @@ export class TenantJobsApiError extends Error {
   }
 }
 
-/** The HTTP status of an error, when it is one the backend answered. */
+/**
+ * The HTTP status of an error, when it is one the backend answered.
+ *
+ * @public
+ */
 export function statusOf(error: unknown): number | undefined {
   return error instanceof TenantJobsApiError ? error.status : undefined;
 }

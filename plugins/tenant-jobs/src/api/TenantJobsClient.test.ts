@@ -35,7 +35,7 @@ describe('TenantJobsClient', () => {
     });
     expect(page).toEqual({ items: [], nextCursor: 'c2' });
     const url = new URL(fetch.mock.calls[0][0]);
-    expect(url.pathname).toBe('/api/tenant-jobs/jobs');
+    expect(url.pathname).toBe('/api/tenant-jobs/runs');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       tenantId: 'acme-analytics',
       entityRef: 'component:default/acme-warehouse-etl',
@@ -122,7 +122,7 @@ describe('TenantJobsClient', () => {
       text: 'line 1\nline 2\n',
     });
     expect(fetch.mock.calls[0][0]).toBe(
-      `${BASE}/jobs/r%201/logs?tailLines=100`,
+      `${BASE}/runs/r%201/logs?tailLines=100`,
     );
     await api.getStats({ tenant: ['acme-analytics'], bucket: 'day' });
     expect(fetch.mock.calls[1][0]).toBe(
@@ -146,7 +146,7 @@ describe('TenantJobsClient', () => {
     });
     expect(result).toEqual({ source: 'live' });
     expect(texts.join('')).toBe('first\nsecond\n');
-    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/jobs/r1/logs?follow=true`);
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/runs/r1/logs?follow=true`);
     expect(fetch.mock.calls[0][1]?.signal).toBe(controller.signal);
   });
 });

@@ -111,7 +111,7 @@ export class TenantJobsClient implements TenantJobsApi {
 
   listRuns(query: TenantJobsListQuery): Promise<TenantJobRunPage> {
     return this.json(
-      `/jobs${queryString({
+      `/runs${queryString({
         ...filterQuery(query),
         limit: query.limit,
         cursor: query.cursor,
@@ -120,11 +120,11 @@ export class TenantJobsClient implements TenantJobsApi {
   }
 
   getRun(id: string): Promise<TenantJobRunDetail> {
-    return this.json(`/jobs/${encodeURIComponent(id)}`);
+    return this.json(`/runs/${encodeURIComponent(id)}`);
   }
 
   getRunEvents(id: string): Promise<TenantJobEvents> {
-    return this.json(`/jobs/${encodeURIComponent(id)}/events`);
+    return this.json(`/runs/${encodeURIComponent(id)}/events`);
   }
 
   async getRunLog(
@@ -132,7 +132,7 @@ export class TenantJobsClient implements TenantJobsApi {
     options: { pod?: string; tailLines?: number } = {},
   ): Promise<TenantJobLog> {
     const response = await this.request(
-      `/jobs/${encodeURIComponent(id)}/logs${queryString({
+      `/runs/${encodeURIComponent(id)}/logs${queryString({
         pod: options.pod,
         tailLines: options.tailLines,
       })}`,
@@ -153,7 +153,7 @@ export class TenantJobsClient implements TenantJobsApi {
     },
   ): Promise<{ source: 'live' | 'archive' }> {
     const response = await this.request(
-      `/jobs/${encodeURIComponent(id)}/logs${queryString({
+      `/runs/${encodeURIComponent(id)}/logs${queryString({
         pod: options.pod,
         tailLines: options.tailLines,
         follow: options.follow ? 'true' : undefined,
@@ -185,19 +185,19 @@ export class TenantJobsClient implements TenantJobsApi {
   }
 
   launch(request: TenantJobLaunchRequest): Promise<TenantJobRun> {
-    return this.post('/jobs', { ...request, dryRun: false });
+    return this.post('/runs', { ...request, dryRun: false });
   }
 
   dryRun(request: TenantJobLaunchRequest): Promise<TenantJobDryRunVerdict> {
-    return this.post('/jobs', { ...request, dryRun: true });
+    return this.post('/runs', { ...request, dryRun: true });
   }
 
   cancel(id: string): Promise<TenantJobRun> {
-    return this.post(`/jobs/${encodeURIComponent(id)}/cancel`);
+    return this.post(`/runs/${encodeURIComponent(id)}/cancel`);
   }
 
   retry(id: string): Promise<TenantJobRun> {
-    return this.post(`/jobs/${encodeURIComponent(id)}/retry`);
+    return this.post(`/runs/${encodeURIComponent(id)}/retry`);
   }
 
   getStats(

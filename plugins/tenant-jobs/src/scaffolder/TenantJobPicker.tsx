@@ -248,7 +248,7 @@ export function TenantJobPicker(
 ) {
   const { formData, onChange, uiSchema, rawErrors, schema, disabled } = props;
   const options: TenantJobPickerUiOptions = uiSchema?.['ui:options'] ?? {};
-  const baseId = props.idSchema?.$id ?? 'tenant-job';
+  const baseId = props.idSchema?.$id ?? 'tenant-jobs-run';
   const api = useTenantJobsApi();
   const loaded = useAsync(async () => {
     const [types, tenants] = await Promise.all([

@@ -16,7 +16,11 @@ import {
   TenantJobPickerValue,
 } from './jobForm';
 
-/** The name templates use: `ui:field: TenantJobPicker`. */
+/**
+ * The name templates use: `ui:field: TenantJobPicker`.
+ *
+ * @public
+ */
 export const TENANT_JOB_PICKER = 'TenantJobPicker';
 
 function apiFrom(apiHolder: ApiHolder): TenantJobsApi | undefined {
@@ -33,6 +37,8 @@ function apiFrom(apiHolder: ApiHolder): TenantJobsApi | undefined {
  * Checks the field before the form moves on: a tenant is chosen, and the
  * parameters satisfy the job type's schema (read from the API, as the
  * backend will judge them).
+ *
+ * @public
  */
 export const validateTenantJob: CustomFieldValidator<
   TenantJobPickerValue,

@@ -19,7 +19,7 @@ import type { TenantJobType, TenantSummary } from '../api';
 
 /**
  * The value of the TenantJobPicker field, what a template passes to the
- * `tenant-jobs:job:create` action.
+ * `tenant-jobs:run:create` action.
  *
  * @public
  */

@@ -19,9 +19,9 @@ import {
 import { PermissionPolicy } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
-  tenantJobCreatePermission,
-  tenantJobReadPermission,
-  tenantProvisionPermission,
+  tenantJobsRunCreatePermission,
+  tenantJobsRunReadPermission,
+  tenantJobsTenantProvisionPermission,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import {
   DEFAULT_ADMIN_GROUPS,
@@ -151,9 +151,9 @@ describe('ProjectPermissionPolicy', () => {
 
 describe('tenantJobsForMembers', () => {
   const createJob = createPermission({
-    name: 'tenant-jobs.job.create',
+    name: 'tenant-jobs.run.create',
     attributes: { action: 'create' },
-    resourceType: 'tenant-job',
+    resourceType: 'tenant-jobs-run',
   });
 
   it('makes every tenant-jobs permission conditional on tenant membership', async () => {
@@ -172,10 +172,10 @@ describe('tenantJobsForMembers', () => {
     ).resolves.toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'tenant-jobs',
-      resourceType: 'tenant-job',
+      resourceType: 'tenant-jobs-run',
       conditions: {
         rule: 'IS_TENANT_MEMBER',
-        resourceType: 'tenant-job',
+        resourceType: 'tenant-jobs-run',
         params: {
           claims: ['user:default/carol', 'group:default/acme-analytics'],
         },
@@ -225,7 +225,7 @@ describe('onlyAdminsProvisionTenants', () => {
       provisionPolicyFor([
         'user:default/dave',
         'group:default/platform-team',
-      ]).handle({ permission: tenantProvisionPermission }, asUser),
+      ]).handle({ permission: tenantJobsTenantProvisionPermission }, asUser),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
@@ -234,10 +234,10 @@ describe('onlyAdminsProvisionTenants', () => {
       provisionPolicyFor([
         'user:default/alice',
         'group:default/acme-analytics',
-      ]).handle({ permission: tenantProvisionPermission }, asUser),
+      ]).handle({ permission: tenantJobsTenantProvisionPermission }, asUser),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
     await expect(
-      provisionPolicyFor([]).handle({ permission: tenantProvisionPermission }),
+      provisionPolicyFor([]).handle({ permission: tenantJobsTenantProvisionPermission }),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 });
@@ -274,10 +274,10 @@ function membershipOf(user: string) {
   return {
     result: AuthorizeResult.CONDITIONAL,
     pluginId: 'tenant-jobs',
-    resourceType: 'tenant-job',
+    resourceType: 'tenant-jobs-run',
     conditions: {
       rule: 'IS_TENANT_MEMBER',
-      resourceType: 'tenant-job',
+      resourceType: 'tenant-jobs-run',
       params: { claims: ORG[user] },
     },
   };
@@ -332,7 +332,7 @@ describe('the demo policy (projectPolicyRules, deny by default)', () => {
     await expect(decide(deleteEntity, BOB)).resolves.toEqual({
       result: AuthorizeResult.DENY,
     });
-    await expect(decide(tenantProvisionPermission, BOB)).resolves.toEqual({
+    await expect(decide(tenantJobsTenantProvisionPermission, BOB)).resolves.toEqual({
       result: AuthorizeResult.DENY,
     });
   });
@@ -354,7 +354,7 @@ describe('the demo policy (projectPolicyRules, deny by default)', () => {
   );
 
   it('keeps a member to the tenants he belongs to', async () => {
-    await expect(decide(tenantJobCreatePermission, BOB)).resolves.toEqual(
+    await expect(decide(tenantJobsRunCreatePermission, BOB)).resolves.toEqual(
       membershipOf('user:default/bob'),
     );
   });
@@ -363,7 +363,7 @@ describe('the demo policy (projectPolicyRules, deny by default)', () => {
     taskRead,
     taskCancel,
     deleteEntity,
-    tenantProvisionPermission,
+    tenantJobsTenantProvisionPermission,
     readEntity,
     named('scaffolder.template.management'),
     named('catalog.location.create'),
@@ -375,7 +375,7 @@ describe('the demo policy (projectPolicyRules, deny by default)', () => {
   });
 
   it("keeps tenant jobs membership-based for admins too: dave's condition names his own groups", async () => {
-    await expect(decide(tenantJobReadPermission, DAVE)).resolves.toEqual(
+    await expect(decide(tenantJobsRunReadPermission, DAVE)).resolves.toEqual(
       membershipOf('user:default/dave'),
     );
   });
@@ -385,7 +385,7 @@ describe('the demo policy (projectPolicyRules, deny by default)', () => {
     taskRead,
     taskCancel,
     named('scaffolder.task.create'),
-    tenantJobReadPermission,
+    tenantJobsRunReadPermission,
     named('other.plugin.thing'),
   ])('denies $name without a user', async permission => {
     await expect(decide(permission)).resolves.toEqual({

@@ -11,8 +11,8 @@ import {
   tenantJobConditions,
 } from '@tenant-jobs/plugin-tenant-jobs-backend';
 import {
-  TENANT_JOB_RESOURCE_TYPE,
-  tenantProvisionPermission,
+  TENANT_JOBS_RESOURCE_TYPE,
+  tenantJobsTenantProvisionPermission,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { PolicyRule, PolicyUser } from './policy';
 
@@ -111,7 +111,7 @@ export function onlyAdminsUnregisterEntities(
 export function onlyAdminsProvisionTenants(adminGroups: string[]): PolicyRule {
   const isAdmin = isAdminOf(adminGroups);
   return (request, user) => {
-    if (request.permission.name !== tenantProvisionPermission.name) {
+    if (request.permission.name !== tenantJobsTenantProvisionPermission.name) {
       return undefined;
     }
     return {
@@ -127,7 +127,7 @@ export function onlyAdminsProvisionTenants(adminGroups: string[]): PolicyRule {
  */
 export function tenantJobsForMembers(): PolicyRule {
   return (request, user) => {
-    if (!isResourcePermission(request.permission, TENANT_JOB_RESOURCE_TYPE)) {
+    if (!isResourcePermission(request.permission, TENANT_JOBS_RESOURCE_TYPE)) {
       return undefined;
     }
     if (!user) {

@@ -34,7 +34,7 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   JobTypeDefinition,
-  TENANT_JOB_RESOURCE_TYPE,
+  TENANT_JOBS_RESOURCE_TYPE,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { tenantJobsJobTypesExtensionPoint } from '@tenant-jobs/plugin-tenant-jobs-node';
 import {
@@ -160,7 +160,7 @@ const tenantMembershipPolicyModule = createBackendModule({
             user?: PolicyQueryUser,
           ): Promise<PolicyDecision> {
             if (
-              isResourcePermission(request.permission, TENANT_JOB_RESOURCE_TYPE)
+              isResourcePermission(request.permission, TENANT_JOBS_RESOURCE_TYPE)
             ) {
               const claims = user
                 ? (await userInfo.getUserInfo(user.credentials))

@@ -39,14 +39,14 @@ export const ROUTES = [
   'GET /tiers',
   'GET /priorities',
   'GET /tenants',
-  'GET /jobs',
+  'GET /runs',
   'GET /stats',
-  'GET /jobs/:id',
-  'GET /jobs/:id/events',
-  'GET /jobs/:id/logs',
-  'POST /jobs',
-  'POST /jobs/:id/cancel',
-  'POST /jobs/:id/retry',
+  'GET /runs/:runId',
+  'GET /runs/:runId/events',
+  'GET /runs/:runId/logs',
+  'POST /runs',
+  'POST /runs/:runId/cancel',
+  'POST /runs/:runId/retry',
   'GET /trigger-topics',
   'GET /triggers',
   'POST /triggers',
@@ -69,12 +69,12 @@ export type RouteId = (typeof ROUTES)[number];
  */
 export function auditActionOf(route: RouteId): string {
   switch (route) {
-    case 'POST /jobs':
-      return 'job-submit';
-    case 'POST /jobs/:id/cancel':
-      return 'job-cancel';
-    case 'POST /jobs/:id/retry':
-      return 'job-retry';
+    case 'POST /runs':
+      return 'run-submit';
+    case 'POST /runs/:runId/cancel':
+      return 'run-cancel';
+    case 'POST /runs/:runId/retry':
+      return 'run-retry';
     case 'POST /triggers':
       return 'trigger-create';
     case 'DELETE /triggers/:triggerId':
@@ -246,7 +246,7 @@ function routeRequest(
     .replace(':tenantId', enc(ctx.org.tenants.a));
   const tenantId = ctx.org.tenants.a;
   const bodies: Partial<Record<RouteId, HostileRequest['body']>> = {
-    'POST /jobs': json(validBody(tenantId, 'data-etl')),
+    'POST /runs': json(validBody(tenantId, 'data-etl')),
     'POST /triggers': json({
       tenantId,
       topic: HOSTILE_TOPIC,
@@ -271,22 +271,22 @@ function idRoutes(
   id: string,
 ): Array<Pick<HostileRequest, 'route' | 'method' | 'path'>> {
   return [
-    { route: 'GET /jobs/:id', method: 'GET', path: `/jobs/${id}` },
+    { route: 'GET /runs/:runId', method: 'GET', path: `/runs/${id}` },
     {
-      route: 'GET /jobs/:id/events',
+      route: 'GET /runs/:runId/events',
       method: 'GET',
-      path: `/jobs/${id}/events`,
+      path: `/runs/${id}/events`,
     },
-    { route: 'GET /jobs/:id/logs', method: 'GET', path: `/jobs/${id}/logs` },
+    { route: 'GET /runs/:runId/logs', method: 'GET', path: `/runs/${id}/logs` },
     {
-      route: 'POST /jobs/:id/cancel',
+      route: 'POST /runs/:runId/cancel',
       method: 'POST',
-      path: `/jobs/${id}/cancel`,
+      path: `/runs/${id}/cancel`,
     },
     {
-      route: 'POST /jobs/:id/retry',
+      route: 'POST /runs/:runId/retry',
       method: 'POST',
-      path: `/jobs/${id}/retry`,
+      path: `/runs/${id}/retry`,
     },
   ];
 }
@@ -339,9 +339,9 @@ function unicodeAndNullBytes(ctx: HostileContext): HostileRequest[] {
   const submit = (name: string, body: unknown): HostileRequest => ({
     category: 'unicode-and-null-bytes',
     name,
-    route: 'POST /jobs',
+    route: 'POST /runs',
     method: 'POST',
-    path: '/jobs',
+    path: '/runs',
     body: json(body),
     expectedStatus: 400,
   });
@@ -422,32 +422,32 @@ function unicodeAndNullBytes(ctx: HostileContext): HostileRequest[] {
     path,
     expectedStatus: 400,
   });
-  const logs = `/jobs/${enc(ctx.seededRunId)}/logs`;
+  const logs = `/runs/${enc(ctx.seededRunId)}/logs`;
   const graphemes = foreignStrings(4, 3, 'grapheme');
   requests.push(
     query(
-      'GET /jobs',
-      `/jobs?tenantId=${enc(tenants.a)}%00`,
+      'GET /runs',
+      `/runs?tenantId=${enc(tenants.a)}%00`,
       'tenant cut by a null byte',
     ),
     query(
-      'GET /jobs',
-      `/jobs?entityRef=${enc(components.a.owned)}%00`,
+      'GET /runs',
+      `/runs?entityRef=${enc(components.a.owned)}%00`,
       'entityRef cut by a null byte',
     ),
     query(
-      'GET /jobs',
-      `/jobs?submittedBy=${enc(ctx.org.users.alice)}%00`,
+      'GET /runs',
+      `/runs?submittedBy=${enc(ctx.org.users.alice)}%00`,
       'submittedBy cut by a null byte',
     ),
     query(
-      'GET /jobs',
-      `/jobs?from=${enc('2026-01-01T00:00:00Z\u0000')}`,
+      'GET /runs',
+      `/runs?from=${enc('2026-01-01T00:00:00Z\u0000')}`,
       'from cut by a null byte',
     ),
     query(
-      'GET /jobs',
-      `/jobs?tenantId=${enc(graphemes[0])}`,
+      'GET /runs',
+      `/runs?tenantId=${enc(graphemes[0])}`,
       `tenant ${JSON.stringify(graphemes[0])}`,
     ),
     query(
@@ -460,9 +460,9 @@ function unicodeAndNullBytes(ctx: HostileContext): HostileRequest[] {
       `/stats?submittedBy=${enc(`user:default/${graphemes[2]}`)}`,
       `submittedBy user:default/${JSON.stringify(graphemes[2])}`,
     ),
-    query('GET /jobs/:id/logs', `${logs}?pod=%00`, 'pod a null byte'),
+    query('GET /runs/:runId/logs', `${logs}?pod=%00`, 'pod a null byte'),
     query(
-      'GET /jobs/:id/logs',
+      'GET /runs/:runId/logs',
       `${logs}?pod=${enc(graphemes[3])}`,
       `pod ${JSON.stringify(graphemes[3])}`,
     ),
@@ -504,50 +504,50 @@ function oversizeBodies(ctx: HostileContext): HostileRequest[] {
   return [
     over(
       'a 70 kB parameter',
-      'POST /jobs',
-      '/jobs',
+      'POST /runs',
+      '/runs',
       JSON.stringify({
         ...base,
         parameters: { ...params, pad: 'x'.repeat(70 * 1024) },
       }),
     ),
-    over('one byte over 64 kB', 'POST /jobs', '/jobs', exactlyOver),
+    over('one byte over 64 kB', 'POST /runs', '/runs', exactlyOver),
     over(
       'a 70 kB tenantId',
-      'POST /jobs',
-      '/jobs',
+      'POST /runs',
+      '/runs',
       JSON.stringify({ ...base, tenantId: 'a'.repeat(70 * 1024) }),
     ),
     over(
       '90 kB of four-byte characters (45 k UTF-16 units)',
-      'POST /jobs',
-      '/jobs',
+      'POST /runs',
+      '/runs',
       JSON.stringify({ ...base, idempotencyKey: '🦄'.repeat(22_500) }),
     ),
     over(
       'a 1 MB body',
-      'POST /jobs',
-      '/jobs',
+      'POST /runs',
+      '/runs',
       JSON.stringify({ ...base, padding: 'x'.repeat(1024 * 1024) }),
     ),
     over(
       'a 70 kB cancel body',
-      'POST /jobs/:id/cancel',
-      `/jobs/${id}/cancel`,
+      'POST /runs/:runId/cancel',
+      `/runs/${id}/cancel`,
       JSON.stringify({ reason: 'x'.repeat(70 * 1024) }),
     ),
     over(
       'a 70 kB retry body',
-      'POST /jobs/:id/retry',
-      `/jobs/${id}/retry`,
+      'POST /runs/:runId/retry',
+      `/runs/${id}/retry`,
       JSON.stringify({ reason: 'x'.repeat(70 * 1024) }),
     ),
     {
       category: 'oversize-body',
       name: `parameters nested ${nested} arrays deep (under 64 kB)`,
-      route: 'POST /jobs',
+      route: 'POST /runs',
       method: 'POST',
-      path: '/jobs',
+      path: '/runs',
       body: raw(
         withRawMembers(
           `"parameters":{"source":${'['.repeat(nested)}${']'.repeat(nested)}}`,
@@ -559,9 +559,9 @@ function oversizeBodies(ctx: HostileContext): HostileRequest[] {
     {
       category: 'oversize-body',
       name: '3000 parameters (under 64 kB)',
-      route: 'POST /jobs',
+      route: 'POST /runs',
       method: 'POST',
-      path: '/jobs',
+      path: '/runs',
       body: json({
         ...base,
         parameters: Object.fromEntries(
@@ -586,9 +586,9 @@ function prototypePollution(ctx: HostileContext): HostileRequest[] {
   ): HostileRequest => ({
     category: 'prototype-pollution',
     name,
-    route: 'POST /jobs',
+    route: 'POST /runs',
     method: 'POST',
-    path: '/jobs',
+    path: '/runs',
     body: raw(payload),
     expectedStatus,
   });
@@ -663,9 +663,9 @@ function prototypePollution(ctx: HostileContext): HostileRequest[] {
     {
       category: 'prototype-pollution',
       name: '__proto__ in a cancel body, by a user of another tenant',
-      route: 'POST /jobs/:id/cancel',
+      route: 'POST /runs/:runId/cancel',
       method: 'POST',
-      path: `/jobs/${id}/cancel`,
+      path: `/runs/${id}/cancel`,
       as: 'bob',
       body: raw(`{"__proto__":${pollute}}`),
       expectedStatus: 404,
@@ -673,9 +673,9 @@ function prototypePollution(ctx: HostileContext): HostileRequest[] {
     {
       category: 'prototype-pollution',
       name: 'constructor.prototype in a retry body, by a user of another tenant',
-      route: 'POST /jobs/:id/retry',
+      route: 'POST /runs/:runId/retry',
       method: 'POST',
-      path: `/jobs/${id}/retry`,
+      path: `/runs/${id}/retry`,
       as: 'carol',
       body: raw(`{"constructor":{"prototype":${pollute}}}`),
       expectedStatus: 404,
@@ -694,24 +694,24 @@ function prototypePollution(ctx: HostileContext): HostileRequest[] {
   // qs drops a top-level __proto__ key before any route sees it, so on its
   // own it cannot be refused; these pair it with what must be refused and
   // check that the attempt changes nothing about the refusal.
-  const logs = `/jobs/${id}/logs`;
+  const logs = `/runs/${id}/logs`;
   const query: Array<[RouteId, string, Partial<HostileRequest>]> = [
-    ['GET /jobs', '/jobs?constructor[prototype][polluted]=yes', {}],
-    ['GET /jobs', '/jobs?tenant[__proto__][polluted]=yes', {}],
-    ['GET /jobs', '/jobs?status[constructor][prototype]=yes', {}],
-    ['GET /jobs', '/jobs?__proto__[polluted]=yes&limit=0', {}],
+    ['GET /runs', '/runs?constructor[prototype][polluted]=yes', {}],
+    ['GET /runs', '/runs?tenant[__proto__][polluted]=yes', {}],
+    ['GET /runs', '/runs?status[constructor][prototype]=yes', {}],
+    ['GET /runs', '/runs?__proto__[polluted]=yes&limit=0', {}],
     ['GET /stats', '/stats?constructor[prototype][polluted]=yes', {}],
     ['GET /stats', '/stats?__proto__[polluted]=yes&from=yesterday', {}],
-    ['GET /jobs/:id/logs', `${logs}?constructor[prototype][polluted]=yes`, {}],
-    ['GET /jobs/:id/logs', `${logs}?__proto__[polluted]=yes&tailLines=-1`, {}],
+    ['GET /runs/:runId/logs', `${logs}?constructor[prototype][polluted]=yes`, {}],
+    ['GET /runs/:runId/logs', `${logs}?__proto__[polluted]=yes&tailLines=-1`, {}],
     [
-      'GET /jobs/:id',
-      `/jobs/${id}?__proto__[polluted]=yes`,
+      'GET /runs/:runId',
+      `/runs/${id}?__proto__[polluted]=yes`,
       { as: 'bob', expectedStatus: 404 },
     ],
     [
-      'GET /jobs/:id/events',
-      `/jobs/${id}/events?__proto__[polluted]=yes`,
+      'GET /runs/:runId/events',
+      `/runs/${id}/events?__proto__[polluted]=yes`,
       { as: 'mallory', expectedStatus: 404 },
     ],
     [
@@ -794,9 +794,9 @@ function yamlAndShell(ctx: HostileContext): HostileRequest[] {
         (t): HostileRequest => ({
           category: 'yaml-and-shell',
           name: `${targets[t].name} ${JSON.stringify(payload)}`,
-          route: 'POST /jobs',
+          route: 'POST /runs',
           method: 'POST',
-          path: '/jobs',
+          path: '/runs',
           body: json(targets[t].body(payload)),
           expectedStatus: 400,
         }),
@@ -804,14 +804,14 @@ function yamlAndShell(ctx: HostileContext): HostileRequest[] {
   );
   const id = enc(ctx.seededRunId);
   const query: Array<[RouteId, string]> = [
-    ['GET /jobs', `/jobs?submittedBy=${enc('$(id)')}`],
-    ['GET /jobs', `/jobs?tenantId=${enc('a;curl evil.invalid')}`],
-    ['GET /jobs', `/jobs?cursor=${enc('`id`')}`],
-    ['GET /jobs', `/jobs?entityRef=${enc('component:default/x\nkind: Pod')}`],
+    ['GET /runs', `/runs?submittedBy=${enc('$(id)')}`],
+    ['GET /runs', `/runs?tenantId=${enc('a;curl evil.invalid')}`],
+    ['GET /runs', `/runs?cursor=${enc('`id`')}`],
+    ['GET /runs', `/runs?entityRef=${enc('component:default/x\nkind: Pod')}`],
     ['GET /stats', `/stats?type=${enc('data-etl;rm -rf /')}`],
     ['GET /stats', `/stats?to=${enc('$(date)')}`],
-    ['GET /jobs/:id/logs', `/jobs/${id}/logs?pod=${enc('$(id)')}`],
-    ['GET /jobs/:id/logs', `/jobs/${id}/logs?tailLines=${enc('10; id')}`],
+    ['GET /runs/:runId/logs', `/runs/${id}/logs?pod=${enc('$(id)')}`],
+    ['GET /runs/:runId/logs', `/runs/${id}/logs?tailLines=${enc('10; id')}`],
   ];
   for (const [route, path] of query) {
     requests.push({
@@ -861,9 +861,9 @@ function wrongTypes(ctx: HostileContext): HostileRequest[] {
   const submit = (name: string, payload: string): HostileRequest => ({
     category: 'wrong-types',
     name,
-    route: 'POST /jobs',
+    route: 'POST /runs',
     method: 'POST',
-    path: '/jobs',
+    path: '/runs',
     body: raw(payload),
     expectedStatus: 400,
   });
@@ -986,9 +986,9 @@ function wrongContentTypes(ctx: HostileContext): HostileRequest[] {
     return {
       category: 'wrong-content-type',
       name: `submit as ${contentType.split(';')[0]}${utf16 ? ' (UTF-16)' : ''}`,
-      route: 'POST /jobs',
+      route: 'POST /runs',
       method: 'POST',
-      path: '/jobs',
+      path: '/runs',
       body: raw(payload, contentType),
       // JSON in another encoding than UTF-8 is still JSON: 400 or 415.
       expectedStatus: utf16 ? undefined : 415,
@@ -1004,9 +1004,9 @@ function wrongContentTypes(ctx: HostileContext): HostileRequest[] {
       requests.push({
         category: 'wrong-content-type',
         name: `${action} as ${contentType.split(';')[0]}`,
-        route: `POST /jobs/:id/${action}`,
+        route: `POST /runs/:runId/${action}`,
         method: 'POST',
-        path: `/jobs/${id}/${action}`,
+        path: `/runs/${id}/${action}`,
         body: raw(
           contentType === 'text/plain' ? 'please' : payload,
           contentType,
@@ -1052,9 +1052,9 @@ function malformedJson(ctx: HostileContext): HostileRequest[] {
   const requests: HostileRequest[] = texts.map(([name, payload]) => ({
     category: 'malformed-json',
     name,
-    route: 'POST /jobs',
+    route: 'POST /runs',
     method: 'POST',
-    path: '/jobs',
+    path: '/runs',
     body: raw(payload),
     expectedStatus: 400,
     expectedErrorName: name === 'invalid UTF-8' ? undefined : 'InputError',
@@ -1063,18 +1063,18 @@ function malformedJson(ctx: HostileContext): HostileRequest[] {
     {
       category: 'malformed-json',
       name: 'gzip encoding that is not gzip',
-      route: 'POST /jobs',
+      route: 'POST /runs',
       method: 'POST',
-      path: '/jobs',
+      path: '/runs',
       headers: { 'Content-Encoding': 'gzip' },
       body: raw(`{"tenantId":"${a}","jobType":"data-etl"}`),
     },
     {
       category: 'malformed-json',
       name: 'an unknown content encoding',
-      route: 'POST /jobs',
+      route: 'POST /runs',
       method: 'POST',
-      path: '/jobs',
+      path: '/runs',
       headers: { 'Content-Encoding': 'x-hostile' },
       body: raw(`{"tenantId":"${a}","jobType":"data-etl"}`),
       expectedStatus: 415,
@@ -1086,9 +1086,9 @@ function malformedJson(ctx: HostileContext): HostileRequest[] {
     requests.push({
       category: 'malformed-json',
       name: `${action} with a truncated body`,
-      route: `POST /jobs/:id/${action}`,
+      route: `POST /runs/:runId/${action}`,
       method: 'POST',
-      path: `/jobs/${id}/${action}`,
+      path: `/runs/${id}/${action}`,
       body: raw('{"reason":'),
       expectedStatus: 400,
       expectedErrorName: 'InputError',
@@ -1125,9 +1125,9 @@ function unknownFields(ctx: HostileContext): HostileRequest[] {
     ([field, value]) => ({
       category: 'unknown-fields',
       name: `field ${field}`,
-      route: 'POST /jobs',
+      route: 'POST /runs',
       method: 'POST',
-      path: '/jobs',
+      path: '/runs',
       body: json({ ...base, [field]: value }),
       expectedStatus: 400,
     }),
@@ -1142,9 +1142,9 @@ function unknownFields(ctx: HostileContext): HostileRequest[] {
     requests.push({
       category: 'unknown-fields',
       name: `parameter ${parameter}`,
-      route: 'POST /jobs',
+      route: 'POST /runs',
       method: 'POST',
-      path: '/jobs',
+      path: '/runs',
       body: json({ ...base, parameters: { ...params, [parameter]: value } }),
       expectedStatus: 400,
     });
@@ -1162,9 +1162,9 @@ function crossTenant(ctx: HostileContext): HostileRequest[] {
   ): HostileRequest => ({
     category: 'cross-tenant',
     name,
-    route: 'POST /jobs',
+    route: 'POST /runs',
     method: 'POST',
-    path: '/jobs',
+    path: '/runs',
     as,
     body: json(body),
     expectedStatus,
@@ -1336,7 +1336,7 @@ function auth(ctx: HostileContext): HostileRequest[] {
   requests.push({
     category: 'auth',
     name: 'only a session cookie',
-    ...routeRequest('GET /jobs/:id', ctx),
+    ...routeRequest('GET /runs/:runId', ctx),
     authorization: null,
     headers: {
       Cookie: `backstage-auth=mock-limited-user-token:${JSON.stringify({
@@ -1351,11 +1351,11 @@ function auth(ctx: HostileContext): HostileRequest[] {
     sub: 'user:default/eve',
   })}`;
   for (const route of [
-    'GET /jobs/:id',
-    'GET /jobs/:id/events',
-    'GET /jobs/:id/logs',
-    'POST /jobs/:id/cancel',
-    'POST /jobs/:id/retry',
+    'GET /runs/:runId',
+    'GET /runs/:runId/events',
+    'GET /runs/:runId/logs',
+    'POST /runs/:runId/cancel',
+    'POST /runs/:runId/retry',
   ] as const) {
     for (const user of ['bob', 'carol', 'mallory'] as const) {
       requests.push({
@@ -1411,7 +1411,7 @@ function auth(ctx: HostileContext): HostileRequest[] {
 
 function badQueries(ctx: HostileContext): HostileRequest[] {
   const { tenants } = ctx.org;
-  const logs = `/jobs/${enc(ctx.seededRunId)}/logs`;
+  const logs = `/runs/${enc(ctx.seededRunId)}/logs`;
   const list = [
     'limit=-1',
     'limit=0',
@@ -1499,18 +1499,18 @@ function badQueries(ctx: HostileContext): HostileRequest[] {
     expectedStatus: 400,
   });
   return [
-    ...list.map(q => make('GET /jobs', '/jobs', q)),
+    ...list.map(q => make('GET /runs', '/runs', q)),
     ...stats.map(q => make('GET /stats', '/stats', q)),
-    ...logQueries.map(q => make('GET /jobs/:id/logs', logs, q)),
+    ...logQueries.map(q => make('GET /runs/:runId/logs', logs, q)),
     {
-      ...make('GET /jobs/:id/logs', logs, 'pod=some-other-pod-of-nobody'),
+      ...make('GET /runs/:runId/logs', logs, 'pod=some-other-pod-of-nobody'),
       expectedStatus: 404,
     },
     // Routes that take no query parameters say so.
-    make('GET /jobs/:id', `/jobs/${enc(ctx.seededRunId)}`, 'verbose=true'),
+    make('GET /runs/:runId', `/runs/${enc(ctx.seededRunId)}`, 'verbose=true'),
     make(
-      'GET /jobs/:id/events',
-      `/jobs/${enc(ctx.seededRunId)}/events`,
+      'GET /runs/:runId/events',
+      `/runs/${enc(ctx.seededRunId)}/events`,
       'limit=5',
     ),
     make('GET /trigger-topics', '/trigger-topics', 'tenantId=x'),
@@ -1535,13 +1535,13 @@ function badQueries(ctx: HostileContext): HostileRequest[] {
     ),
     // Access before validation: another tenant's run, bad query, 404.
     {
-      ...make('GET /jobs/:id/logs', logs, 'tailLines=-1'),
+      ...make('GET /runs/:runId/logs', logs, 'tailLines=-1'),
       name: "bob's bad query on tenant a's run",
       as: 'bob',
       expectedStatus: 404,
     },
     {
-      ...make('GET /jobs/:id', `/jobs/${enc(ctx.seededRunId)}`, 'x=1'),
+      ...make('GET /runs/:runId', `/runs/${enc(ctx.seededRunId)}`, 'x=1'),
       name: "bob's unknown parameter on tenant a's run",
       as: 'bob',
       expectedStatus: 404,
