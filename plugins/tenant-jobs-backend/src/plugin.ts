@@ -15,9 +15,8 @@ import { tenantJobsJobTypesExtensionPoint } from '@tenant-jobs/plugin-tenant-job
 import { TenantDirectory } from './catalog/TenantDirectory';
 import { readTenantJobsConfig } from './config/readConfig';
 import { openDatabase } from './database';
-import { ClusterClients } from './kubernetes';
+import { KubernetesTenantClusters } from './kubernetes';
 import {
-  createHealthRouter,
   durationTargets,
   readMonitoringConfig,
   TenantJobsObservability,
@@ -25,14 +24,15 @@ import {
 import { tenantJobsPermissionResourceRef, tenantJobsRules } from './permissions';
 import { createTenantJobAuthorizer } from './permissions/authorizer';
 import { createTenantJobResourceLoader } from './permissions/resourceLoader';
-import { JobService } from './service/JobService';
-import { JobTypeRegistry } from './service/JobTypeRegistry';
-import { createRouter } from './service/router';
-import { RunQueries } from './service/RunQueries';
-import { RunQueue } from './service/RunQueue';
-import { ScheduleService } from './service/ScheduleService';
-import { TriggerService } from './service/TriggerService';
-import { TenantConfiguration } from './service/TenantConfiguration';
+import { RunService } from './usecases/RunService';
+import { JobTypeRegistry } from './usecases/JobTypeRegistry';
+import { createHealthRouter } from './routes/healthRoutes';
+import { createRouter } from './routes/router';
+import { RunQueries } from './usecases/RunQueries';
+import { RunQueue } from './usecases/RunQueue';
+import { ScheduleService } from './usecases/ScheduleService';
+import { TriggerService } from './usecases/TriggerService';
+import { TenantConfiguration } from './usecases/TenantConfiguration';
 import { RunChangeListeners } from './tracking/RunChangeListeners';
 import { TrackingService } from './tracking/TrackingService';
 
@@ -99,14 +99,14 @@ export const tenantJobsPlugin = createBackendPlugin({
           successObjective: monitoring.successObjective,
           watchStallSeconds: monitoring.watchStallSeconds,
         });
-        const clusters = ClusterClients.fromConfig(config.clusters, {
+        const clusters = KubernetesTenantClusters.fromConfig(config.clusters, {
           logger: deps.logger,
           observe: observability.kubernetesObserver,
           queueMode: config.queue.mode,
         });
         const runChanges = new RunChangeListeners();
         runChanges.add(async change => observability.runChanged(change));
-        const jobs = new JobService({
+        const jobs = new RunService({
           config,
           jobTypes,
           tenants,

@@ -51,8 +51,8 @@ import {
   createBackendIdentity,
 } from '../__tests__/__testUtils__/backendIdentity';
 import { ClusterConfig } from '../config/readConfig';
-import { ClusterClients } from './ClusterClients';
-import { TenantClusterClient } from './TenantClusterClient';
+import { KubernetesTenantClusters } from './KubernetesTenantClusters';
+import { KubernetesTenantCluster } from './KubernetesTenantCluster';
 
 jest.setTimeout(120_000);
 
@@ -220,7 +220,7 @@ describe('the backend confined by the apiserver', () => {
     objects: KubernetesObjectApi;
   };
   /** ... and through the product's client. */
-  let client: TenantClusterClient;
+  let client: KubernetesTenantCluster;
   const self = (): RbacV1Subject => ({
     kind: 'ServiceAccount',
     name: identity.serviceAccount,
@@ -258,7 +258,7 @@ describe('the backend confined by the apiserver', () => {
       caFile: adminCluster.caFile,
       auth: { type: 'serviceAccountToken', tokenFile: identity.tokenFile },
     };
-    client = ClusterClients.fromConfig([cluster], {
+    client = KubernetesTenantClusters.fromConfig([cluster], {
       logger: mockServices.logger.mock(),
     }).get('local');
 
@@ -383,7 +383,7 @@ describe('the backend confined by the apiserver', () => {
       }
 
       // Applying it all again, as every few minutes, is admitted too.
-      const fresh = ClusterClients.fromConfig(
+      const fresh = KubernetesTenantClusters.fromConfig(
         [
           {
             name: 'local',

@@ -5,8 +5,8 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { ApiException } from '@kubernetes/client-node';
-import { statusOf as httpStatusOf } from '../service/httpErrors';
-import { NamespaceNotReadableError } from '../service/ports';
+import { statusOf as httpStatusOf } from '../routes/httpErrors';
+import { NamespaceNotReadableError } from '../cluster/TenantCluster';
 import {
   parseQuotaMessage,
   parseRbacMessage,

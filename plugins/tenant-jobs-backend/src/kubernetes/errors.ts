@@ -8,7 +8,7 @@ import {
   TENANT_READER_CLUSTER_ROLE_NAME,
   TENANT_READER_ROLE_BINDING_NAME,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { NamespaceNotReadableError } from '../service/ports';
+import { NamespaceNotReadableError } from '../cluster/TenantCluster';
 
 /** How the apiserver names the confinement policy in its refusals. */
 const CONFINEMENT_POLICY_REFERENCE =

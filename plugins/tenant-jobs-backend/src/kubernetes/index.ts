@@ -1,11 +1,10 @@
-export { ClusterClients } from './ClusterClients';
+export { KubernetesTenantClusters } from './KubernetesTenantClusters';
 export {
   DEFAULT_PROVISION_TTL_MS,
   FIELD_MANAGER,
-  KubernetesTenantClusterClient,
-} from './TenantClusterClient';
-export type { JobEvent, TenantClusterClient } from './TenantClusterClient';
-export type { TenantQuotaUsage } from '../service/ports';
+  KubernetesTenantCluster,
+} from './KubernetesTenantCluster';
+export type { TenantQuotaUsage } from '../cluster/TenantCluster';
 export { createKubeConfig, normalizeCaData } from './kubeConfig';
 export {
   createClusterApis,

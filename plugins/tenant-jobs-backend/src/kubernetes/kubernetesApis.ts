@@ -16,7 +16,7 @@ import { ClusterConfig } from '../config/readConfig';
 import {
   instrumentHttpLibrary,
   KubernetesRequestObserver,
-} from '../metrics/kubernetesRequests';
+} from './kubernetesRequests';
 import { createKubeConfig } from './kubeConfig';
 import { PooledAuthentication } from './pooledAuthentication';
 

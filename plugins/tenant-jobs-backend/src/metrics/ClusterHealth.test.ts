@@ -1,4 +1,4 @@
-import { WatchStats } from '../service/ports';
+import { WatchStats } from '../cluster/TenantCluster';
 import { ClusterHealth } from './ClusterHealth';
 
 function fakeWatch(stats: WatchStats) {

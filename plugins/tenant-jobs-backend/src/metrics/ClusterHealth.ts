@@ -1,5 +1,5 @@
-import { ManagedObjectsWatch } from '../service/ports';
-import { KubernetesRequestEvent } from './kubernetesRequests';
+import { ManagedObjectsWatch } from '../cluster/TenantCluster';
+import { KubernetesRequestEvent } from '../kubernetes/kubernetesRequests';
 
 /**
  * A healthy watch hears from the apiserver at least once per watch period

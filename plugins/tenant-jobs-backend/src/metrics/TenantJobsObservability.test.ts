@@ -3,10 +3,10 @@ import type { V1Job } from '@kubernetes/client-node';
 import createKnex, { Knex } from 'knex';
 import { RunStore } from '../database';
 import {
-  JobClusters,
+  TenantClusters,
   ManagedObjectsHandler,
   WatchStats,
-} from '../service/ports';
+} from '../cluster/TenantCluster';
 import { observation, runRecord } from './__testUtils__/runs';
 import {
   createTestMeter,
@@ -188,7 +188,7 @@ describe('TenantJobsObservability', () => {
     const clusters = {
       names: () => ['local'],
       get: () => cluster,
-    } as unknown as JobClusters;
+    } as unknown as TenantClusters;
     const before = runRecord({
       id: 'r1',
       status: 'Running',

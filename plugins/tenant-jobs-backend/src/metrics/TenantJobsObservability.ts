@@ -10,16 +10,16 @@ import {
   RunStore,
 } from '../database';
 import {
-  JobCluster,
-  JobClusters,
+  TenantCluster,
+  TenantClusters,
   ManagedObjectsHandler,
-} from '../service/ports';
-import { runIdOf } from '../tracking/runIds';
+} from '../cluster/TenantCluster';
+import { runIdOf } from '../cluster/runIds';
 import { ClusterHealth } from './ClusterHealth';
 import {
   KubernetesRequestEvent,
   KubernetesRequestObserver,
-} from './kubernetesRequests';
+} from '../kubernetes/kubernetesRequests';
 import {
   boundedLabel,
   classifySubmissionError,
@@ -30,7 +30,7 @@ import {
   UNKNOWN_TENANT,
 } from './labels';
 import { TenantJobsMetrics } from './TenantJobsMetrics';
-import { SPAN_ATTRIBUTES, withSpan } from './tracing';
+import { SPAN_ATTRIBUTES, withSpan } from '../lib/tracing';
 
 /** Active runs are counted in the database at most this often. */
 const ACTIVE_RUNS_CACHE_MS = 10_000;
@@ -379,8 +379,8 @@ export class TenantJobsObservability {
    * The clusters as the trackers use them: each watch is followed for
    * health and metrics, and its events timed for the tracking lag.
    */
-  trackedClusters(clusters: JobClusters): JobClusters {
-    const wrapped = new Map<string, JobCluster>();
+  trackedClusters(clusters: TenantClusters): TenantClusters {
+    const wrapped = new Map<string, TenantCluster>();
     return decorate(clusters, {
       get: (name: string) => {
         const cluster = clusters.get(name);

@@ -10,7 +10,7 @@ import {
   PRIORITIES,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { RunRecord, RunStore } from '../database';
-import { JobClusters, ManagedObjectsHandler } from '../service/ports';
+import { TenantClusters, ManagedObjectsHandler } from '../cluster/TenantCluster';
 import { observation, runRecord } from './__testUtils__/runs';
 import { createTestMeter, parseScrape } from './__testUtils__/telemetry';
 import { TenantJobsObservability } from './TenantJobsObservability';
@@ -62,7 +62,7 @@ describe('metrics cardinality', () => {
         },
         watchPods: () => ({ getStats: () => stats, stop: async () => {} }),
       }),
-    } as unknown as JobClusters);
+    } as unknown as TenantClusters);
     clusters.get('local').watchJobs({ onList: () => {}, onEvent: () => {} });
     clusters.get('local').watchPods({ onList: () => {}, onEvent: () => {} });
 

@@ -7,7 +7,6 @@ export {
 } from './TenantJobsMetrics';
 export { ClusterHealth } from './ClusterHealth';
 export type { ClusterHealthReport, WatchHealth } from './ClusterHealth';
-export { createHealthRouter } from './healthRouter';
 export { readMonitoringConfig, durationTargets } from './monitoringConfig';
 export type { MonitoringConfig } from './monitoringConfig';
 export {
@@ -16,4 +15,4 @@ export {
   OTHER,
   UNKNOWN_TENANT,
 } from './labels';
-export { withSpan, traceReconcile, TRACER_NAME } from './tracing';
+export { withSpan, traceReconcile, TRACER_NAME } from '../lib/tracing';

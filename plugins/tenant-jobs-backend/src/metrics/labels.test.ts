@@ -10,7 +10,7 @@ import { QuotaExceededError } from '../kubernetes/errors';
 import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
-} from '../service/httpErrors';
+} from '../routes/httpErrors';
 import {
   boundedLabel,
   classifySubmissionError,

@@ -8,10 +8,11 @@
 import { isError } from '@backstage/errors';
 import { isPriorityId } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { QuotaExceededError } from '../kubernetes/errors';
-import { statusOf } from '../service/httpErrors';
+import { statusOf } from '../lib/errorStatus';
 
-/** The value of a label whose real value is outside its bounded set. */
-export const OTHER = 'other';
+import { OTHER } from '../lib/labels';
+
+export { OTHER };
 /** The tenant label of a request whose tenant is not a known tenant. */
 export const UNKNOWN_TENANT = 'unknown';
 

@@ -2,11 +2,11 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { openDatabase } from '../database';
 import {
-  JobCluster,
+  TenantCluster,
   KueueWorkload,
   ManagedObjectsHandler,
   ManagedObjectsWatch,
-} from '../service/ports';
+} from '../cluster/TenantCluster';
 import { ClusterTracker } from './ClusterTracker';
 
 jest.setTimeout(60_000);
@@ -104,7 +104,7 @@ describe('ClusterTracker with Jobs handed to Kueue', () => {
     });
     const cluster = new FakeCluster();
     tracker = new ClusterTracker({
-      cluster: cluster as unknown as JobCluster,
+      cluster: cluster as unknown as TenantCluster,
       runs,
       logger: mockServices.logger.mock(),
       onChange: () => undefined,

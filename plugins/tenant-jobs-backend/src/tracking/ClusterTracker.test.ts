@@ -3,11 +3,11 @@ import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import type { TenantJobEvent } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { NewRun, openDatabase } from '../database';
 import {
-  JobCluster,
+  TenantCluster,
   ManagedObjectsHandler,
   ManagedObjectsWatch,
   NamespaceNotReadableError,
-} from '../service/ports';
+} from '../cluster/TenantCluster';
 import { ClusterTracker, RunChange } from './ClusterTracker';
 
 jest.setTimeout(60_000);
@@ -193,7 +193,7 @@ const SUCCEEDED_POD: V1Pod['status'] = {
 };
 
 /** A cluster whose watches are driven by the test. */
-class FakeCluster implements JobCluster {
+class FakeCluster implements TenantCluster {
   readonly name = 'local';
   jobs?: ManagedObjectsHandler<V1Job>;
   pods?: ManagedObjectsHandler<V1Pod>;

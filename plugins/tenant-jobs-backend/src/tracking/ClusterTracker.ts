@@ -2,14 +2,14 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { isKueueJob } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { RunObservationUpdate, RunStore } from '../database';
-import { isScheduled, runIdOf } from './runIds';
+import { isScheduled, runIdOf } from '../cluster/runIds';
 import {
-  JobCluster,
+  TenantCluster,
   ManagedObjectsWatch,
   NamespaceNotReadableError,
   WatchEventType,
   WatchStats,
-} from '../service/ports';
+} from '../cluster/TenantCluster';
 import { describeWorkload, WorkloadExplanation } from './kueueWorkload';
 import { versionOf } from './resourceVersion';
 import { deriveRunState, describeJobEvent } from './runState';
@@ -68,7 +68,7 @@ export class ClusterTracker {
 
   constructor(
     private readonly options: {
-      cluster: JobCluster;
+      cluster: TenantCluster;
       runs: RunStore;
       logger: LoggerService;
       /** Called after a run's recorded state changed. */

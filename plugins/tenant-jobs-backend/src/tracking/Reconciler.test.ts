@@ -4,11 +4,11 @@ import { runOriginAnnotations } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { Knex } from 'knex';
 import { NewRun, openDatabase, RunRecord, RunStore } from '../database';
 import {
-  JobCluster,
-  JobClusters,
+  TenantCluster,
+  TenantClusters,
   ManagedObjectsHandler,
   ManagedObjectsWatch,
-} from '../service/ports';
+} from '../cluster/TenantCluster';
 import { ClusterTracker } from './ClusterTracker';
 import { Reconciler } from './Reconciler';
 
@@ -81,7 +81,7 @@ const COMPLETE: V1Job['status'] = {
 };
 
 /** A cluster that lists what the test says it has. */
-class FakeCluster implements JobCluster {
+class FakeCluster implements TenantCluster {
   jobs: V1Job[] = [];
   jobHandler?: ManagedObjectsHandler<V1Job>;
 
@@ -128,7 +128,7 @@ class FakeCluster implements JobCluster {
   streamPodLog = this.unused('streamPodLog');
 }
 
-function clustersOf(...clusters: FakeCluster[]): JobClusters {
+function clustersOf(...clusters: FakeCluster[]): TenantClusters {
   return {
     names: () => clusters.map(c => c.name),
     get: name => {
@@ -158,7 +158,7 @@ describe('Reconciler', () => {
     options: {
       graceMs?: number;
       trackers?: ReadonlyMap<string, ClusterTracker>;
-      clusters?: JobClusters;
+      clusters?: TenantClusters;
       adoptScheduled?: (job: V1Job) => Promise<boolean>;
     } = {},
   ) {

@@ -9,10 +9,10 @@ import {
   TENANT_JOBS_LABELS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { ACTIVE_STATUSES, RunRecord, RunStore } from '../database';
-import { traceReconcile } from '../metrics/tracing';
-import { JobClusters } from '../service/ports';
+import { traceReconcile } from '../lib/tracing';
+import { TenantClusters } from '../cluster/TenantCluster';
 import { ClusterTracker } from './ClusterTracker';
-import { isScheduled, runIdOf } from './runIds';
+import { isScheduled, runIdOf } from '../cluster/runIds';
 
 /** What one reconcile pass did, for logs and tests. */
 export type ReconcileReport = {
@@ -62,11 +62,11 @@ export class Reconciler {
 
   constructor(
     private readonly options: {
-      clusters: JobClusters;
+      clusters: TenantClusters;
       runs: RunStore;
       trackers: ReadonlyMap<string, ClusterTracker>;
       logger: LoggerService;
-      /** Creates the Job of a recorded run (JobService.sendRecorded). */
+      /** Creates the Job of a recorded run (RunService.sendRecorded). */
       sendRecorded(run: RunRecord): Promise<unknown>;
       /**
        * Whether a Job found without a run is this installation's: its
@@ -199,7 +199,7 @@ export class Reconciler {
   private async reconcileRun(
     run: RunRecord,
     jobs: Map<string, V1Job>,
-    cluster: ReturnType<JobClusters['get']>,
+    cluster: ReturnType<TenantClusters['get']>,
     report: ReconcileReport,
     toRefresh: string[],
     context: { hasTracker: boolean; graceMs: number; now: number },

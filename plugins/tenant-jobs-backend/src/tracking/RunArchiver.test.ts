@@ -1,7 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { openDatabase } from '../database';
-import { JobCluster, JobClusters } from '../service/ports';
+import { TenantCluster, TenantClusters } from '../cluster/TenantCluster';
 import { RunArchiver } from './RunArchiver';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -28,8 +28,8 @@ async function setup(options: { maxPending?: number } = {}) {
         count: 1,
       },
     ]),
-  } as unknown as JobCluster;
-  const clusters: JobClusters = { names: () => ['local'], get: () => cluster };
+  } as unknown as TenantCluster;
+  const clusters: TenantClusters = { names: () => ['local'], get: () => cluster };
   const logger = mockServices.logger.mock();
   const archiver = new RunArchiver({
     clusters,

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ArchiveStore, RunArchive, RunRecord } from '../database';
-import { JobClusters } from '../service/ports';
+import { TenantClusters } from '../cluster/TenantCluster';
 
 /**
  * Keeps what a finished run leaves behind: the tail of each pod's log and
@@ -21,7 +21,7 @@ export class RunArchiver {
 
   constructor(
     private readonly options: {
-      clusters: JobClusters;
+      clusters: TenantClusters;
       archives: ArchiveStore;
       logger: LoggerService;
       /** Bytes kept of each pod's log. */

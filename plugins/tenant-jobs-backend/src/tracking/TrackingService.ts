@@ -9,10 +9,10 @@ import {
   FINAL_STATUSES,
   RunStore,
 } from '../database';
-import { JobService } from '../service/JobService';
-import { RunQueue } from '../service/RunQueue';
-import { ScheduleService } from '../service/ScheduleService';
-import { JobClusters } from '../service/ports';
+import { RunService } from '../usecases/RunService';
+import { RunQueue } from '../usecases/RunQueue';
+import { ScheduleService } from '../usecases/ScheduleService';
+import { TenantClusters } from '../cluster/TenantCluster';
 import { ClusterTracker, RunChange } from './ClusterTracker';
 import { Reconciler } from './Reconciler';
 import { RunArchiver } from './RunArchiver';
@@ -47,11 +47,11 @@ export class TrackingService {
   constructor(
     private readonly deps: {
       config: TenantJobsConfig;
-      clusters: JobClusters;
+      clusters: TenantClusters;
       runs: RunStore;
       archives: ArchiveStore;
       audit: AuditStore;
-      jobs: JobService;
+      jobs: RunService;
       /** The per-tenant queue, told of every change; released on reconcile. */
       queue?: RunQueue;
       /** Records the Jobs of schedules as runs. */

@@ -1,4 +1,4 @@
-import type { WorkloadCondition } from '../service/ports';
+import type { WorkloadCondition } from '../cluster/TenantCluster';
 import { describeWorkload } from './kueueWorkload';
 
 const workload = (...conditions: WorkloadCondition[]) => ({

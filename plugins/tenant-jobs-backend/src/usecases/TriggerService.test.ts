@@ -10,7 +10,7 @@ import {
   parseScrape,
   TestMeter,
 } from '../metrics/__testUtils__/telemetry';
-import type { JobService, ResolvedTenant } from './JobService';
+import type { RunService, ResolvedTenant } from './RunService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { TriggerService } from './TriggerService';
 
@@ -56,7 +56,7 @@ function ruleRequest(body: Record<string, unknown>) {
 
 /**
  * The service with its real stores on SQLite; the tenant's membership (the
- * catalog) and the submission (JobService) are what the tests vary.
+ * catalog) and the submission (RunService) are what the tests vary.
  */
 async function setup(
   options: {
@@ -85,7 +85,7 @@ async function setup(
         plan: { ...acme.plan, ...options.plan },
       }),
       submit,
-    } as unknown as JobService,
+    } as unknown as RunService,
     jobTypes: new JobTypeRegistry({ added: [], overrides: new Map() }),
     triggers,
     tenants: { isMember },

@@ -16,8 +16,8 @@ import {
   SpanKind,
   SpanStatusCode,
 } from '@opentelemetry/api';
-import { OTHER } from './labels';
-import { SPAN_ATTRIBUTES, withSpan } from './tracing';
+import { OTHER } from '../lib/labels';
+import { SPAN_ATTRIBUTES, withSpan } from '../lib/tracing';
 
 /** What one request was, as labels. */
 export type KubernetesRequestDescription = {

@@ -1,14 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConfig, QueueMode } from '../config/readConfig';
-import { KubernetesRequestObserver } from '../metrics/kubernetesRequests';
-import { JobClusters } from '../service/ports';
-import {
-  KubernetesTenantClusterClient,
-  TenantClusterClient,
-} from './TenantClusterClient';
+import { KubernetesRequestObserver } from './kubernetesRequests';
+import { TenantClusters } from '../cluster/TenantCluster';
+import { KubernetesTenantCluster } from './KubernetesTenantCluster';
 
-/** One {@link TenantClusterClient} per configured cluster, by name. */
-export class ClusterClients implements JobClusters {
+/** One {@link KubernetesTenantCluster} per configured cluster, by name. */
+export class KubernetesTenantClusters implements TenantClusters {
   /**
    * Builds the clients of tenantJobs.clusters. Throws at startup for a
    * cluster whose settings cannot work (no current context, bad caData);
@@ -24,12 +21,12 @@ export class ClusterClients implements JobClusters {
       /** tenantJobs.queue.mode: `kueue` provisions Kueue's queues too. */
       queueMode?: QueueMode;
     },
-  ): ClusterClients {
-    return new ClusterClients(
+  ): KubernetesTenantClusters {
+    return new KubernetesTenantClusters(
       new Map(
         clusters.map(cluster => [
           cluster.name,
-          KubernetesTenantClusterClient.fromConfig(cluster, {
+          KubernetesTenantCluster.fromConfig(cluster, {
             logger: options.logger.child({ cluster: cluster.name }),
             requestTimeoutMs: options.requestTimeoutMs,
             observe: options.observe,
@@ -40,14 +37,14 @@ export class ClusterClients implements JobClusters {
     );
   }
 
-  constructor(private readonly clients: Map<string, TenantClusterClient>) {}
+  constructor(private readonly clients: Map<string, KubernetesTenantCluster>) {}
 
   /** The configured cluster names. */
   names(): string[] {
     return [...this.clients.keys()];
   }
 
-  get(name: string): TenantClusterClient {
+  get(name: string): KubernetesTenantCluster {
     const client = this.clients.get(name);
     if (!client) {
       throw new Error(

@@ -33,13 +33,13 @@ import {
 import { createHash } from 'node:crypto';
 import { ClusterConfig, QueueMode } from '../config/readConfig';
 import {
-  JobCluster,
+  TenantCluster,
   KueueWorkload,
   ManagedObjectsHandler,
   ManagedObjectsWatch,
   TenantQuotaUsage,
-} from '../service/ports';
-import { KubernetesRequestObserver } from '../metrics/kubernetesRequests';
+} from '../cluster/TenantCluster';
+import { KubernetesRequestObserver } from './kubernetesRequests';
 import { toClusterError } from './errors';
 import { createClusterApis, KubernetesApis } from './kubernetesApis';
 import { listNamespaceWorkloads } from './kueueWorkloads';
@@ -58,32 +58,6 @@ export const DEFAULT_PROVISION_TTL_MS = 5 * 60_000;
  * the apiserver's authorizer (usually well under a second).
  */
 export const DEFAULT_READ_ACCESS_WAIT_MS = 5_000;
-
-/** An event about a Job, e.g. `FailedCreate` when its pod was refused. */
-export type JobEvent = {
-  type: string;
-  reason: string;
-  message: string;
-  count: number;
-  /** When it was last seen, if the cluster says. */
-  lastSeen?: Date;
-};
-
-/**
- * One configured cluster, seen through the backend's least-privilege
- * ClusterRoles (deploy/clusterrole.yaml) and confined by the apiserver
- * (deploy/validatingadmissionpolicy.yaml): the {@link JobCluster} port of the
- * service layer, plus what only tests and tools use. Every failure is one
- * of the `@backstage/errors` types described at `toClusterError`.
- */
-export interface TenantClusterClient extends JobCluster {
-  /**
-   * Events about the Job, oldest first: why it has no pod (`FailedCreate`
-   * with the quota or Pod Security refusal), `SuccessfulCreate`,
-   * `DeadlineExceeded`, `BackoffLimitExceeded`, ...
-   */
-  listJobEvents(namespace: string, jobName: string): Promise<JobEvent[]>;
-}
 
 type Provisioned = { hash: string; at: number; done: Promise<void> };
 
@@ -128,8 +102,14 @@ function eventTime(event: CoreV1Event): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/** {@link TenantClusterClient} on @kubernetes/client-node. */
-export class KubernetesTenantClusterClient implements TenantClusterClient {
+/**
+ * One configured cluster, seen through the backend's least-privilege
+ * ClusterRoles (deploy/clusterrole.yaml) and confined by the apiserver
+ * (deploy/validatingadmissionpolicy.yaml): the Kubernetes adapter of the
+ * {@link TenantCluster} port, on @kubernetes/client-node. Every failure is one of the
+ * `@backstage/errors` types described at `toClusterError`.
+ */
+export class KubernetesTenantCluster implements TenantCluster {
   /** A client for a cluster of tenantJobs.clusters. */
   static fromConfig(
     cluster: ClusterConfig,
@@ -141,8 +121,8 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
       /** `kueue`: provision Kueue's queues too (tenantJobs.queue.mode). */
       queueMode?: QueueMode;
     },
-  ): KubernetesTenantClusterClient {
-    return new KubernetesTenantClusterClient({
+  ): KubernetesTenantCluster {
+    return new KubernetesTenantCluster({
       name: cluster.name,
       apis: createClusterApis(cluster, {
         requestTimeoutMs: options.requestTimeoutMs,
@@ -622,28 +602,6 @@ export class KubernetesTenantClusterClient implements TenantClusterClient {
     return this.call(`list the Kueue Workloads in ${namespace}`, () =>
       listNamespaceWorkloads(this.apis, namespace),
     );
-  }
-
-  async listJobEvents(namespace: string, jobName: string): Promise<JobEvent[]> {
-    const list = await this.call(
-      `list the events of Job ${jobName} in ${namespace}`,
-      () =>
-        this.apis.core.listNamespacedEvent({
-          namespace,
-          fieldSelector: `involvedObject.kind=Job,involvedObject.name=${jobName}`,
-        }),
-    );
-    return list.items
-      .map(event => ({
-        type: event.type ?? 'Normal',
-        reason: event.reason ?? '',
-        message: event.message ?? '',
-        count: event.series?.count ?? event.count ?? 1,
-        lastSeen: eventTime(event),
-      }))
-      .sort(
-        (a, b) => (a.lastSeen?.getTime() ?? 0) - (b.lastSeen?.getTime() ?? 0),
-      );
   }
 
   async listManagedJobs(): Promise<V1Job[]> {

@@ -1,12 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CustomErrorBase,
-  InputError,
   isError,
+  InputError,
   serializeError,
 } from '@backstage/errors';
 import express from 'express';
 import { randomBytes } from 'node:crypto';
+import { statusOf } from '../lib/errorStatus';
+
+export { statusOf };
 
 /** A request body larger than the plugin accepts (413). */
 export class PayloadTooLargeError extends CustomErrorBase {
@@ -16,23 +19,6 @@ export class PayloadTooLargeError extends CustomErrorBase {
 /** A request body in a format the plugin does not read (415). */
 export class UnsupportedMediaTypeError extends CustomErrorBase {
   readonly statusCode = 415;
-}
-
-const STATUS_BY_NAME: Record<string, number> = {
-  InputError: 400,
-  AuthenticationError: 401,
-  NotAllowedError: 403,
-  NotFoundError: 404,
-  ConflictError: 409,
-  NotImplementedError: 501,
-  ServiceUnavailableError: 503,
-};
-
-/** The HTTP status an error answers with, as Backstage's error handler. */
-export function statusOf(error: unknown): number {
-  const own = (error as { statusCode?: unknown } | undefined)?.statusCode;
-  if (typeof own === 'number' && own >= 400 && own <= 599) return own;
-  return (isError(error) && STATUS_BY_NAME[error.name]) || 500;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import net from 'node:net';
 import { AddressInfo } from 'node:net';
-import { forApply, KubernetesTenantClusterClient } from './TenantClusterClient';
+import { forApply, KubernetesTenantCluster } from './KubernetesTenantCluster';
 import { createKubernetesApis, KubernetesApis } from './kubernetesApis';
 import { createKubeConfig } from './kubeConfig';
 import fs from 'node:fs';
@@ -90,7 +90,7 @@ function setup(
     })),
   };
   const logger = mockServices.logger.mock();
-  const client = new KubernetesTenantClusterClient({
+  const client = new KubernetesTenantCluster({
     name: 'local',
     apis: {
       objects,
@@ -114,7 +114,7 @@ function setup(
   };
 }
 
-describe('KubernetesTenantClusterClient', () => {
+describe('KubernetesTenantCluster', () => {
   describe('ensurePriorityClasses', () => {
     it('applies the five PriorityClasses once per process, by server-side apply', async () => {
       const { client, objects } = setup();
@@ -512,7 +512,7 @@ describe('KubernetesTenantClusterClient', () => {
     await expect(client.getQuota('tenant-acme')).resolves.toBeUndefined();
   });
 
-  it('listJobEvents selects the Job and sorts oldest first', async () => {
+  it('listRunEvents selects the Job and sorts oldest first', async () => {
     const { client, core } = setup();
     core.listNamespacedEvent.mockResolvedValueOnce({
       items: [
@@ -531,7 +531,7 @@ describe('KubernetesTenantClusterClient', () => {
         },
       ],
     });
-    const events = await client.listJobEvents('tenant-acme', 'etl-1');
+    const events = await client.listRunEvents('tenant-acme', 'etl-1', []);
     expect(events.map(e => [e.reason, e.count])).toEqual([
       ['SuccessfulCreate', 1],
       ['FailedCreate', 3],
@@ -539,6 +539,7 @@ describe('KubernetesTenantClusterClient', () => {
     expect(core.listNamespacedEvent).toHaveBeenCalledWith({
       namespace: 'tenant-acme',
       fieldSelector: 'involvedObject.kind=Job,involvedObject.name=etl-1',
+      limit: 200,
     });
   });
 });
@@ -572,7 +573,7 @@ describe('forApply', () => {
   });
 });
 
-describe('KubernetesTenantClusterClient against an unreachable cluster', () => {
+describe('KubernetesTenantCluster against an unreachable cluster', () => {
   let dir: string;
   let tokenFile: string;
   beforeAll(() => {
@@ -583,7 +584,7 @@ describe('KubernetesTenantClusterClient against an unreachable cluster', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function clientFor(url: string, requestTimeoutMs?: number) {
-    return new KubernetesTenantClusterClient({
+    return new KubernetesTenantCluster({
       name: 'far-away',
       apis: createKubernetesApis(
         createKubeConfig({

@@ -10,8 +10,8 @@ import {
   RunRecord,
   RunStore,
 } from '../database';
-import { ResolvedTenant } from './JobService';
-import { JobClusters } from './ports';
+import { ResolvedTenant } from './RunService';
+import { TenantClusters } from '../cluster/TenantCluster';
 
 const WEEK_MS = 7 * 86_400_000;
 /** How many recent runs the start estimate takes its median from. */
@@ -32,7 +32,7 @@ export class RunQueue {
     private readonly deps: {
       queue: QueueStore;
       runs: RunStore;
-      clusters: JobClusters;
+      clusters: TenantClusters;
       resolveTenant(tenantId: string): Promise<ResolvedTenant>;
       logger: LoggerService;
       /** Told of every change the queue makes to a run. */

@@ -9,7 +9,7 @@ import {
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { z } from 'zod';
 import { MAX_PAGE_SIZE, RunFilter } from '../database';
-import { countBuckets, MAX_STATS_BUCKETS } from './stats';
+import { countBuckets, MAX_STATS_BUCKETS } from '../usecases/stats';
 
 const list = (values: readonly string[], what: string) =>
   z

@@ -38,7 +38,7 @@ import {
 } from '../database';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { validateParameters } from './parameters';
-import { JobClusters } from './ports';
+import { TenantClusters } from '../cluster/TenantCluster';
 
 /** What a submission produced. */
 export type SubmitResult =
@@ -176,14 +176,14 @@ function sameRequest(a: Record<string, unknown>, b: JobRequest): boolean {
  * been authorized for the tenant; this decides what the plan allows, records
  * the run before it is sent, and creates the Job.
  */
-export class JobService {
+export class RunService {
   constructor(
     private readonly deps: {
       config: TenantJobsConfig;
       jobTypes: JobTypeRegistry;
       tenants: TenantDirectory;
       runs: RunStore;
-      clusters: JobClusters;
+      clusters: TenantClusters;
       logger: LoggerService;
       /** Told of every change this service makes to a run. */
       onRunChange?(change: {

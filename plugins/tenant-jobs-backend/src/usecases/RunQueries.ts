@@ -16,8 +16,8 @@ import {
   RunStore,
   TenantCriteria,
 } from '../database';
-import { toApiRun } from './JobService';
-import { JobClusters } from './ports';
+import { toApiRun } from './RunService';
+import { TenantClusters } from '../cluster/TenantCluster';
 import { extractRunResult } from './runResult';
 import { computeStats, computeStatsBuckets } from './stats';
 
@@ -34,7 +34,7 @@ export class RunQueries {
     private readonly deps: {
       runs: RunStore;
       archives: ArchiveStore;
-      clusters: JobClusters;
+      clusters: TenantClusters;
     },
   ) {}
 

@@ -17,8 +17,8 @@ import { openDatabase } from '../database';
 import { createAdminRoutes } from './adminRoutes';
 import { createAudit } from './audit';
 import { errorHandler, jsonBody } from './httpErrors';
-import { ResolvedTenant } from './JobService';
-import { JobCluster, JobClusters } from './ports';
+import { ResolvedTenant } from '../usecases/RunService';
+import { TenantCluster, TenantClusters } from '../cluster/TenantCluster';
 
 jest.setTimeout(30_000);
 
@@ -80,11 +80,11 @@ describe('POST /tenants/:id/provision', () => {
         tenantNamespaceName(pattern, id),
       ),
     };
-    const clusters: JobClusters = {
+    const clusters: TenantClusters = {
       names: () => ['local'],
       get: name => {
         expect(name).toBe('local');
-        return cluster as unknown as JobCluster;
+        return cluster as unknown as TenantCluster;
       },
     };
     app = express()

@@ -1,6 +1,6 @@
 /*
  * What the service layer needs of a cluster. The service owns these
- * interfaces; the Kubernetes adapter (kubernetes/TenantClusterClient)
+ * interfaces; the Kubernetes adapter (kubernetes/KubernetesTenantCluster)
  * implements them, and tests stand in small fakes.
  */
 import type { V1CronJob, V1Job, V1Pod } from '@kubernetes/client-node';
@@ -15,7 +15,7 @@ import type { Writable } from 'node:stream';
 /**
  * The cluster refused the backend a read of pod logs or events in a
  * namespace that is not one of its tenant namespaces (its reader role is
- * bound in those only). Thrown by `JobCluster` reads; a 500 to callers.
+ * bound in those only). Thrown by `TenantCluster` reads; a 500 to callers.
  */
 export class NamespaceNotReadableError extends Error {
   override readonly name = 'NamespaceNotReadableError';
@@ -73,7 +73,7 @@ export type KueueWorkload = {
 };
 
 /** One cluster, as the job service and the tracker use it. */
-export interface JobCluster {
+export interface TenantCluster {
   readonly name: string;
   /**
    * Applies the tenant-jobs PriorityClasses once per process; only the
@@ -146,7 +146,7 @@ export interface JobCluster {
 }
 
 /** Finds the client of a configured cluster by name. */
-export interface JobClusters {
+export interface TenantClusters {
   names(): string[];
-  get(name: string): JobCluster;
+  get(name: string): TenantCluster;
 }

@@ -21,10 +21,9 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import type { TenantDirectory } from '../catalog/TenantDirectory';
 import type { TriggerTopic } from '../config/readConfig';
-import type { TenantJobsObservability } from '../metrics';
 import { AuditStore, TriggerRecord, TriggerStore } from '../database';
-import { statusOf } from './httpErrors';
-import { JobService } from './JobService';
+import { statusOf } from '../lib/errorStatus';
+import { RunService } from './RunService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 
 /**
@@ -71,6 +70,17 @@ function dropReason(error: unknown): string {
 }
 
 /**
+ * Counts a launch like any other submission: the plugin's metrics wrap it
+ * (outcome, reason, a span).
+ */
+export type CountedSubmission = <
+  T extends { kind: 'created' | 'existing' | 'dryRun' },
+>(
+  request: { tenantId?: unknown; jobType?: unknown; priority?: unknown },
+  submit: () => Promise<T>,
+) => Promise<T>;
+
+/**
  * Event-driven jobs: trigger rules subscribe to topics of Backstage's
  * events service; an event whose payload matches a rule's filter launches
  * the rule's job type as the rule's owner, within the tenant's plan and
@@ -90,7 +100,7 @@ export class TriggerService {
 
   constructor(
     private readonly deps: {
-      jobs: JobService;
+      jobs: RunService;
       jobTypes: JobTypeRegistry;
       triggers: TriggerStore;
       tenants: Pick<TenantDirectory, 'isMember'>;
@@ -101,7 +111,7 @@ export class TriggerService {
       /** The topics rules may listen to (`tenantJobs.triggers.topics`). */
       topics: Map<string, TriggerTopic>;
       /** Counts launches like other submissions. */
-      observability?: Pick<TenantJobsObservability, 'submission'>;
+      observability?: { submission: CountedSubmission };
     },
   ) {}
 

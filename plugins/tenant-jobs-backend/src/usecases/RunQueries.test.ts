@@ -1,5 +1,5 @@
 import { ArchiveStore, RunRecord, RunStore, RunTiming } from '../database';
-import { JobClusters } from './ports';
+import { TenantClusters } from '../cluster/TenantCluster';
 import { RunQueries } from './RunQueries';
 
 function run(overrides: Partial<RunRecord> = {}): RunRecord {
@@ -45,7 +45,7 @@ function queries(options: {
     queries: new RunQueries({
       runs: { timings } as unknown as RunStore,
       archives: { getLogs } as unknown as ArchiveStore,
-      clusters: {} as JobClusters,
+      clusters: {} as TenantClusters,
     }),
   };
 }

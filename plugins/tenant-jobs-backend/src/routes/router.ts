@@ -46,26 +46,26 @@ import {
   wasAudited,
 } from './audit';
 import { errorHandler, jsonBody } from './httpErrors';
-import { JobService, SubmitResult } from './JobService';
-import { JobTypeRegistry } from './JobTypeRegistry';
+import { RunService, SubmitResult } from '../usecases/RunService';
+import { JobTypeRegistry } from '../usecases/JobTypeRegistry';
 import {
   parseListQuery,
   parseLogQuery,
   parseStatsOptions,
   rejectQuery,
 } from './listQuery';
-import { JobClusters } from './ports';
-import { RunQueries } from './RunQueries';
-import { RunQueue } from './RunQueue';
+import { TenantClusters } from '../cluster/TenantCluster';
+import { RunQueries } from '../usecases/RunQueries';
+import { RunQueue } from '../usecases/RunQueue';
 import { createScheduleRoutes } from './scheduleRoutes';
-import { ScheduleService } from './ScheduleService';
+import { ScheduleService } from '../usecases/ScheduleService';
 import { createTriggerRoutes } from './triggerRoutes';
 import {
   CONFIGURATION_PATH,
   createConfigurationRoutes,
 } from './configurationRoutes';
-import { TenantConfiguration } from './TenantConfiguration';
-import { TriggerService } from './TriggerService';
+import { TenantConfiguration } from '../usecases/TenantConfiguration';
+import { TriggerService } from '../usecases/TriggerService';
 
 /** Largest accepted request body; parameters are capped lower by the schema. */
 export const MAX_BODY_SIZE = '64kb';
@@ -119,7 +119,7 @@ export async function createRouter(options: {
   userInfo: UserInfoService;
   auditor: AuditorService;
   logger: LoggerService;
-  jobs: JobService;
+  jobs: RunService;
   queries: RunQueries;
   /** Where waiting runs stand in their tenant's queue. */
   queue?: RunQueue;
@@ -135,7 +135,7 @@ export async function createRouter(options: {
   tenants: TenantDirectory;
   runs: RunStore;
   audit: AuditStore;
-  clusters: JobClusters;
+  clusters: TenantClusters;
   /** What provisioning a tenant needs of the plugin's config. */
   config: { namespacePattern: string; preemptingPriorities: PriorityId[] };
   /** Counts and traces submissions and retries (see src/metrics). */

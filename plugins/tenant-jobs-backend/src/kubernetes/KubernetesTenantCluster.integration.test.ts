@@ -37,10 +37,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ClusterConfig } from '../config/readConfig';
-import { ClusterClients } from './ClusterClients';
+import { KubernetesTenantClusters } from './KubernetesTenantClusters';
 import { QuotaExceededError, toClusterError } from './errors';
 import { createKubeConfig } from './kubeConfig';
-import { TenantClusterClient } from './TenantClusterClient';
+import { KubernetesTenantCluster } from './KubernetesTenantCluster';
 import { createBackendIdentity } from '../__tests__/__testUtils__/backendIdentity';
 
 jest.setTimeout(120_000);
@@ -113,7 +113,7 @@ async function ignoreNotFound(fn: () => Promise<unknown>): Promise<void> {
   }
 }
 
-describe('TenantClusterClient on the local cluster, as the least-privilege backend', () => {
+describe('KubernetesTenantCluster on the local cluster, as the least-privilege backend', () => {
   const run = randomBytes(4).toString('hex');
   const backendNamespace = `tj-it-backend-${run}`;
   const bindingName = `tenant-jobs-it-${run}`;
@@ -130,7 +130,7 @@ describe('TenantClusterClient on the local cluster, as the least-privilege backe
   };
   let tmpDir: string;
   let cluster: ClusterConfig;
-  let client: TenantClusterClient;
+  let client: KubernetesTenantCluster;
   /** What the backend's own credentials may do, asked as the backend. */
   let can: (
     verb: string,
@@ -167,7 +167,7 @@ describe('TenantClusterClient on the local cluster, as the least-privilege backe
       caFile: adminCluster.caFile,
       auth: { type: 'serviceAccountToken', tokenFile },
     };
-    client = ClusterClients.fromConfig([cluster], {
+    client = KubernetesTenantClusters.fromConfig([cluster], {
       logger: mockServices.logger.mock(),
     }).get('local');
 
@@ -337,7 +337,7 @@ describe('TenantClusterClient on the local cluster, as the least-privilege backe
     await expect(
       client.provisionTenant(tenantA, roomyPlan, NAMESPACE_PATTERN),
     ).resolves.toBe(namespace);
-    const fresh = ClusterClients.fromConfig([cluster], {
+    const fresh = KubernetesTenantClusters.fromConfig([cluster], {
       logger: mockServices.logger.mock(),
     }).get('local');
     await expect(
@@ -382,7 +382,7 @@ describe('TenantClusterClient on the local cluster, as the least-privilege backe
       capabilities: { drop: ['ALL'] },
     });
 
-    const events = await client.listJobEvents(namespace, name);
+    const events = await client.listRunEvents(namespace, name, []);
     expect(events.map(e => e.reason)).toContain('SuccessfulCreate');
 
     // The same Job again: the apiserver says it exists.
@@ -459,7 +459,7 @@ describe('TenantClusterClient on the local cluster, as the least-privilege backe
     // ... but its pod is refused, and the Job's events say why.
     const refusal = await waitFor('a FailedCreate event', async () =>
       (
-        await client.listJobEvents(namespace, second.metadata!.name!)
+        await client.listRunEvents(namespace, second.metadata!.name!, [])
       ).find(e => e.reason === 'FailedCreate'),
     );
     expect(refusal.type).toBe('Warning');

@@ -23,9 +23,9 @@ import {
   ScheduleRecord,
   ScheduleStore,
 } from '../database';
-import { JobService, SubmitResult } from './JobService';
+import { RunService, SubmitResult } from './RunService';
 import { JobTypeRegistry } from './JobTypeRegistry';
-import { JobClusters } from './ports';
+import { TenantClusters } from '../cluster/TenantCluster';
 
 const MACROS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -76,11 +76,11 @@ export class ScheduleService {
   constructor(
     private readonly deps: {
       config: TenantJobsConfig;
-      jobs: JobService;
+      jobs: RunService;
       jobTypes: JobTypeRegistry;
       schedules: ScheduleStore;
       runs: RunStore;
-      clusters: JobClusters;
+      clusters: TenantClusters;
       logger: LoggerService;
       onRunChange?(change: {
         before: RunRecord;

@@ -6,8 +6,8 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
-import { ClusterHealth } from './ClusterHealth';
-import { createHealthRouter } from './healthRouter';
+import { ClusterHealth } from '../metrics/ClusterHealth';
+import { createHealthRouter } from './healthRoutes';
 
 /** A plugin whose cluster 'east' stopped answering, with a revealing error. */
 function degradedApp(decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {

@@ -12,9 +12,9 @@ import { TenantDirectory } from '../catalog/TenantDirectory';
 import { ScheduleRecord, ScheduleStore } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { rejectQuery } from './listQuery';
-import { createTenantAccess, parseTenantQuery } from './tenantAccess';
+import { createTenantAccess, parseTenantQuery } from './access';
 import { createAudit } from './audit';
-import { ScheduleService } from './ScheduleService';
+import { ScheduleService } from '../usecases/ScheduleService';
 
 const SCHEDULE_ID = /^[0-9a-f-]{36}$/;
 

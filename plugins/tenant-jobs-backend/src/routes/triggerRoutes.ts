@@ -12,9 +12,9 @@ import { TenantDirectory } from '../catalog/TenantDirectory';
 import { TriggerRecord, TriggerStore } from '../database';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { rejectQuery } from './listQuery';
-import { createTenantAccess, parseTenantQuery } from './tenantAccess';
+import { createTenantAccess, parseTenantQuery } from './access';
 import { createAudit } from './audit';
-import { TriggerService } from './TriggerService';
+import { TriggerService } from '../usecases/TriggerService';
 
 const TRIGGER_ID = /^[0-9a-f-]{36}$/;
 

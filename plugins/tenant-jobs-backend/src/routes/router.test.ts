@@ -29,11 +29,11 @@ import { TenantDirectory } from '../catalog/TenantDirectory';
 import { readTenantJobsConfig } from '../config/readConfig';
 import { ArchiveStore, openDatabase, RunStore } from '../database';
 import { QuotaExceededError } from '../kubernetes/errors';
-import { JobService } from './JobService';
-import { JobTypeRegistry } from './JobTypeRegistry';
-import { JobCluster, JobClusters, ManagedObjectsWatch } from './ports';
-import { RunQueries } from './RunQueries';
-import { RunQueue } from './RunQueue';
+import { RunService } from '../usecases/RunService';
+import { JobTypeRegistry } from '../usecases/JobTypeRegistry';
+import { TenantCluster, TenantClusters, ManagedObjectsWatch } from '../cluster/TenantCluster';
+import { RunQueries } from '../usecases/RunQueries';
+import { RunQueue } from '../usecases/RunQueue';
 import { createRouter } from './router';
 
 jest.setTimeout(30_000);
@@ -41,7 +41,7 @@ jest.setTimeout(30_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 /** A cluster that remembers what it was sent. */
-class FakeCluster implements JobCluster {
+class FakeCluster implements TenantCluster {
   readonly name = 'local';
   readonly created: V1Job[] = [];
   readonly dryRuns: V1Job[] = [];
@@ -264,7 +264,7 @@ describe('createRouter', () => {
   let app: express.Express;
   let store: RunStore;
   let archives: ArchiveStore;
-  let jobService: JobService;
+  let jobService: RunService;
 
   beforeEach(async () => {
     knex = await databases.init('SQLITE_3');
@@ -282,7 +282,7 @@ describe('createRouter', () => {
     archives = opened.archives;
     cluster = new FakeCluster();
     store = runs;
-    const clusters: JobClusters = {
+    const clusters: TenantClusters = {
       names: () => ['local'],
       get: name => {
         expect(name).toBe('local');
@@ -313,7 +313,7 @@ describe('createRouter', () => {
       }),
       auditor,
       logger,
-      jobs: (jobService = new JobService({
+      jobs: (jobService = new RunService({
         config,
         jobTypes,
         tenants,

@@ -12,7 +12,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { isError } from '@backstage/errors';
-import { statusOf } from '../service/httpErrors';
+import { statusOf } from './errorStatus';
 
 /** The instrumentation scope of every span of the plugin. */
 export const TRACER_NAME = 'backstage-plugin-tenant-jobs';

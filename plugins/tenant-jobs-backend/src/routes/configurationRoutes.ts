@@ -11,7 +11,7 @@ import Router from 'express-promise-router';
 import { TenantJobAuthorizer } from '../permissions/authorizer';
 import { createAudit } from './audit';
 import { rejectQuery } from './listQuery';
-import { TenantConfiguration } from './TenantConfiguration';
+import { TenantConfiguration } from '../usecases/TenantConfiguration';
 
 /** Paths whose bodies may be YAML (see jsonBody). */
 export const CONFIGURATION_PATH = /^\/tenants\/[^/]+\/configuration\/?$/;

@@ -7,7 +7,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { tenantJobsTenantProvisionPermission } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { ClusterHealth } from './ClusterHealth';
+import { ClusterHealth } from '../metrics/ClusterHealth';
 
 /**
  * `GET /health`: the plugin's readiness, 200 `{ status: 'ok' }` while every

@@ -18,8 +18,8 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { createAudit } from './audit';
-import { JobService } from './JobService';
-import { JobClusters } from './ports';
+import { RunService } from '../usecases/RunService';
+import { TenantClusters } from '../cluster/TenantCluster';
 import { rejectQuery } from './listQuery';
 
 /** What `POST /tenants/:id/provision` answers. */
@@ -67,8 +67,8 @@ function parseProvisionBody(body: unknown): { dryRun: boolean } {
 export function createAdminRoutes(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  jobs: Pick<JobService, 'resolveTenant'>;
-  clusters: JobClusters;
+  jobs: Pick<RunService, 'resolveTenant'>;
+  clusters: TenantClusters;
   audited: ReturnType<typeof createAudit>;
   config: { namespacePattern: string; preemptingPriorities: PriorityId[] };
 }): express.Router {
