@@ -21,7 +21,10 @@ import {
   readMonitoringConfig,
   TenantJobsObservability,
 } from './metrics';
-import { tenantJobsPermissionResourceRef, tenantJobsRules } from './permissions';
+import {
+  tenantJobsPermissionResourceRef,
+  tenantJobsRules,
+} from './permissions';
 import { createTenantJobAuthorizer } from './permissions/authorizer';
 import { createTenantJobResourceLoader } from './permissions/resourceLoader';
 import { RunService } from './usecases/RunService';
@@ -33,7 +36,7 @@ import { RunQueue } from './usecases/RunQueue';
 import { ScheduleService } from './usecases/ScheduleService';
 import { TriggerService } from './usecases/TriggerService';
 import { TenantConfiguration } from './usecases/TenantConfiguration';
-import { RunChangeListeners } from './tracking/RunChangeListeners';
+import { RunBus, RunLifecycle } from './lifecycle';
 import { TrackingService } from './tracking/TrackingService';
 
 /**
@@ -104,16 +107,22 @@ export const tenantJobsPlugin = createBackendPlugin({
           observe: observability.kubernetesObserver,
           queueMode: config.queue.mode,
         });
-        const runChanges = new RunChangeListeners();
-        runChanges.add(async change => observability.runChanged(change));
+        // The one owner of every write to a run; its bus carries each
+        // change once to metrics, signals, notifications, archive, queue.
+        const lifecycle = new RunLifecycle({
+          runs,
+          queue,
+          bus: new RunBus(deps.logger),
+        });
+        observability.subscribe(lifecycle.bus);
         const jobs = new RunService({
           config,
           jobTypes,
           tenants,
-          runs: observability.admittingRuns(runs),
+          runs,
+          lifecycle,
           clusters,
           logger: deps.logger,
-          onRunChange: change => runChanges.notify(change),
         });
 
         const loadResources = createTenantJobResourceLoader({ runs, tenants });
@@ -135,9 +144,9 @@ export const tenantJobsPlugin = createBackendPlugin({
           queue,
           runs,
           clusters,
+          lifecycle,
           resolveTenant: tenantId => jobs.resolveTenant(tenantId),
           logger: deps.logger,
-          onRunChange: change => runChanges.notify(change),
         });
         const scheduleService = new ScheduleService({
           config,
@@ -145,9 +154,9 @@ export const tenantJobsPlugin = createBackendPlugin({
           jobTypes,
           schedules,
           runs,
+          lifecycle,
           clusters,
           logger: deps.logger,
-          onRunChange: change => runChanges.notify(change),
         });
         const triggerService = new TriggerService({
           jobs,
@@ -165,7 +174,8 @@ export const tenantJobsPlugin = createBackendPlugin({
         const tracking = new TrackingService({
           config,
           clusters: observability.trackedClusters(clusters),
-          runs: observability.trackedRuns(runs),
+          runs,
+          lifecycle,
           archives,
           audit,
           jobs,
@@ -177,7 +187,6 @@ export const tenantJobsPlugin = createBackendPlugin({
           appBaseUrl: deps.config.getOptionalString('app.baseUrl'),
           logger: deps.logger,
         });
-        runChanges.add(change => tracking.onChange(change));
         await tracking.schedule(deps.scheduler);
         deps.lifecycle.addStartupHook(() => tracking.start());
         deps.lifecycle.addShutdownHook(() => tracking.stop());

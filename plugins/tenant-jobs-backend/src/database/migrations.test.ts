@@ -4,9 +4,7 @@
  * steps before it left, rolling all back leaves no table of the plugin,
  * and migrating up again gives a working store.
  */
-import {
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   mockServices,
   TestDatabaseId,

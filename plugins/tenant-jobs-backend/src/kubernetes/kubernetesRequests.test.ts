@@ -4,7 +4,10 @@ import {
   ResponseContext,
   wrapHttpLibrary,
 } from '@kubernetes/client-node';
-import { installTestTracer, TestTracer } from '../metrics/__testUtils__/telemetry';
+import {
+  installTestTracer,
+  TestTracer,
+} from '../metrics/__testUtils__/telemetry';
 import {
   describeKubernetesRequest,
   instrumentHttpLibrary,

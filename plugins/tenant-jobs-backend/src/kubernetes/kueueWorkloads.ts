@@ -3,7 +3,10 @@ import {
   KUEUE_API_VERSION,
   KUEUE_LABELS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
-import type { KueueWorkload, WorkloadCondition } from '../cluster/TenantCluster';
+import type {
+  KueueWorkload,
+  WorkloadCondition,
+} from '../cluster/TenantCluster';
 import { KubernetesApis } from './kubernetesApis';
 
 /** Workloads per list page. */

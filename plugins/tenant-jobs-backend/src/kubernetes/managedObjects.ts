@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubernetesObject, V1Job, V1Pod, Watch } from '@kubernetes/client-node';
 import { managedLabelSelector } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { ManagedObjectsHandler, ManagedObjectsWatch } from '../cluster/TenantCluster';
+import {
+  ManagedObjectsHandler,
+  ManagedObjectsWatch,
+} from '../cluster/TenantCluster';
 import { KubernetesApis } from './kubernetesApis';
 import { ListPage, ListWatch, ListWatchSource } from './ListWatch';
 

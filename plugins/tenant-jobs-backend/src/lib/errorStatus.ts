@@ -16,4 +16,3 @@ export function statusOf(error: unknown): number {
   if (typeof own === 'number' && own >= 400 && own <= 599) return own;
   return (isError(error) && STATUS_BY_NAME[error.name]) || 500;
 }
-

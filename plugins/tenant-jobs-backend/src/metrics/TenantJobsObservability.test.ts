@@ -1,7 +1,9 @@
 import { AuthenticationError, ConflictError } from '@backstage/errors';
 import type { V1Job } from '@kubernetes/client-node';
 import createKnex, { Knex } from 'knex';
-import { RunStore } from '../database';
+import { mockServices } from '@backstage/backend-test-utils';
+import { QueueStore, RunStore } from '../database';
+import { RunBus, RunLifecycle } from '../lifecycle';
 import {
   TenantClusters,
   ManagedObjectsHandler,
@@ -17,6 +19,16 @@ import {
   TestTracer,
 } from './__testUtils__/telemetry';
 import { TenantJobsObservability } from './TenantJobsObservability';
+
+/** A lifecycle over `store` whose bus the observability subscribes to. */
+function observedLifecycle(
+  observability: TenantJobsObservability,
+  store: RunStore,
+): RunLifecycle {
+  const bus = new RunBus(mockServices.logger.mock());
+  observability.subscribe(bus);
+  return new RunLifecycle({ runs: store, queue: {} as QueueStore, bus });
+}
 
 const TENANTS = new Set(['acme', 'globex']);
 const TYPES = new Set(['data-etl', 'ml-training']);
@@ -222,12 +234,15 @@ describe('TenantJobsObservability', () => {
     expect(await tracked.getJob('a', 'b')).toBeUndefined(); // passes through
     handlers[0].onEvent('MODIFIED', job('r1'));
     now += 40; // 40 ms until the observation is written
-    const runs = observability.trackedRuns(store);
-    await runs.observe('r1', observation({ status: 'Succeeded', version: 7 }));
-    await runs.transition('r2', ['Pending', 'Running'], { status: 'Failed' });
-    expect(await runs.countActive('acme')).toBe(3); // passes through
+    const lifecycle = observedLifecycle(observability, store);
+    await lifecycle.observe(
+      'r1',
+      observation({ status: 'Succeeded', version: 7 }),
+    );
+    await lifecycle.lose(runRecord({ id: 'r2', status: 'Running' }), 'gone');
     // A queue-wait is recorded when a run first starts.
-    observability.runChanged({
+    await lifecycle.bus.publish({
+      transition: 'observe',
       before: runRecord({ id: 'r3', status: 'Pending' }),
       after: runRecord({
         id: 'r3',
@@ -332,9 +347,12 @@ describe('TenantJobsObservability', () => {
         runRecord({ status: 'Failed', reason: 'NotCreated' }),
       ),
     } as unknown as RunStore;
-    const runs = observability.admittingRuns(store);
-    await runs.admit(runRecord(), { maxActive: 1, maxQueued: 10 });
-    await runs.create(runRecord());
+    const lifecycle = observedLifecycle(observability, store);
+    await lifecycle.admit(runRecord(), { maxActive: 1, maxQueued: 10 });
+    await lifecycle.refuse(runRecord(), {
+      reason: 'NotCreated',
+      message: 'refused',
+    });
     const admission = tracer.spans
       .getFinishedSpans()
       .find(s => s.name === 'tenant-jobs admission');

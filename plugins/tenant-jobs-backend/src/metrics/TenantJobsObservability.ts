@@ -3,18 +3,14 @@ import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { Knex } from 'knex';
-import {
-  ACTIVE_STATUSES,
-  FINAL_STATUSES,
-  RunRecord,
-  RunStore,
-} from '../database';
+import { ACTIVE_STATUSES, FINAL_STATUSES } from '../database';
 import {
   TenantCluster,
   TenantClusters,
   ManagedObjectsHandler,
 } from '../cluster/TenantCluster';
 import { runIdOf } from '../cluster/runIds';
+import { isUpdate, RunBus, RunChange } from '../lifecycle';
 import { ClusterHealth } from './ClusterHealth';
 import {
   KubernetesRequestEvent,
@@ -250,95 +246,33 @@ export class TenantJobsObservability {
     });
   }
 
-  /** Told of run changes made outside the tracker (submit, cancel, queue). */
-  runChanged(change: { before: RunRecord; after: RunRecord }): void {
-    this.metrics?.runChanged(change);
+  /**
+   * Subscribes to every change of a run on the lifecycle's bus: runs
+   * finished, durations and waits; for observations, the tracking lag
+   * from the first watch event to the recorded change.
+   */
+  subscribe(bus: RunBus): void {
+    bus.subscribe('metrics', change => this.runChanged(change));
   }
 
-  /**
-   * The run store as the job service uses it: admission in a span of its
-   * own; runs created final (refused by the cluster on a later send) count
-   * as finished.
-   */
-  admittingRuns(runs: RunStore): RunStore {
-    return decorate(runs, {
-      admit: (run, limits) =>
-        withSpan(
-          'tenant-jobs admission',
-          {
-            attributes: {
-              [SPAN_ATTRIBUTES.tenant]: run.tenantId,
-              [SPAN_ATTRIBUTES.jobType]: run.jobType,
-              [SPAN_ATTRIBUTES.priority]: run.priority,
-              [SPAN_ATTRIBUTES.runId]: run.id,
-            },
-          },
-          async span => {
-            const admitted = await runs.admit(run, limits);
-            span.setAttribute(
-              'tenant_jobs.queued',
-              !(admitted as { releasedAt?: string }).releasedAt,
-            );
-            return admitted;
-          },
-        ),
-      create: async run => {
-        const created = await runs.create(run);
-        if (FINAL_STATUSES.has(created.status)) {
-          this.metrics?.runFinished(created);
-        }
-        return created;
-      },
-    });
-  }
-
-  /**
-   * The run store as the trackers and the reconcile use it: every recorded
-   * observation in a span, with its tracking lag; changes counted (runs
-   * finished, durations, waits).
-   */
-  trackedRuns(runs: RunStore): RunStore {
-    return decorate(runs, {
-      observe: (id, observation) =>
-        withSpan(
-          'tenant-jobs tracking update',
-          { attributes: { [SPAN_ATTRIBUTES.runId]: id } },
-          async span => {
-            const change = await runs.observe(id, observation);
-            const seen = this.firstSeen.get(id);
-            this.firstSeen.delete(id);
-            if (seen) {
-              this.metrics?.trackingLagSeconds(
-                seen.cluster,
-                (this.now() - seen.at) / 1000,
-              );
-            }
-            span.setAttribute('tenant_jobs.changed', Boolean(change));
-            if (change) {
-              span.setAttributes({
-                [SPAN_ATTRIBUTES.tenant]: change.after.tenantId,
-                [SPAN_ATTRIBUTES.jobType]: change.after.jobType,
-                [SPAN_ATTRIBUTES.status]: change.after.status,
-                [SPAN_ATTRIBUTES.cluster]: change.after.cluster,
-              });
-              this.metrics?.runChanged(change);
-            }
-            return change;
-          },
-        ),
-      transition: async (id, from, update) => {
-        const after = await runs.transition(id, from, update);
-        // The reconcile's transitions: a run whose Job vanished (Lost).
-        if (
-          after &&
-          FINAL_STATUSES.has(after.status) &&
-          from.every(status => !FINAL_STATUSES.has(status))
-        ) {
-          this.metrics?.runFinished(after);
-        }
-        return after;
-      },
-    });
+  private runChanged(change: RunChange): void {
+    if (change.transition === 'observe') {
+      const id = change.after.id;
+      const seen = this.firstSeen.get(id);
+      this.firstSeen.delete(id);
+      if (seen) {
+        this.metrics?.trackingLagSeconds(
+          seen.cluster,
+          (this.now() - seen.at) / 1000,
+        );
+      }
+    }
+    if (isUpdate(change)) {
+      this.metrics?.runChanged(change);
+    } else if (FINAL_STATUSES.has(change.after.status)) {
+      // Recorded final (a schedule's run over a full queue).
+      this.metrics?.runFinished(change.after);
+    }
   }
 
   /** Notes the first unrecorded watch event of a run. */

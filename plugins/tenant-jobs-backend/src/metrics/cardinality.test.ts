@@ -9,11 +9,26 @@ import {
   BUILT_IN_JOB_TYPES,
   PRIORITIES,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { RunRecord, RunStore } from '../database';
-import { TenantClusters, ManagedObjectsHandler } from '../cluster/TenantCluster';
+import { mockServices } from '@backstage/backend-test-utils';
+import { QueueStore, RunRecord, RunStore } from '../database';
+import { RunBus, RunLifecycle } from '../lifecycle';
+import {
+  TenantClusters,
+  ManagedObjectsHandler,
+} from '../cluster/TenantCluster';
 import { observation, runRecord } from './__testUtils__/runs';
 import { createTestMeter, parseScrape } from './__testUtils__/telemetry';
 import { TenantJobsObservability } from './TenantJobsObservability';
+
+/** A lifecycle over `store` whose bus the observability subscribes to. */
+function observedLifecycle(
+  observability: TenantJobsObservability,
+  store: RunStore,
+): RunLifecycle {
+  const bus = new RunBus(mockServices.logger.mock());
+  observability.subscribe(bus);
+  return new RunLifecycle({ runs: store, queue: {} as QueueStore, bus });
+}
 
 /** The bound this test holds the exporter to, stated in the README. */
 const MAX_SERIES_AFTER_1000_RUNS = 2500;
@@ -67,7 +82,7 @@ describe('metrics cardinality', () => {
     clusters.get('local').watchPods({ onList: () => {}, onEvent: () => {} });
 
     let pending: { before: RunRecord; after: RunRecord } | undefined;
-    const runs = observability.trackedRuns({
+    const runs = observedLifecycle(observability, {
       observe: async () => pending,
     } as unknown as RunStore);
     const notifications = observability.countedNotifications({
@@ -176,10 +191,15 @@ describe('metrics cardinality', () => {
         });
         now += Math.floor(rand() * 100);
         pending = { before, after };
-        await runs.observe(
-          runId,
-          observation({ status: after.status, version: i }),
-        );
+        if (after.status === 'Cancelled') {
+          // A user's cancel, not an observation.
+          await runs.bus.publish({ transition: 'cancel', before, after });
+        } else {
+          await runs.observe(
+            runId,
+            observation({ status: after.status, version: i }),
+          );
+        }
         await signals.publish({
           recipients: { type: 'user', entityRef: `group:default/${tenant}` },
           channel: `tenant-jobs:${tenant}`,

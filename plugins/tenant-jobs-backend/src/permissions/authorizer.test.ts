@@ -67,7 +67,11 @@ describe('createTenantJobAuthorizer', () => {
   it('refuses non-members and unknown resources', async () => {
     const outsider = setup(member(['group:default/globex-team']));
     await expect(
-      outsider.isAllowed(credentials, tenantJobsRunReadPermission, 'tenant:acme'),
+      outsider.isAllowed(
+        credentials,
+        tenantJobsRunReadPermission,
+        'tenant:acme',
+      ),
     ).resolves.toBe(false);
     const unknown = setup(member(['group:default/acme-team']));
     await expect(

@@ -305,10 +305,8 @@ describe('parseStatsQuery', () => {
       'from: the window from 1970-01-01T00:00:00.000Z to 2026-11-27T12:00:00.000Z is longer than 400 days; narrow it with from and to',
     );
     expect(
-      parseStatsQuery(
-        { from: '1970-01-01', to: '1970-12-31' },
-        now,
-      ).createdBefore,
+      parseStatsQuery({ from: '1970-01-01', to: '1970-12-31' }, now)
+        .createdBefore,
     ).toBe('1970-12-31T00:00:00.000Z');
   });
 

@@ -31,8 +31,13 @@ import { ArchiveStore, openDatabase, RunStore } from '../database';
 import { QuotaExceededError } from '../kubernetes/errors';
 import { RunService } from '../usecases/RunService';
 import { JobTypeRegistry } from '../usecases/JobTypeRegistry';
-import { TenantCluster, TenantClusters, ManagedObjectsWatch } from '../cluster/TenantCluster';
+import {
+  TenantCluster,
+  TenantClusters,
+  ManagedObjectsWatch,
+} from '../cluster/TenantCluster';
 import { RunQueries } from '../usecases/RunQueries';
+import { testLifecycle } from '../lifecycle/__testUtils__/testLifecycle';
 import { RunQueue } from '../usecases/RunQueue';
 import { createRouter } from './router';
 
@@ -272,13 +277,17 @@ describe('createRouter', () => {
       database: mockServices.database({ knex }),
     });
     const { runs, audit } = opened;
+    const lifecycle = testLifecycle(opened);
     const runQueue: RunQueue = new RunQueue({
       queue: opened.queue,
       runs,
+      lifecycle,
       clusters: { names: () => ['local'], get: () => cluster },
       resolveTenant: tenantId => jobService.resolveTenant(tenantId),
       logger: mockServices.logger.mock(),
     });
+    // As the plugin does: the queue hears of every change.
+    lifecycle.bus.subscribe('queue', change => runQueue.onChange(change));
     archives = opened.archives;
     cluster = new FakeCluster();
     store = runs;
@@ -318,10 +327,9 @@ describe('createRouter', () => {
         jobTypes,
         tenants,
         runs,
+        lifecycle,
         clusters,
         logger,
-        // As the tracking service does: the queue hears of every change.
-        onRunChange: change => runQueue.onChange(change),
       })),
       queries: new RunQueries({ runs, archives, clusters }),
       queue: runQueue,

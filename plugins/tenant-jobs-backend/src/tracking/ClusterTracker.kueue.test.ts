@@ -1,6 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { openDatabase } from '../database';
+import { testLifecycle } from '../lifecycle/__testUtils__/testLifecycle';
 import {
   TenantCluster,
   KueueWorkload,
@@ -87,7 +88,7 @@ describe('ClusterTracker with Jobs handed to Kueue', () => {
 
   it("records a waiting run's reason from its Workload, and the Job's own state once Kueue resumed it", async () => {
     const knex = await databases.init('SQLITE_3');
-    const { runs } = await openDatabase({
+    const { runs, queue } = await openDatabase({
       database: mockServices.database({ knex, migrations: { skip: false } }),
     });
     await runs.create({
@@ -105,9 +106,8 @@ describe('ClusterTracker with Jobs handed to Kueue', () => {
     const cluster = new FakeCluster();
     tracker = new ClusterTracker({
       cluster: cluster as unknown as TenantCluster,
-      runs,
+      lifecycle: testLifecycle({ runs, queue }),
       logger: mockServices.logger.mock(),
-      onChange: () => undefined,
       flushDelayMs: 0,
     });
     tracker.start();

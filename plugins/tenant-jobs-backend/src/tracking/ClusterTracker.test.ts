@@ -8,7 +8,9 @@ import {
   ManagedObjectsWatch,
   NamespaceNotReadableError,
 } from '../cluster/TenantCluster';
-import { ClusterTracker, RunChange } from './ClusterTracker';
+import { RunUpdateChange as RunChange } from '../lifecycle';
+import { testLifecycle } from '../lifecycle/__testUtils__/testLifecycle';
+import { ClusterTracker } from './ClusterTracker';
 
 jest.setTimeout(60_000);
 
@@ -273,7 +275,7 @@ describe('ClusterTracker', () => {
 
   async function setup() {
     const knex = await databases.init('SQLITE_3');
-    const { runs } = await openDatabase({
+    const { runs, queue } = await openDatabase({
       database: mockServices.database({ knex, migrations: { skip: false } }),
     });
     const cluster = new FakeCluster();
@@ -284,9 +286,8 @@ describe('ClusterTracker', () => {
     const logger = mockServices.logger.mock();
     tracker = new ClusterTracker({
       cluster,
-      runs,
+      lifecycle: testLifecycle({ runs, queue }, { onChange }),
       logger,
-      onChange,
       flushDelayMs: 0,
     });
     tracker.start();

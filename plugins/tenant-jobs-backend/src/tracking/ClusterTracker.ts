@@ -1,7 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { isKueueJob } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { RunObservationUpdate, RunStore } from '../database';
+import { RunObservationUpdate } from '../database';
+import { Clock, isoNow, systemClock } from '../lib/clock';
+import { RunChange, RunLifecycle } from '../lifecycle';
 import { isScheduled, runIdOf } from '../cluster/runIds';
 import {
   TenantCluster,
@@ -13,8 +15,6 @@ import {
 import { describeWorkload, WorkloadExplanation } from './kueueWorkload';
 import { versionOf } from './resourceVersion';
 import { deriveRunState, describeJobEvent } from './runState';
-
-import { RunChange } from './RunChangeListeners';
 
 export type { RunChange };
 export { runIdOf };
@@ -69,16 +69,20 @@ export class ClusterTracker {
   constructor(
     private readonly options: {
       cluster: TenantCluster;
-      runs: RunStore;
+      /** Where observations are recorded (and published). */
+      lifecycle: RunLifecycle;
       logger: LoggerService;
-      /** Called after a run's recorded state changed. */
-      onChange(change: RunChange): void | Promise<void>;
+      clock?: Clock;
       /** Called for a schedule's Job seen for the first time (to record it). */
       onScheduledJob?(job: V1Job): Promise<unknown>;
       /** How long changes are gathered before they are written. */
       flushDelayMs?: number;
     },
   ) {}
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
 
   get clusterName(): string {
     return this.options.cluster.name;
@@ -146,8 +150,11 @@ export class ClusterTracker {
             this.markDirty(runId);
           }
         } catch (error) {
-          if (Date.now() - this.workloadsWarnedAt > WORKLOAD_WARN_EVERY_MS) {
-            this.workloadsWarnedAt = Date.now();
+          if (
+            this.clock.now() - this.workloadsWarnedAt >
+            WORKLOAD_WARN_EVERY_MS
+          ) {
+            this.workloadsWarnedAt = this.clock.now();
             this.options.logger.warn(
               `Could not read the Kueue Workloads in ${namespace}: ${
                 (error as Error).message
@@ -307,7 +314,7 @@ export class ClusterTracker {
 
   /** Marks Jobs that have waited for a pod long enough to be explained. */
   private markUnexplained() {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [runId, job] of this.jobs) {
       if (
         this.pods.has(runId) ||
@@ -377,7 +384,7 @@ export class ClusterTracker {
     runId: string,
     job: V1Job,
   ): Promise<{ reason: string; message: string } | undefined> {
-    const now = Date.now();
+    const now = this.clock.now();
     if (
       now - createdAt(job) < EXPLAIN_AFTER_MS ||
       now - (this.explainedAt.get(runId) ?? 0) < EXPLAIN_EVERY_MS
@@ -443,7 +450,7 @@ export class ClusterTracker {
                 seen === 'watched'
                   ? `The Job ${job.metadata?.name} was deleted from the cluster before it finished`
                   : `The Job ${job.metadata?.name} disappeared from the cluster while its watch was interrupted, before it was seen to finish; its outcome is unknown`,
-              finishedAt: new Date().toISOString(),
+              finishedAt: isoNow(this.clock),
             }),
         k8sUid: job.metadata?.uid,
         namespace: job.metadata?.namespace,
@@ -460,7 +467,6 @@ export class ClusterTracker {
   }
 
   private async apply(runId: string, update: RunObservationUpdate) {
-    const change = await this.options.runs.observe(runId, update);
-    if (change) await this.options.onChange(change);
+    await this.options.lifecycle.observe(runId, update);
   }
 }

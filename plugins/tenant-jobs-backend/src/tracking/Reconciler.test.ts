@@ -2,7 +2,14 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { runOriginAnnotations } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { Knex } from 'knex';
-import { NewRun, openDatabase, RunRecord, RunStore } from '../database';
+import {
+  NewRun,
+  openDatabase,
+  QueueStore,
+  RunRecord,
+  RunStore,
+} from '../database';
+import { testLifecycle } from '../lifecycle/__testUtils__/testLifecycle';
 import {
   TenantCluster,
   TenantClusters,
@@ -142,12 +149,13 @@ function clustersOf(...clusters: FakeCluster[]): TenantClusters {
 describe('Reconciler', () => {
   let knex: Knex;
   let runs: RunStore;
+  let queue: QueueStore;
   let cluster: FakeCluster;
   let sendRecorded: jest.Mock<Promise<unknown>, [RunRecord]>;
 
   beforeEach(async () => {
     knex = await databases.init('SQLITE_3');
-    ({ runs } = await openDatabase({
+    ({ runs, queue } = await openDatabase({
       database: mockServices.database({ knex, migrations: { skip: false } }),
     }));
     cluster = new FakeCluster('local');
@@ -168,6 +176,7 @@ describe('Reconciler', () => {
       reconciler: new Reconciler({
         clusters: options.clusters ?? clustersOf(cluster),
         runs,
+        lifecycle: testLifecycle({ runs, queue }),
         trackers: options.trackers ?? new Map(),
         logger,
         sendRecorded,
@@ -449,7 +458,7 @@ describe('Reconciler', () => {
     expect(await runs.statusesOf(['waits'])).toEqual(new Map());
   });
 
-  it("holds a slot for an adopted Job that runs, and queues one that waits", async () => {
+  it('holds a slot for an adopted Job that runs, and queues one that waits', async () => {
     const waiting = job('waits');
     waiting.spec = { ...waiting.spec!, suspend: true };
     cluster.jobs = [job('runs'), waiting];
@@ -539,9 +548,8 @@ describe('Reconciler', () => {
     cluster.jobs = [job('queued-created'), job('orphan')];
     const tracker = new ClusterTracker({
       cluster,
-      runs,
+      lifecycle: testLifecycle({ runs, queue }),
       logger: mockServices.logger.mock(),
-      onChange: () => undefined,
       flushDelayMs: 60_000,
     });
     tracker.start();

@@ -9,6 +9,8 @@ import {
   TENANT_JOBS_LABELS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { ACTIVE_STATUSES, RunRecord, RunStore } from '../database';
+import { Clock, isoNow, systemClock } from '../lib/clock';
+import { RunLifecycle } from '../lifecycle';
 import { traceReconcile } from '../lib/tracing';
 import { TenantClusters } from '../cluster/TenantCluster';
 import { ClusterTracker } from './ClusterTracker';
@@ -63,7 +65,10 @@ export class Reconciler {
   constructor(
     private readonly options: {
       clusters: TenantClusters;
+      /** Reads runs; every write goes through the lifecycle. */
       runs: RunStore;
+      lifecycle: RunLifecycle;
+      clock?: Clock;
       trackers: ReadonlyMap<string, ClusterTracker>;
       logger: LoggerService;
       /** Creates the Job of a recorded run (RunService.sendRecorded). */
@@ -82,6 +87,10 @@ export class Reconciler {
       graceMs?: number;
     },
   ) {}
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
 
   async reconcileAll(): Promise<ReconcileReport[]> {
     const reports: ReconcileReport[] = [];
@@ -111,7 +120,7 @@ export class Reconciler {
       failed: 0,
     };
     const graceMs = this.options.graceMs ?? GRACE_MS;
-    const now = Date.now();
+    const now = this.clock.now();
 
     // A synced watch already holds every managed Job; only without one is
     // the cluster listed. A missing Job is confirmed by name either way.
@@ -175,7 +184,7 @@ export class Reconciler {
       this.failureLogged.delete(item);
     } catch (error) {
       report.failed += 1;
-      const now = Date.now();
+      const now = this.clock.now();
       const last = this.failureLogged.get(item);
       if (last === undefined || now - last >= FAILURE_LOG_INTERVAL_MS) {
         // Items that stopped failing by going away are forgotten in time.
@@ -204,7 +213,6 @@ export class Reconciler {
     toRefresh: string[],
     context: { hasTracker: boolean; graceMs: number; now: number },
   ): Promise<void> {
-    const { runs } = this.options;
     const { graceMs, now } = context;
     const job = jobs.get(run.id);
     // Only the run's own Job counts: in its namespace, with its uid once
@@ -231,12 +239,10 @@ export class Reconciler {
     }
     // Check once more by name: the list may predate a fresh create.
     if (await cluster.getJob(run.namespace, run.k8sName)) return;
-    const lost = await runs.transition(run.id, ['Pending', 'Running'], {
-      status: 'Failed',
-      reason: 'Lost',
-      message: `The Job ${run.k8sName} disappeared from the cluster before it finished, while the backend was not watching; its outcome is unknown`,
-      finishedAt: new Date().toISOString(),
-    });
+    const lost = await this.options.lifecycle.lose(
+      run,
+      `The Job ${run.k8sName} disappeared from the cluster before it finished, while the backend was not watching; its outcome is unknown`,
+    );
     if (lost) report.lost += 1;
   }
 
@@ -298,7 +304,7 @@ export class Reconciler {
       return false;
     }
     try {
-      await this.options.runs.create({
+      await this.options.lifecycle.adopt({
         id: runId,
         tenantId,
         jobType,
@@ -310,7 +316,7 @@ export class Reconciler {
           ? { status: 'Queued' as const }
           : {
               status: 'Pending' as const,
-              releasedAt: new Date().toISOString(),
+              releasedAt: isoNow(this.clock),
             }),
         reason: 'Adopted',
         message: `Job ${job.metadata?.name} was found in the cluster without a record and adopted`,

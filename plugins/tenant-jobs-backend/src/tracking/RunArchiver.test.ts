@@ -29,7 +29,10 @@ async function setup(options: { maxPending?: number } = {}) {
       },
     ]),
   } as unknown as TenantCluster;
-  const clusters: TenantClusters = { names: () => ['local'], get: () => cluster };
+  const clusters: TenantClusters = {
+    names: () => ['local'],
+    get: () => cluster,
+  };
   const logger = mockServices.logger.mock();
   const archiver = new RunArchiver({
     clusters,
@@ -92,7 +95,8 @@ describe('RunArchiver', () => {
     const { archiver, runs, finishedRun, logger } = await setup({
       maxPending: 2,
     });
-    for (const id of ['q1', 'q2', 'q3']) archiver.enqueue(await finishedRun(id, [`${id}-a`]));
+    for (const id of ['q1', 'q2', 'q3'])
+      archiver.enqueue(await finishedRun(id, [`${id}-a`]));
     expect(['q1', 'q2', 'q3'].map(id => archiver.isPending(id))).toEqual([
       true,
       true,

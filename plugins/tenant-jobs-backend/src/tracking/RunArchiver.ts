@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ArchiveStore, RunArchive, RunRecord } from '../database';
+import { Clock, systemClock } from '../lib/clock';
 import { TenantClusters } from '../cluster/TenantCluster';
 
 /**
@@ -35,6 +36,7 @@ export class RunArchiver {
        * on a later pass, so a burst of finished runs cannot fill memory.
        */
       maxPending?: number;
+      clock?: Clock;
     },
   ) {}
 
@@ -47,7 +49,7 @@ export class RunArchiver {
     if (this.stopped || this.pending.has(run.id)) return;
     if (this.pending.size >= (this.options.maxPending ?? 10_000)) {
       this.deferred += 1;
-      const now = Date.now();
+      const now = (this.options.clock ?? systemClock).now();
       if (now - this.deferredWarnedAt >= 60_000) {
         this.options.logger.warn(
           `${this.deferred} finished runs wait for their archive beyond the ${this.pending.size} queued; the reconcile archives them on a later pass`,

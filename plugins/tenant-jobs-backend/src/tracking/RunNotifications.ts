@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { RunRecord } from '../database';
-import { RunChange } from './RunChangeListeners';
 
 /** When and to whom run notifications go; `tenantJobs.notifications`. */
 export type RunNotificationSettings = {
@@ -14,7 +13,7 @@ export type RunNotificationSettings = {
 
 /** What a change is worth telling people about, if anything. */
 export function notificationFor(
-  { before, after }: RunChange,
+  { before, after }: { before: RunRecord; after: RunRecord },
   longRunSeconds: number,
 ): { title: string; severity: 'high' | 'normal'; topic: string } | undefined {
   const what = `${after.jobType} run ${after.k8sName}`;
@@ -68,7 +67,10 @@ export class RunNotifications {
     },
   ) {}
 
-  async runChanged(change: RunChange): Promise<void> {
+  async runChanged(change: {
+    before: RunRecord;
+    after: RunRecord;
+  }): Promise<void> {
     const { settings } = this.options;
     if (!settings.enabled) return;
     const notice = notificationFor(change, settings.longRunSeconds);

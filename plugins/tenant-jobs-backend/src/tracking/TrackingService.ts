@@ -13,7 +13,9 @@ import { RunService } from '../usecases/RunService';
 import { RunQueue } from '../usecases/RunQueue';
 import { ScheduleService } from '../usecases/ScheduleService';
 import { TenantClusters } from '../cluster/TenantCluster';
-import { ClusterTracker, RunChange } from './ClusterTracker';
+import { ClusterTracker } from './ClusterTracker';
+import { Clock, systemClock } from '../lib/clock';
+import { isUpdate, RunChange, RunLifecycle } from '../lifecycle';
 import { Reconciler } from './Reconciler';
 import { RunArchiver } from './RunArchiver';
 import { RunNotifications } from './RunNotifications';
@@ -48,11 +50,14 @@ export class TrackingService {
     private readonly deps: {
       config: TenantJobsConfig;
       clusters: TenantClusters;
+      /** Reads runs; every write goes through the lifecycle. */
       runs: RunStore;
+      lifecycle: RunLifecycle;
+      clock?: Clock;
       archives: ArchiveStore;
       audit: AuditStore;
       jobs: RunService;
-      /** The per-tenant queue, told of every change; released on reconcile. */
+      /** The per-tenant queue, released on reconcile. */
       queue?: RunQueue;
       /** Records the Jobs of schedules as runs. */
       schedules?: ScheduleService;
@@ -64,11 +69,13 @@ export class TrackingService {
       logger: LoggerService;
     },
   ) {
+    this.subscribe();
     this.archiver = new RunArchiver({
       clusters: deps.clusters,
       archives: deps.archives,
       logger: deps.logger,
       logTailBytes: deps.config.tracking.logTailBytes,
+      clock: deps.clock,
     });
     this.notifier = new RunNotifier({
       signals: deps.signals,
@@ -89,9 +96,9 @@ export class TrackingService {
         name,
         new ClusterTracker({
           cluster: deps.clusters.get(name),
-          runs: deps.runs,
+          lifecycle: deps.lifecycle,
+          clock: deps.clock,
           logger: deps.logger.child({ cluster: name }),
-          onChange: change => this.onChange(change),
           onScheduledJob: deps.schedules
             ? job => deps.schedules!.adopt(job)
             : undefined,
@@ -101,6 +108,8 @@ export class TrackingService {
     this.reconciler = new Reconciler({
       clusters: deps.clusters,
       runs: deps.runs,
+      lifecycle: deps.lifecycle,
+      clock: deps.clock,
       trackers: this.trackers,
       logger: deps.logger,
       sendRecorded: run => deps.jobs.sendRecorded(run),
@@ -119,8 +128,21 @@ export class TrackingService {
     });
   }
 
-  /** Publishes and archives; also for changes made outside the tracker. */
-  async onChange(change: RunChange): Promise<void> {
+  /**
+   * Subscribes to every change of a run, on the lifecycle's bus: signals
+   * and notifications to the tenant's members, the archive of finished
+   * runs, and the queue (a finished run frees its slot).
+   */
+  subscribe(): void {
+    const { bus } = this.deps.lifecycle;
+    bus.subscribe('tracking', change => this.onChange(change));
+    const queue = this.deps.queue;
+    if (queue) bus.subscribe('queue', change => queue.onChange(change));
+  }
+
+  /** Signals, notifies and archives a change of an existing run. */
+  private async onChange(change: RunChange): Promise<void> {
+    if (!isUpdate(change)) return;
     const { before, after } = change;
     if (before.status !== after.status || before.reason !== after.reason) {
       await this.notifier.runChanged(after);
@@ -132,7 +154,10 @@ export class TrackingService {
     ) {
       this.archiver.enqueue(after);
     }
-    await this.deps.queue?.onChange(change);
+  }
+
+  private get clock(): Clock {
+    return this.deps.clock ?? systemClock;
   }
 
   start(): void {
@@ -148,7 +173,7 @@ export class TrackingService {
    * Queues the archives that were missed (the backend stopped between a
    * run's end and its archive), while the Jobs are likely still there.
    */
-  async archiveMissed(now = Date.now()): Promise<number> {
+  async archiveMissed(now = this.clock.now()): Promise<number> {
     const since = new Date(
       now - this.deps.config.ttlSecondsAfterFinished * 1000,
     );
@@ -164,7 +189,7 @@ export class TrackingService {
   }
 
   /** Deletes history past its retention. */
-  async enforceRetention(now = Date.now()): Promise<void> {
+  async enforceRetention(now = this.clock.now()): Promise<void> {
     const { retention } = this.deps.config;
     const runs = await this.deps.runs.deleteFinishedBefore(
       new Date(now - retention.runDays * DAY_MS),

@@ -14,7 +14,10 @@
  *   main: insufficient unused quota for cpu in flavor ...`).
  * - `Evicted` True: Kueue took the quota back and queues it again.
  */
-import type { KueueWorkload, WorkloadCondition } from '../cluster/TenantCluster';
+import type {
+  KueueWorkload,
+  WorkloadCondition,
+} from '../cluster/TenantCluster';
 
 /** What a waiting run records from its Workload. */
 export type WorkloadExplanation = { reason: string; message: string };

@@ -12,6 +12,8 @@ import {
 } from '../database';
 import { ResolvedTenant } from './RunService';
 import { TenantClusters } from '../cluster/TenantCluster';
+import { Clock, systemClock } from '../lib/clock';
+import { RunChange, RunLifecycle } from '../lifecycle';
 
 const WEEK_MS = 7 * 86_400_000;
 /** How many recent runs the start estimate takes its median from. */
@@ -31,21 +33,24 @@ export class RunQueue {
   constructor(
     private readonly deps: {
       queue: QueueStore;
+      /** Reads runs; every write goes through the lifecycle. */
       runs: RunStore;
+      lifecycle: RunLifecycle;
       clusters: TenantClusters;
       resolveTenant(tenantId: string): Promise<ResolvedTenant>;
       logger: LoggerService;
-      /** Told of every change the queue makes to a run. */
-      onRunChange?(change: {
-        before: RunRecord;
-        after: RunRecord;
-      }): void | Promise<void>;
+      clock?: Clock;
     },
   ) {}
 
+  private get clock(): Clock {
+    return this.deps.clock ?? systemClock;
+  }
+
   /** Releases the tenant's next runs when a change freed one of its slots. */
-  async onChange(change: { before: RunRecord; after: RunRecord }) {
+  async onChange(change: RunChange) {
     const { before, after } = change;
+    if (!before) return;
     const heldSlot = ACTIVE_STATUSES.has(before.status) && before.releasedAt;
     if (heldSlot && FINAL_STATUSES.has(after.status)) {
       await this.release(after.tenantId);
@@ -65,7 +70,7 @@ export class RunQueue {
       );
       return 0;
     }
-    const ids = await this.deps.queue.release(
+    const ids = await this.deps.lifecycle.releaseSlots(
       tenantId,
       resolvePlanLimits(tenant.plan).maxConcurrentJobs,
     );
@@ -73,11 +78,10 @@ export class RunQueue {
       const run = await this.deps.runs.get(id);
       // No Job yet (its submit is still creating it): created unsuspended.
       if (run.k8sUid) await this.resume(run);
-      const after = await this.deps.runs.transition(id, ['Queued'], {
+      await this.deps.lifecycle.release(run, {
         reason: 'Released',
         message: 'A slot of the tenant is free: the Job is starting',
       });
-      if (after) await this.deps.onRunChange?.({ before: run, after });
     }
     return ids.length;
   }
@@ -92,7 +96,7 @@ export class RunQueue {
   }
 
   /** Resumes released Jobs still suspended (a resume lost in a crash). */
-  async resumeStuck(now = Date.now()): Promise<number> {
+  async resumeStuck(now = this.clock.now()): Promise<number> {
     const stuck = await this.deps.queue.releasedNotStarted(
       new Date(now - RESUME_GRACE_MS),
     );
@@ -127,7 +131,7 @@ export class RunQueue {
    */
   async placeOf(
     run: RunRecord,
-    now = Date.now(),
+    now = this.clock.now(),
   ): Promise<TenantJobQueuePlace | undefined> {
     const place = await this.deps.queue.placeOf(run);
     if (!place) return undefined;

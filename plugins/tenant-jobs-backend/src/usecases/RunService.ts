@@ -39,6 +39,8 @@ import {
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { validateParameters } from './parameters';
 import { TenantClusters } from '../cluster/TenantCluster';
+import { Clock, systemClock } from '../lib/clock';
+import { RunLifecycle } from '../lifecycle';
 
 /** What a submission produced. */
 export type SubmitResult =
@@ -182,27 +184,17 @@ export class RunService {
       config: TenantJobsConfig;
       jobTypes: JobTypeRegistry;
       tenants: TenantDirectory;
+      /** Reads runs; every write goes through the lifecycle. */
       runs: RunStore;
+      lifecycle: RunLifecycle;
       clusters: TenantClusters;
       logger: LoggerService;
-      /** Told of every change this service makes to a run. */
-      onRunChange?(change: {
-        before: RunRecord;
-        after: RunRecord;
-      }): void | Promise<void>;
+      clock?: Clock;
     },
   ) {}
 
-  private async changed(before: RunRecord, after: RunRecord) {
-    try {
-      await this.deps.onRunChange?.({ before, after });
-    } catch (error) {
-      this.deps.logger.warn(
-        `Could not pass on the change of run ${after.id}: ${
-          (error as Error).message
-        }`,
-      );
-    }
+  private get clock(): Clock {
+    return this.deps.clock ?? systemClock;
   }
 
   /**
@@ -309,8 +301,9 @@ export class RunService {
     const limits = resolvePlanLimits(tenant.plan);
     const runId = randomUUID();
     // One time for the run and its Job, which records it for adoption.
-    const submittedAt = new Date().toISOString();
-    const jobName = buildRunName(jobType.id, tenant.id, new Date(), suffix());
+    const now = new Date(this.clock.now());
+    const submittedAt = now.toISOString();
+    const jobName = buildRunName(jobType.id, tenant.id, now, suffix());
     const manifest = buildJob(request, {
       jobType,
       namespace: tenant.namespace,
@@ -342,7 +335,7 @@ export class RunService {
     // Job nobody knows.
     let run: RunRecord;
     try {
-      run = await this.deps.runs.admit(
+      run = await this.deps.lifecycle.admit(
         {
           id: runId,
           tenantId: tenant.id,
@@ -445,7 +438,12 @@ export class RunService {
    * cancelled meanwhile gets its Job deleted again, so a cancel that races
    * a submit leaves nothing running.
    */
-  private async send(run: RunRecord, manifest: V1Job): Promise<RunRecord> {
+  private async send(
+    run: RunRecord,
+    manifest: V1Job,
+    /** What a refusal does to the run: forgotten at submit (the caller hears why), kept for the reconcile to fail. */
+    onRefusal: 'forget' | 'keep' = 'forget',
+  ): Promise<RunRecord> {
     const cluster = this.deps.clusters.get(run.cluster);
     let created: V1Job;
     try {
@@ -457,15 +455,18 @@ export class RunService {
         if (existing?.metadata?.labels?.[TENANT_JOBS_LABELS.runId] === run.id) {
           created = existing;
         } else {
-          await this.deps.runs.delete(run.id);
+          if (onRefusal === 'forget') await this.deps.lifecycle.forget(run);
           throw error;
         }
       } else {
         // Refused by the cluster: nothing was created, so nothing is kept.
         // On any other failure (timeout, unreachable) the Job may exist:
         // the run stays Queued for the reconcile rather than be forgotten.
-        if (error instanceof InputError || error instanceof NotFoundError) {
-          await this.deps.runs.delete(run.id);
+        if (
+          onRefusal === 'forget' &&
+          (error instanceof InputError || error instanceof NotFoundError)
+        ) {
+          await this.deps.lifecycle.forget(run);
         }
         throw error;
       }
@@ -487,9 +488,8 @@ export class RunService {
             message: `Waiting in tenant '${run.tenantId}''s queue: its plan's limit of jobs at once is reached. The Job is created and suspended; it starts when a slot frees, highest priority first, then oldest.`,
           };
     }
-    const sent = await this.deps.runs.transition(run.id, ['Queued'], next);
+    const sent = await this.deps.lifecycle.send(run, next);
     if (sent) {
-      await this.changed(run, sent);
       if (!run.releasedAt && created.spec?.suspend) {
         // Released while the Job was being created: resume it now.
         const latest = await this.deps.runs.get(run.id);
@@ -543,11 +543,9 @@ export class RunService {
   async sendRecorded(run: RunRecord): Promise<RunRecord> {
     const jobType = this.deps.jobTypes.get(run.jobType);
     if (!jobType) {
-      return this.deps.runs.update(run.id, {
-        status: 'Failed',
+      return this.failed(run, {
         reason: 'NotCreated',
         message: `Its job type '${run.jobType}' is no longer configured`,
-        finishedAt: new Date().toISOString(),
       });
     }
     const manifest = buildJob(run.request as JobRequest, {
@@ -568,6 +566,7 @@ export class RunService {
       return await this.send(
         run,
         jobToSend(this.deps.config.queue.mode, run, manifest),
+        'keep',
       );
     } catch (error) {
       if (
@@ -575,12 +574,9 @@ export class RunService {
         error instanceof NotFoundError ||
         error instanceof ConflictError
       ) {
-        // send() deleted the run; nobody waits for an answer here, so keep
-        // a record of why instead: the apiserver's words, and a quota
-        // refusal by its name.
-        return this.deps.runs.create({
-          ...run,
-          status: 'Failed',
+        // Nobody waits for an answer here, so the run keeps why: the
+        // apiserver's words, and a quota refusal by its name.
+        return this.failed(run, {
           // The apiserver's own words for a ResourceQuota's refusal.
           reason: /exceeded quota/i.test((error as Error).message)
             ? 'QuotaExceeded'
@@ -592,20 +588,22 @@ export class RunService {
     }
   }
 
+  /** Fails a run that cannot be sent; the run as it is when it had moved on. */
+  private async failed(
+    run: RunRecord,
+    why: { reason: string; message: string },
+  ): Promise<RunRecord> {
+    return (
+      (await this.deps.lifecycle.fail(run, why)) ??
+      (await this.deps.runs.get(run.id))
+    );
+  }
+
   async cancel(run: RunRecord, actor: string): Promise<TenantJobRun> {
     // Guarded by the state read: a run that finished meanwhile stays as it
     // finished. The Job goes after the run is final, so the tracker never
     // records the deletion as a loss.
-    const cancelled = await this.deps.runs.transition(
-      run.id,
-      ['Queued', 'Pending', 'Running'],
-      {
-        status: 'Cancelled',
-        reason: 'CancelledByUser',
-        message: `Cancelled by ${actor}`,
-        finishedAt: new Date().toISOString(),
-      },
-    );
+    const cancelled = await this.deps.lifecycle.cancel(run, actor);
     if (!cancelled) {
       const current = await this.deps.runs.get(run.id);
       throw new ConflictError(
@@ -628,7 +626,6 @@ export class RunService {
         }`,
       );
     }
-    await this.changed(run, cancelled);
     return toApiRun(cancelled);
   }
 

@@ -26,6 +26,7 @@ import {
 import { RunService, SubmitResult } from './RunService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 import { TenantClusters } from '../cluster/TenantCluster';
+import { RunLifecycle } from '../lifecycle';
 
 const MACROS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -79,13 +80,11 @@ export class ScheduleService {
       jobs: RunService;
       jobTypes: JobTypeRegistry;
       schedules: ScheduleStore;
+      /** Reads runs; every write goes through the lifecycle. */
       runs: RunStore;
+      lifecycle: RunLifecycle;
       clusters: TenantClusters;
       logger: LoggerService;
-      onRunChange?(change: {
-        before: RunRecord;
-        after: RunRecord;
-      }): void | Promise<void>;
     },
   ) {}
 
@@ -223,7 +222,7 @@ export class ScheduleService {
     const cluster = this.deps.clusters.get(schedule.cluster);
     let admitted: RunRecord;
     try {
-      admitted = await this.deps.runs.admit(run, {
+      admitted = await this.deps.lifecycle.admit(run, {
         // With Kueue, Kueue holds the runs over the tenant's quota.
         maxActive: this.kueue
           ? Number.POSITIVE_INFINITY
@@ -233,9 +232,7 @@ export class ScheduleService {
     } catch (error) {
       if (error instanceof ConcurrencyLimitError) {
         await cluster.deleteJob(schedule.namespace, run.k8sName);
-        await this.deps.runs.create({
-          ...run,
-          status: 'Failed',
+        await this.deps.lifecycle.refuse(run, {
           reason: 'QueueFull',
           message: `Not started: ${error.message}`,
         });
@@ -262,8 +259,7 @@ export class ScheduleService {
         message: `Started by schedule ${scheduleId}; handed to Kueue, which starts it when the tenant's ClusterQueue has quota`,
       };
     }
-    const after = await this.deps.runs.transition(uid, ['Queued'], waiting);
-    if (after) await this.deps.onRunChange?.({ before: admitted, after });
+    await this.deps.lifecycle.send(admitted, waiting);
     return true;
   }
 

@@ -160,7 +160,10 @@ const tenantMembershipPolicyModule = createBackendModule({
             user?: PolicyQueryUser,
           ): Promise<PolicyDecision> {
             if (
-              isResourcePermission(request.permission, TENANT_JOBS_RESOURCE_TYPE)
+              isResourcePermission(
+                request.permission,
+                TENANT_JOBS_RESOURCE_TYPE,
+              )
             ) {
               const claims = user
                 ? (await userInfo.getUserInfo(user.credentials))

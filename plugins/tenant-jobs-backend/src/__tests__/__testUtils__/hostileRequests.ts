@@ -702,8 +702,16 @@ function prototypePollution(ctx: HostileContext): HostileRequest[] {
     ['GET /runs', '/runs?__proto__[polluted]=yes&limit=0', {}],
     ['GET /stats', '/stats?constructor[prototype][polluted]=yes', {}],
     ['GET /stats', '/stats?__proto__[polluted]=yes&from=yesterday', {}],
-    ['GET /runs/:runId/logs', `${logs}?constructor[prototype][polluted]=yes`, {}],
-    ['GET /runs/:runId/logs', `${logs}?__proto__[polluted]=yes&tailLines=-1`, {}],
+    [
+      'GET /runs/:runId/logs',
+      `${logs}?constructor[prototype][polluted]=yes`,
+      {},
+    ],
+    [
+      'GET /runs/:runId/logs',
+      `${logs}?__proto__[polluted]=yes&tailLines=-1`,
+      {},
+    ],
     [
       'GET /runs/:runId',
       `/runs/${id}?__proto__[polluted]=yes`,
