@@ -49,7 +49,20 @@ case " $STAGES " in *" unit "* | *" integration "*)
 esac
 
 stage typecheck check yarn tsc
-stage lint check yarn backstage-cli repo lint
+# Lint, then the API reports (report.api.md, report.sql.md) and the code
+# generated from the OpenAPI description against their sources: changing
+# an API without `yarn build:api-reports` / `yarn build:openapi` fails here.
+lint_and_reports() {
+  local rc=0
+  yarn backstage-cli repo lint || rc=1
+  yarn check:api-reports || rc=1
+  yarn check:openapi || rc=1
+  # The backend's folders import each other in one direction only.
+  node scripts/architecture-report.mjs --fail-on-cycles >/dev/null || rc=1
+  node --test scripts/*.test.mjs || rc=1
+  return "$rc"
+}
+stage lint check lint_and_reports
 stage unit jest yarn backstage-cli repo test --watchAll=false \
   --testPathIgnorePatterns '\.(integration|e2e|bench)\.test\.'
 stage integration jest scripts/integration.sh
