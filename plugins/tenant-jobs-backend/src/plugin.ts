@@ -30,6 +30,10 @@ import { createTenantJobResourceLoader } from './permissions/resourceLoader';
 import { RunService } from './usecases/RunService';
 import { JobTypeRegistry } from './usecases/JobTypeRegistry';
 import { createHealthRouter } from './routes/healthRoutes';
+import { NotFoundError } from '@backstage/errors';
+import { TenantAccess } from './access';
+import { AuditTrail } from './routes/audit';
+import { TenantService } from './usecases/TenantService';
 import { createRouter } from './routes/router';
 import { RunQueries } from './usecases/RunQueries';
 import { RunQueue } from './usecases/RunQueue';
@@ -140,6 +144,23 @@ export const tenantJobsPlugin = createBackendPlugin({
           loadResources,
         });
 
+        // Every decision about who may do what with a tenant and its runs.
+        const access = new TenantAccess({
+          httpAuth: deps.httpAuth,
+          userInfo: deps.userInfo,
+          permissions: deps.permissions,
+          authorizer,
+          tenants,
+          getRun: async id => {
+            try {
+              return await runs.get(id);
+            } catch (error) {
+              if (error instanceof NotFoundError) return undefined;
+              throw error;
+            }
+          },
+        });
+
         const runQueue = new RunQueue({
           queue,
           runs,
@@ -202,36 +223,43 @@ export const tenantJobsPlugin = createBackendPlugin({
           createHealthRouter({
             health: observability.health,
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
+            access,
             logger: deps.logger,
           }),
         );
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            userInfo: deps.userInfo,
-            auditor: deps.auditor,
             logger: deps.logger,
-            jobs,
-            queries: new RunQueries({ runs, archives, clusters }),
-            queue: runQueue,
-            schedules: { service: scheduleService, store: schedules },
-            triggers: { service: triggerService, store: triggers },
-            configuration: new TenantConfiguration({
-              schedules: scheduleService,
-              scheduleStore: schedules,
-              triggers: triggerService,
-              triggerStore: triggers,
-              planOf: async id => (await jobs.resolveTenant(id)).plan,
+            access,
+            audit: new AuditTrail({
+              auditor: deps.auditor,
+              store: audit,
+              logger: deps.logger,
             }),
-            authorizer,
-            jobTypes,
-            tenants,
-            runs,
-            audit,
-            clusters,
-            config,
+            useCases: {
+              runs: jobs,
+              queries: new RunQueries({ runs, archives, clusters }),
+              queue: runQueue,
+              schedules: scheduleService,
+              triggers: triggerService,
+              configuration: new TenantConfiguration({
+                schedules: scheduleService,
+                scheduleStore: schedules,
+                triggers: triggerService,
+                triggerStore: triggers,
+                planOf: async id => (await jobs.resolveTenant(id)).plan,
+              }),
+              tenants: new TenantService({
+                tenants,
+                runService: jobs,
+                runs,
+                clusters,
+                logger: deps.logger,
+                config,
+              }),
+              jobTypes,
+            },
             observability,
           }),
         );

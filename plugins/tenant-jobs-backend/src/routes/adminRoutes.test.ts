@@ -14,8 +14,12 @@ import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { openDatabase } from '../database';
-import { createAdminRoutes } from './adminRoutes';
-import { createAudit } from './audit';
+import { TenantAccess } from '../access';
+import { TenantDirectory } from '../catalog/TenantDirectory';
+import { TenantService } from '../usecases/TenantService';
+import { registerAdminRoutes } from './adminRoutes';
+import { AuditTrail } from './audit';
+import { createRoutes, TenantJobsUseCases } from './context';
 import { errorHandler, jsonBody } from './httpErrors';
 import { ResolvedTenant } from '../usecases/RunService';
 import { TenantCluster, TenantClusters } from '../cluster/TenantCluster';
@@ -87,21 +91,35 @@ describe('POST /tenants/:id/provision', () => {
         return cluster as unknown as TenantCluster;
       },
     };
-    app = express()
-      .use(jsonBody('64kb'))
-      .use(
-        createAdminRoutes({
-          httpAuth: mockServices.httpAuth(),
-          permissions,
-          jobs: { resolveTenant },
+    const { routes, route } = createRoutes();
+    registerAdminRoutes({
+      access: new TenantAccess({
+        httpAuth: mockServices.httpAuth(),
+        userInfo: mockServices.userInfo(),
+        permissions,
+        authorizer: async () => false,
+        tenants: {} as TenantDirectory,
+        getRun: async () => undefined,
+      }),
+      audit: new AuditTrail({ auditor, store: audit, logger }),
+      useCases: {
+        tenants: new TenantService({
+          tenants: {} as TenantDirectory,
+          runService: { resolveTenant },
+          runs: { countActive: async () => 0 },
           clusters,
-          audited: createAudit({ auditor, store: audit, logger }),
+          logger,
           config: {
             namespacePattern: PATTERN,
             preemptingPriorities: ['critical'],
           },
         }),
-      )
+      } as TenantJobsUseCases,
+      route,
+    });
+    app = express()
+      .use(jsonBody('64kb'))
+      .use(routes)
       .use(errorHandler({ logger }));
   });
 

@@ -129,3 +129,23 @@ export function createRefusalAudit(options: {
     });
   };
 }
+
+/**
+ * The audit trail of the routes: {@link AuditTrail.audited} runs an action
+ * under audit, {@link AuditTrail.refused} records a request refused before
+ * its action ran. Both write through the auditor service and to the
+ * plugin's own audit table.
+ */
+export class AuditTrail {
+  readonly audited: ReturnType<typeof createAudit>;
+  readonly refused: ReturnType<typeof createRefusalAudit>;
+
+  constructor(options: {
+    auditor: AuditorService;
+    store: AuditStore;
+    logger: LoggerService;
+  }) {
+    this.audited = createAudit(options);
+    this.refused = createRefusalAudit(options);
+  }
+}

@@ -1,17 +1,9 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import {
-  isValidTenantId,
-  tenantJobsRunCreatePermission,
-  tenantJobsRunReadPermission,
-  tenantJobsResourceRef,
-} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { isValidTenantId } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
-import Router from 'express-promise-router';
-import { TenantJobAuthorizer } from '../permissions/authorizer';
-import { createAudit } from './audit';
-import { rejectQuery } from './listQuery';
 import { TenantConfiguration } from '../usecases/TenantConfiguration';
+import { RouteContext } from './context';
+import { rejectQuery } from './listQuery';
 
 /** Paths whose bodies may be YAML (see jsonBody). */
 export const CONFIGURATION_PATH = /^\/tenants\/[^/]+\/configuration\/?$/;
@@ -22,14 +14,12 @@ export const CONFIGURATION_PATH = /^\/tenants\/[^/]+\/configuration\/?$/;
  * `tenant-jobs.run.read` on the tenant, importing `tenant-jobs.run.create`;
  * imports are audited.
  */
-export function createConfigurationRoutes(options: {
-  httpAuth: HttpAuthService;
-  authorizer: TenantJobAuthorizer;
-  configuration: TenantConfiguration;
-  audited: ReturnType<typeof createAudit>;
-}): express.Router {
-  const { httpAuth, authorizer, configuration, audited } = options;
-  const router = Router();
+export function registerConfigurationRoutes(
+  context: RouteContext,
+  configuration: TenantConfiguration,
+): void {
+  const { access, route } = context;
+  const audited = context.audit.audited;
 
   const tenantOf = (req: express.Request) => {
     const tenantId = req.params.tenantId;
@@ -39,68 +29,64 @@ export function createConfigurationRoutes(options: {
     return tenantId;
   };
 
-  router.get('/tenants/:tenantId/configuration', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const tenantId = tenantOf(req);
-    if (
-      !(await authorizer(
-        credentials,
-        tenantJobsRunReadPermission,
-        tenantJobsResourceRef.forTenant(tenantId),
-      ))
-    ) {
-      throw new NotAllowedError(
-        `You may not read the configuration of tenant '${tenantId}': you are not a member of it`,
-      );
-    }
-    rejectQuery(req.query);
-    res
-      .status(200)
-      .type('application/yaml')
-      .setHeader(
-        'Content-Disposition',
-        `attachment; filename="${tenantId}-tenant-jobs.yaml"`,
-      );
-    res.send(await configuration.exportYaml(tenantId));
-  });
+  route(
+    'get',
+    '/tenants/:tenantId/configuration',
+    undefined,
+    async (req, res) => {
+      const credentials = await access.user(req);
+      const tenantId = tenantOf(req);
+      if (!(await access.mayRead(credentials, tenantId))) {
+        throw new NotAllowedError(
+          `You may not read the configuration of tenant '${tenantId}': you are not a member of it`,
+        );
+      }
+      rejectQuery(req.query);
+      res
+        .status(200)
+        .type('application/yaml')
+        .setHeader(
+          'Content-Disposition',
+          `attachment; filename="${tenantId}-tenant-jobs.yaml"`,
+        );
+      res.send(await configuration.exportYaml(tenantId));
+    },
+  );
 
-  router.post('/tenants/:tenantId/configuration', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const actor = credentials.principal.userEntityRef;
-    const tenantId = isValidTenantId(req.params.tenantId)
-      ? req.params.tenantId
-      : undefined;
-    const result = await audited(
-      'configuration-import',
-      req,
-      actor,
-      { tenantId },
-      async ctx => {
-        const id = tenantOf(req);
-        if (
-          !(await authorizer(
+  route(
+    'post',
+    '/tenants/:tenantId/configuration',
+    'configuration-import',
+    async (req, res) => {
+      const credentials = await access.user(req);
+      const actor = credentials.principal.userEntityRef;
+      const tenantId = isValidTenantId(req.params.tenantId)
+        ? req.params.tenantId
+        : undefined;
+      const result = await audited(
+        'configuration-import',
+        req,
+        actor,
+        { tenantId },
+        async ctx => {
+          const id = tenantOf(req);
+          await access.requireMember(
             credentials,
-            tenantJobsRunCreatePermission,
-            tenantJobsResourceRef.forTenant(id),
-          ))
-        ) {
-          throw new NotAllowedError(
+            id,
             `You may not import the configuration of tenant '${id}': you are not a member of it`,
           );
-        }
-        rejectQuery(req.query);
-        if (typeof req.body !== 'string' || req.body.trim() === '') {
-          throw new InputError(
-            'Send the configuration as a YAML document (Content-Type: application/yaml)',
-          );
-        }
-        const counts = await configuration.importYaml(req.body, id, actor);
-        ctx.detail = counts;
-        return counts;
-      },
-    );
-    res.status(201).json(result);
-  });
-
-  return router;
+          rejectQuery(req.query);
+          if (typeof req.body !== 'string' || req.body.trim() === '') {
+            throw new InputError(
+              'Send the configuration as a YAML document (Content-Type: application/yaml)',
+            );
+          }
+          const counts = await configuration.importYaml(req.body, id, actor);
+          ctx.detail = counts;
+          return counts;
+        },
+      );
+      res.status(201).json(result);
+    },
+  );
 }

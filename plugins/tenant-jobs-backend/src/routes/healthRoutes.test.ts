@@ -7,6 +7,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
 import { ClusterHealth } from '../metrics/ClusterHealth';
+import { TenantAccess } from '../access';
+import { TenantDirectory } from '../catalog/TenantDirectory';
 import { createHealthRouter } from './healthRoutes';
 
 /** A plugin whose cluster 'east' stopped answering, with a revealing error. */
@@ -28,7 +30,14 @@ function degradedApp(decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
       httpAuth: mockServices.httpAuth({
         defaultCredentials: mockCredentials.none(),
       }),
-      permissions,
+      access: new TenantAccess({
+        httpAuth: mockServices.httpAuth(),
+        permissions,
+        userInfo: mockServices.userInfo(),
+        authorizer: async () => false,
+        tenants: {} as TenantDirectory,
+        getRun: async () => undefined,
+      }),
       logger,
     }),
     mockErrorHandler(),

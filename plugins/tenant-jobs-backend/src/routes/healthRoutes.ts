@@ -1,12 +1,7 @@
-import {
-  HttpAuthService,
-  LoggerService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { tenantJobsTenantProvisionPermission } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { TenantAccess } from '../access';
 import { ClusterHealth } from '../metrics/ClusterHealth';
 
 /**
@@ -22,10 +17,11 @@ import { ClusterHealth } from '../metrics/ClusterHealth';
 export function createHealthRouter(options: {
   health: ClusterHealth;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  /** Who is the platform team's (`tenant-jobs.tenant.provision`). */
+  access: Pick<TenantAccess, 'isAdmin'>;
   logger: LoggerService;
 }): express.Router {
-  const { health, httpAuth, permissions, logger } = options;
+  const { health, httpAuth, access, logger } = options;
   let lastLogged: string | undefined;
 
   /** Whether the caller may see the details: the platform team or a service. */
@@ -36,11 +32,7 @@ export function createHealthRouter(options: {
         allow: ['user', 'service'],
       });
       if (credentials.principal.type === 'service') return true;
-      const [decision] = await permissions.authorize(
-        [{ permission: tenantJobsTenantProvisionPermission }],
-        { credentials },
-      );
-      return decision.result === AuthorizeResult.ALLOW;
+      return await access.isAdmin(credentials);
     } catch {
       // A bad or missing token gets the answer anyone gets.
       return false;

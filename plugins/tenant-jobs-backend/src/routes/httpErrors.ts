@@ -105,6 +105,7 @@ export function errorHandler(options: {
     error: Error,
     req: express.Request,
     status: number,
+    res: express.Response,
   ): Promise<void> | void;
 }): express.ErrorRequestHandler {
   return async (rawError, req, res, next) => {
@@ -134,7 +135,7 @@ export function errorHandler(options: {
             });
     } else {
       try {
-        await options.onRefusal?.(error, req, status);
+        await options.onRefusal?.(error, req, status, res);
       } catch (auditError) {
         options.logger.error('Could not audit a refusal', auditError as Error);
       }

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import {
   isCompleteEntityRef,
+  isValidTenantId,
   normalizeEntityRef,
   PRIORITY_IDS,
   RUN_STATUSES,
@@ -260,4 +261,27 @@ export function rejectQuery(query: Record<string, unknown>): void {
         .join(', ')}; this route takes none`,
     );
   }
+}
+
+/**
+ * The query of a list of a tenant's things (`GET /schedules`,
+ * `GET /triggers`): an optional `tenantId`, nothing else. Undefined when it
+ * names no tenant, for the caller's own tenants.
+ */
+export function parseTenantQuery(
+  query: Record<string, unknown>,
+): string[] | undefined {
+  const { tenantId, ...rest } = query;
+  if (Object.keys(rest).length > 0) {
+    throw new InputError(
+      `Unknown query parameters: ${Object.keys(rest).join(
+        ', ',
+      )}; allowed: tenantId`,
+    );
+  }
+  if (tenantId === undefined) return undefined;
+  if (typeof tenantId !== 'string' || !isValidTenantId(tenantId)) {
+    throw new InputError('tenantId: must be a tenant id');
+  }
+  return [tenantId];
 }

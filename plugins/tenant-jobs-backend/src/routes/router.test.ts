@@ -37,7 +37,10 @@ import {
   ManagedObjectsWatch,
 } from '../cluster/TenantCluster';
 import { RunQueries } from '../usecases/RunQueries';
+import { TenantAccess } from '../access';
 import { testLifecycle } from '../lifecycle/__testUtils__/testLifecycle';
+import { TenantService } from '../usecases/TenantService';
+import { AuditTrail } from './audit';
 import { RunQueue } from '../usecases/RunQueue';
 import { createRouter } from './router';
 
@@ -314,38 +317,50 @@ describe('createRouter', () => {
       added: [],
       overrides: config.jobTypes,
     });
-    const router = await createRouter({
-      httpAuth: mockServices.httpAuth(),
-      permissions,
-      userInfo: mockServices.userInfo({
-        ownershipEntityRefs: [ALICE, ACME_GROUP],
-      }),
-      auditor,
-      logger,
-      jobs: (jobService = new RunService({
-        config,
-        jobTypes,
-        tenants,
-        runs,
-        lifecycle,
-        clusters,
-        logger,
-      })),
-      queries: new RunQueries({ runs, archives, clusters }),
-      queue: runQueue,
-      // Decisions by the mocked permissions service, with the resource.
-      authorizer: async (credentials, permission, resourceRef) =>
-        (
-          await permissions.authorize([{ permission, resourceRef }], {
-            credentials,
-          })
-        )[0].result === AuthorizeResult.ALLOW,
+    jobService = new RunService({
+      config,
       jobTypes,
       tenants,
       runs,
-      audit,
+      lifecycle,
       clusters,
-      config,
+      logger,
+    });
+    const httpAuth = mockServices.httpAuth();
+    const router = await createRouter({
+      httpAuth,
+      logger,
+      access: new TenantAccess({
+        httpAuth,
+        permissions,
+        userInfo: mockServices.userInfo({
+          ownershipEntityRefs: [ALICE, ACME_GROUP],
+        }),
+        // Decisions by the mocked permissions service, with the resource.
+        authorizer: async (credentials, permission, resourceRef) =>
+          (
+            await permissions.authorize([{ permission, resourceRef }], {
+              credentials,
+            })
+          )[0].result === AuthorizeResult.ALLOW,
+        tenants,
+        getRun: async id => runs.get(id).catch(() => undefined),
+      }),
+      audit: new AuditTrail({ auditor, store: audit, logger }),
+      useCases: {
+        runs: jobService,
+        queries: new RunQueries({ runs, archives, clusters }),
+        queue: runQueue,
+        tenants: new TenantService({
+          tenants,
+          runService: jobService,
+          runs,
+          clusters,
+          logger,
+          config,
+        }),
+        jobTypes,
+      },
     });
     app = express().use(router).use(mockErrorHandler());
   });

@@ -1,20 +1,14 @@
 import {
   BackstageCredentials,
   BackstageUserPrincipal,
-  HttpAuthService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { parseScheduleRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
-import Router from 'express-promise-router';
-import { TenantDirectory } from '../catalog/TenantDirectory';
-import { ScheduleRecord, ScheduleStore } from '../database';
-import { TenantJobAuthorizer } from '../permissions/authorizer';
-import { rejectQuery } from './listQuery';
-import { createTenantAccess, parseTenantQuery } from './access';
-import { createAudit } from './audit';
+import { ScheduleRecord } from '../database';
 import { ScheduleService } from '../usecases/ScheduleService';
+import { RouteContext } from './context';
+import { parseTenantQuery, rejectQuery } from './listQuery';
 
 const SCHEDULE_ID = /^[0-9a-f-]{36}$/;
 
@@ -24,19 +18,16 @@ const SCHEDULE_ID = /^[0-9a-f-]{36}$/;
  * `tenant-jobs.run.create`; another tenant's schedule answers the same 404
  * as one that does not exist. Every change is audited.
  */
-export function createScheduleRoutes(options: {
-  httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
-  authorizer: TenantJobAuthorizer;
-  tenants: TenantDirectory;
-  schedules: ScheduleService;
-  store: ScheduleStore;
-  audited: ReturnType<typeof createAudit>;
-}): express.Router {
-  const { schedules, store, audited } = options;
-  const access = createTenantAccess(options);
-  const router = Router();
-  const user = access.user;
+export function registerScheduleRoutes(
+  context: RouteContext,
+  schedules: ScheduleService,
+): void {
+  const { access, route } = context;
+  const audited = context.audit.audited;
+  const store = schedules;
+  const user = (req: express.Request) => access.user(req);
+  const notMember = (tenantId: string) =>
+    `You may not manage schedules of tenant '${tenantId}': you are not a member of it`;
 
   /** The schedule, if the caller may read it; else the same 404. */
   async function readable(
@@ -51,7 +42,7 @@ export function createScheduleRoutes(options: {
     return schedule;
   }
 
-  router.get('/schedules', async (req, res) => {
+  route('get', '/schedules', undefined, async (req, res) => {
     const credentials = await user(req);
     const readableIds = await access.readableTenantIds(
       credentials,
@@ -61,7 +52,7 @@ export function createScheduleRoutes(options: {
     res.json({ items: items.map(s => schedules.toApi(s)) });
   });
 
-  router.post('/schedules', async (req, res) => {
+  route('post', '/schedules', 'schedule-create', async (req, res) => {
     const credentials = await user(req);
     const actor = credentials.principal.userEntityRef;
     const parsed = parseScheduleRequest(req.body);
@@ -78,7 +69,7 @@ export function createScheduleRoutes(options: {
         await access.requireMember(
           credentials,
           parsed.request.tenantId,
-          'schedules',
+          notMember(parsed.request.tenantId),
         );
         const schedule = await schedules.create(parsed.request, actor);
         ctx.detail = { scheduleId: schedule.id, cron: schedule.request.cron };
@@ -88,9 +79,9 @@ export function createScheduleRoutes(options: {
     res.status(201).json(schedules.toApi(created));
   });
 
-  router.get('/schedules/:id', async (req, res) => {
+  route('get', '/schedules/:scheduleId', undefined, async (req, res) => {
     const credentials = await user(req);
-    const schedule = await readable(credentials, req.params.id);
+    const schedule = await readable(credentials, req.params.scheduleId);
     rejectQuery(req.query);
     res.json(schedules.toApi(schedule));
   });
@@ -111,8 +102,8 @@ export function createScheduleRoutes(options: {
     async (req: express.Request, res: express.Response) => {
       const credentials = await user(req);
       const actor = credentials.principal.userEntityRef;
-      const found = SCHEDULE_ID.test(req.params.id)
-        ? await store.find(req.params.id)
+      const found = SCHEDULE_ID.test(req.params.scheduleId)
+        ? await store.find(req.params.scheduleId)
         : undefined;
       await audited(
         action,
@@ -120,11 +111,11 @@ export function createScheduleRoutes(options: {
         actor,
         { tenantId: found?.tenantId, detail: { scheduleId: found?.id } },
         async () => {
-          const schedule = await readable(credentials, req.params.id);
+          const schedule = await readable(credentials, req.params.scheduleId);
           await access.requireMember(
             credentials,
             schedule.tenantId,
-            'schedules',
+            notMember(schedule.tenantId),
           );
           rejectQuery(req.query);
           await fn(schedule, actor, res);
@@ -132,33 +123,39 @@ export function createScheduleRoutes(options: {
       );
     };
 
-  router.post(
-    '/schedules/:id/pause',
+  route(
+    'post',
+    '/schedules/:scheduleId/pause',
+    'schedule-pause',
     change('schedule-pause', async (schedule, _actor, res) => {
       res.json(schedules.toApi(await schedules.setPaused(schedule, true)));
     }),
   );
-  router.post(
-    '/schedules/:id/resume',
+  route(
+    'post',
+    '/schedules/:scheduleId/resume',
+    'schedule-resume',
     change('schedule-resume', async (schedule, _actor, res) => {
       res.json(schedules.toApi(await schedules.setPaused(schedule, false)));
     }),
   );
-  router.post(
-    '/schedules/:id/run',
+  route(
+    'post',
+    '/schedules/:scheduleId/run',
+    'schedule-run',
     change('schedule-run', async (schedule, actor, res) => {
       const result = await schedules.runNow(schedule, actor);
       if (result.kind === 'dryRun') throw new Error('run-now made a dry run');
       res.status(result.kind === 'created' ? 201 : 200).json(result.run);
     }),
   );
-  router.delete(
-    '/schedules/:id',
+  route(
+    'delete',
+    '/schedules/:scheduleId',
+    'schedule-delete',
     change('schedule-delete', async (schedule, _actor, res) => {
       await schedules.delete(schedule);
       res.status(204).end();
     }),
   );
-
-  return router;
 }

@@ -1,19 +1,13 @@
 import {
   BackstageCredentials,
   BackstageUserPrincipal,
-  HttpAuthService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { parseTriggerRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
-import Router from 'express-promise-router';
-import { TenantDirectory } from '../catalog/TenantDirectory';
-import { TriggerRecord, TriggerStore } from '../database';
-import { TenantJobAuthorizer } from '../permissions/authorizer';
-import { rejectQuery } from './listQuery';
-import { createTenantAccess, parseTenantQuery } from './access';
-import { createAudit } from './audit';
+import { TriggerRecord } from '../database';
+import { RouteContext } from './context';
+import { parseTenantQuery, rejectQuery } from './listQuery';
 import { TriggerService } from '../usecases/TriggerService';
 
 const TRIGGER_ID = /^[0-9a-f-]{36}$/;
@@ -24,19 +18,16 @@ const TRIGGER_ID = /^[0-9a-f-]{36}$/;
  * it `tenant-jobs.run.create`; another tenant's rule answers the same 404
  * as one that does not exist. Every change is audited.
  */
-export function createTriggerRoutes(options: {
-  httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
-  authorizer: TenantJobAuthorizer;
-  tenants: TenantDirectory;
-  triggers: TriggerService;
-  store: TriggerStore;
-  audited: ReturnType<typeof createAudit>;
-}): express.Router {
-  const { triggers, store, audited } = options;
-  const access = createTenantAccess(options);
-  const router = Router();
-  const user = access.user;
+export function registerTriggerRoutes(
+  context: RouteContext,
+  triggers: TriggerService,
+): void {
+  const { access, route } = context;
+  const audited = context.audit.audited;
+  const store = triggers;
+  const user = (req: express.Request) => access.user(req);
+  const notMember = (tenantId: string) =>
+    `You may not manage triggers of tenant '${tenantId}': you are not a member of it`;
 
   async function readable(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
@@ -50,13 +41,13 @@ export function createTriggerRoutes(options: {
     return rule;
   }
 
-  router.get('/trigger-topics', async (req, res) => {
+  route('get', '/trigger-topics', undefined, async (req, res) => {
     await user(req);
     rejectQuery(req.query);
     res.json({ items: triggers.topics() });
   });
 
-  router.get('/triggers', async (req, res) => {
+  route('get', '/triggers', undefined, async (req, res) => {
     const credentials = await user(req);
     const tenantIds = parseTenantQuery(req.query);
     const readableIds = await access.readableTenantIds(credentials, tenantIds);
@@ -65,7 +56,7 @@ export function createTriggerRoutes(options: {
     });
   });
 
-  router.post('/triggers', async (req, res) => {
+  route('post', '/triggers', 'trigger-create', async (req, res) => {
     const credentials = await user(req);
     const actor = credentials.principal.userEntityRef;
     const parsed = parseTriggerRequest(req.body);
@@ -82,7 +73,7 @@ export function createTriggerRoutes(options: {
         await access.requireMember(
           credentials,
           parsed.request.tenantId,
-          'triggers',
+          notMember(parsed.request.tenantId),
         );
         const created = await triggers.create(parsed.request, actor);
         ctx.detail = { triggerId: created.id, topic: created.request.topic };
@@ -92,33 +83,40 @@ export function createTriggerRoutes(options: {
     res.status(201).json(triggers.toApi(rule));
   });
 
-  router.get('/triggers/:id', async (req, res) => {
+  route('get', '/triggers/:triggerId', undefined, async (req, res) => {
     const credentials = await user(req);
-    const rule = await readable(credentials, req.params.id);
+    const rule = await readable(credentials, req.params.triggerId);
     rejectQuery(req.query);
     res.json(triggers.toApi(rule));
   });
 
-  router.delete('/triggers/:id', async (req, res) => {
-    const credentials = await user(req);
-    const actor = credentials.principal.userEntityRef;
-    const found = TRIGGER_ID.test(req.params.id)
-      ? await store.find(req.params.id)
-      : undefined;
-    await audited(
-      'trigger-delete',
-      req,
-      actor,
-      { tenantId: found?.tenantId, detail: { triggerId: found?.id } },
-      async () => {
-        const rule = await readable(credentials, req.params.id);
-        await access.requireMember(credentials, rule.tenantId, 'triggers');
-        rejectQuery(req.query);
-        await triggers.delete(rule);
-      },
-    );
-    res.status(204).end();
-  });
-
-  return router;
+  route(
+    'delete',
+    '/triggers/:triggerId',
+    'trigger-delete',
+    async (req, res) => {
+      const credentials = await user(req);
+      const actor = credentials.principal.userEntityRef;
+      const found = TRIGGER_ID.test(req.params.triggerId)
+        ? await store.find(req.params.triggerId)
+        : undefined;
+      await audited(
+        'trigger-delete',
+        req,
+        actor,
+        { tenantId: found?.tenantId, detail: { triggerId: found?.id } },
+        async () => {
+          const rule = await readable(credentials, req.params.triggerId);
+          await access.requireMember(
+            credentials,
+            rule.tenantId,
+            notMember(rule.tenantId),
+          );
+          rejectQuery(req.query);
+          await triggers.delete(rule);
+        },
+      );
+      res.status(204).end();
+    },
+  );
 }

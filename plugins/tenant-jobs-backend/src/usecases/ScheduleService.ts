@@ -88,6 +88,16 @@ export class ScheduleService {
     },
   ) {}
 
+  /** The schedule with this id, if there is one. */
+  find(id: string): Promise<ScheduleRecord | undefined> {
+    return this.deps.schedules.find(id);
+  }
+
+  /** The schedules of these tenants. */
+  list(tenantIds: string[]): Promise<ScheduleRecord[]> {
+    return this.deps.schedules.list(tenantIds);
+  }
+
   toApi(schedule: ScheduleRecord): TenantJobSchedule {
     return {
       ...schedule.request,

@@ -143,6 +143,16 @@ export class TriggerService {
     } (tenantJobs.triggers.topics, listed by GET /trigger-topics)`;
   }
 
+  /** The rule with this id, if there is one. */
+  find(id: string): Promise<TriggerRecord | undefined> {
+    return this.deps.triggers.find(id);
+  }
+
+  /** The rules of these tenants. */
+  list(tenantIds: string[]): Promise<TriggerRecord[]> {
+    return this.deps.triggers.list(tenantIds);
+  }
+
   toApi(rule: TriggerRecord): TenantJobTrigger {
     return {
       ...rule.request,

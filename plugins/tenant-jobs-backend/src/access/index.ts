@@ -1,0 +1,2 @@
+export { TenantAccess } from './TenantAccess';
+export type { UserCredentials } from './TenantAccess';
