@@ -91,7 +91,7 @@ describe('POST /tenants/:id/provision', () => {
         return cluster as unknown as TenantCluster;
       },
     };
-    const { routes, route } = createRoutes();
+    const { routes, route } = await createRoutes();
     registerAdminRoutes({
       access: new TenantAccess({
         httpAuth: mockServices.httpAuth(),

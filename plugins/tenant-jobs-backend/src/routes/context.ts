@@ -11,6 +11,7 @@ import { ScheduleService } from '../usecases/ScheduleService';
 import { TenantConfiguration } from '../usecases/TenantConfiguration';
 import { TenantService } from '../usecases/TenantService';
 import { TriggerService } from '../usecases/TriggerService';
+import { createOpenApiRouter } from '../schema/openapi';
 import { AuditTrail } from './audit';
 
 /** What the routes call: the use cases, nothing below them. */
@@ -60,19 +61,34 @@ export type RouteContext = {
 const RUN_ID = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /**
- * A router for the routes and one that tags each request with the audit
- * action its route declares, ahead of authentication and body parsing, so
- * a request refused before its handler ran is audited under its route's
- * action (`request-refused` when no route matches).
+ * The routes' router, generated from the REST API's OpenAPI description
+ * (`src/schema/openapi.yaml`; it also serves `GET /openapi.json`), and one
+ * that tags each request with the audit action its route declares, ahead
+ * of authentication and body parsing, so a request refused before its
+ * handler ran is audited under its route's action (`request-refused` when
+ * no route matches).
+ *
+ * The generated router does not validate requests against the schema:
+ * who may do what is decided before a request is judged (a caller who may
+ * not see a run learns nothing from its query or body), so each route
+ * parses its input after the access module answered. `routes.test.ts`
+ * holds the description and the registered routes to each other.
  */
-export function createRoutes(): {
+export async function createRoutes(): Promise<{
   routes: express.Router;
   tags: express.Router;
   route: RouteRegistrar;
-} {
-  const routes = Router();
+  registered: Array<{ method: string; path: string }>;
+}> {
+  const routes = (await createOpenApiRouter({
+    // Bodies are parsed (and bounded) by the plugin's router before.
+    middleware: [(_req, _res, next) => next()],
+    validatorOptions: { validateRequests: false, validateResponses: false },
+  })) as unknown as express.Router;
   const tags = Router();
+  const registered: Array<{ method: string; path: string }> = [];
   const route: RouteRegistrar = (method, path, action, handler) => {
+    registered.push({ method, path });
     if (action) {
       tags[method](path, (req, res, next) => {
         const runId = req.params.runId;
@@ -86,7 +102,7 @@ export function createRoutes(): {
     }
     routes[method](path, handler);
   };
-  return { routes, tags, route };
+  return { routes, tags, route, registered };
 }
 
 /** The audit of a request, as its route declared it. */

@@ -41,7 +41,7 @@ export async function createRouter(options: {
   observability?: SubmissionObserver;
 }): Promise<express.Router> {
   const { access, audit, useCases, observability } = options;
-  const { routes, tags, route } = createRoutes();
+  const { routes, tags, route } = await createRoutes();
   const context: RouteContext = {
     access,
     audit,
