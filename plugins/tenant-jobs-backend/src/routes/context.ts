@@ -90,8 +90,17 @@ export async function createRoutes(): Promise<{
   const route: RouteRegistrar = (method, path, action, handler) => {
     registered.push({ method, path });
     if (action) {
-      tags[method](path, (req, res, next) => {
-        const runId = req.params.runId;
+      // Matched without decoding its parameters: a request whose path
+      // Express cannot decode is still audited under its route.
+      const segments = path.split('/');
+      const runIdAt = segments.indexOf(':runId');
+      const pattern = new RegExp(
+        `^${segments
+          .map(segment => (segment.startsWith(':') ? '[^/]+' : segment))
+          .join('\\/')}\\/?$`,
+      );
+      tags[method](pattern, (req, res, next) => {
+        const runId = runIdAt >= 0 ? req.path.split('/')[runIdAt] : undefined;
         const audit: RouteAudit = {
           action,
           runId: runId && RUN_ID.test(runId) ? runId : undefined,
