@@ -4,6 +4,7 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
+import { TenantJobsApiClient } from '@tenant-jobs/plugin-tenant-jobs-common';
 import type {
   JobRequestInput,
   TenantJobRun,
@@ -110,12 +111,18 @@ export class TenantJobsClient {
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
   }
 
+  /**
+   * Calls the API through its generated client, as the user who runs the
+   * template; an answer that is not 2xx becomes the error its status means,
+   * with the backend's message.
+   */
   private async call<T>(
     credentials: BackstageCredentials,
     what: string,
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
+    send: (
+      api: TenantJobsApiClient,
+      options: { token: string },
+    ) => Promise<Response>,
   ): Promise<{ status: number; body: T }> {
     const { auth, discovery } = this.options;
     if (!auth.isPrincipal(credentials, 'user')) {
@@ -123,22 +130,15 @@ export class TenantJobsClient {
         `${what}: Tenant Jobs actions act on behalf of the user who runs the template, and this task was not started by a signed-in user`,
       );
     }
-    const [baseUrl, { token }] = await Promise.all([
-      discovery.getBaseUrl('tenant-jobs'),
-      auth.getPluginRequestToken({
-        onBehalfOf: credentials,
-        targetPluginId: 'tenant-jobs',
-      }),
-    ]);
-    const response = await this.fetchFn(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: credentials,
+      targetPluginId: 'tenant-jobs',
     });
+    const api = new TenantJobsApiClient({
+      discoveryApi: discovery,
+      fetchApi: { fetch: this.fetchFn },
+    });
+    const response = await send(api, { token });
     const text = await response.text();
     let parsed: unknown = undefined;
     try {
@@ -162,9 +162,11 @@ export class TenantJobsClient {
       request.dryRun
         ? `Could not dry-run the ${request.jobType} job of tenant '${request.tenantId}'`
         : `Could not launch the ${request.jobType} job of tenant '${request.tenantId}'`,
-      'POST',
-      '/runs',
-      request,
+      (api, options) =>
+        api.submitRun(
+          { body: request as Parameters<typeof api.submitRun>[0]['body'] },
+          options,
+        ),
     );
     if ((body as DryRunAnswer).dryRun === true && request.dryRun) {
       return { kind: 'dryRun', dryRun: body as DryRunAnswer };
@@ -183,8 +185,7 @@ export class TenantJobsClient {
     const { body } = await this.call<TenantJobRun>(
       credentials,
       `Could not read run ${runId}`,
-      'GET',
-      `/runs/${encodeURIComponent(runId)}`,
+      (api, options) => api.getRun({ path: { runId } }, options),
     );
     return body;
   }
@@ -197,13 +198,12 @@ export class TenantJobsClient {
     const { body } = await this.call<TenantJobRun>(
       credentials,
       `Could not cancel run ${runId}`,
-      'POST',
-      `/runs/${encodeURIComponent(runId)}/cancel`,
+      (api, options) => api.cancelRun({ path: { runId } }, options),
     );
     return body;
   }
 
-  /** `POST /tenants/:id/provision`: provisions a tenant (platform team). */
+  /** `POST /tenants/:tenantId/provision`: provisions a tenant (platform team). */
   async provision(
     credentials: BackstageCredentials,
     tenantId: string,
@@ -212,9 +212,11 @@ export class TenantJobsClient {
     const { body } = await this.call<ProvisionAnswer>(
       credentials,
       `Could not provision tenant '${tenantId}'`,
-      'POST',
-      `/tenants/${encodeURIComponent(tenantId)}/provision`,
-      { dryRun: options.dryRun },
+      (api, requestOptions) =>
+        api.provisionTenant(
+          { path: { tenantId }, body: { dryRun: options.dryRun } },
+          requestOptions,
+        ),
     );
     return body;
   }

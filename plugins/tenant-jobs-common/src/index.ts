@@ -39,3 +39,10 @@ export { describeIssues, formatProblems } from './validationMessages';
 export type { ValidationProblem } from './validationMessages';
 export * from './permissions';
 export * from './manifest';
+/**
+ * The REST API's client, generated from the backend's OpenAPI description
+ * (`src/schema/openapi.yaml` there): one method per operation, each taking
+ * `{ path?, query?, body? }` and `{ token? }`, answering a typed `fetch`
+ * Response.
+ */
+export { DefaultApiClient as TenantJobsApiClient } from './schema/openapi/generated/apis/Api.client';
