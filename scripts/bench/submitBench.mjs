@@ -51,12 +51,8 @@ const TIER = env.BENCH_TIER ?? 'micro';
 const PROFILE_SUBMITS = Number(env.BENCH_PROFILE_SUBMITS ?? 100);
 const OUT = path.join(ROOT, 'artifacts/bench/submit.json');
 
-/**
- * The plugin's submit route. It is being renamed from /jobs to /runs: the
- * new name is tried first, the old one on a 404.
- */
-const SUBMIT_PATHS = ['/runs', '/jobs'];
-let submitPath = SUBMIT_PATHS[0];
+/** The plugin's submit route. */
+const submitPath = '/runs';
 
 if (!TOKEN) {
   console.error('BENCH_TOKEN is not set: run scripts/bench-submit.sh');
@@ -156,23 +152,15 @@ async function submitOurs() {
   }
 }
 
-/** The first submission: finds the route (/runs, else /jobs). */
+/** The first submission, whose Job is the template of raw creates. */
 async function firstSubmit() {
-  for (const route of SUBMIT_PATHS) {
-    const res = await postSubmit(route);
-    if (res.status === 404) {
-      log(`POST ${route}: 404, trying the next name`);
-      continue;
-    }
-    if (res.status !== 201) {
-      throw new Error(`POST ${route}: ${res.status} ${await res.text()}`);
-    }
-    submitPath = route;
-    const run = await res.json();
-    created.add(run.jobName);
-    return run;
+  const res = await postSubmit(submitPath);
+  if (res.status !== 201) {
+    throw new Error(`POST ${submitPath}: ${res.status} ${await res.text()}`);
   }
-  throw new Error(`none of ${SUBMIT_PATHS.join(', ')} answered`);
+  const run = await res.json();
+  created.add(run.jobName);
+  return run;
 }
 
 // ---------------------------------------------------------------- raw

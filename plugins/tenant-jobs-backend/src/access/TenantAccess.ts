@@ -149,6 +149,21 @@ export class TenantAccess {
   }
 
   /**
+   * A tenant's schedule or trigger rule, if the caller may read it; else
+   * a 404 with `notFound`, the same as for one that does not exist.
+   */
+  async readableOf<T extends { tenantId: string }>(
+    credentials: UserCredentials,
+    found: T | undefined,
+    notFound: string,
+  ): Promise<T> {
+    if (!found || !(await this.mayRead(credentials, found.tenantId))) {
+      throw new NotFoundError(notFound);
+    }
+    return found;
+  }
+
+  /**
    * Which runs the caller may read, as criteria the run store turns into
    * SQL: undefined for all, or a tree of tenant id sets.
    */

@@ -109,7 +109,7 @@ export class RunLifecycle {
     runId: string,
     observation: RunObservationUpdate,
   ): Promise<RunChange | undefined> {
-    this.check('observe', 'Queued', observation.status, runId);
+    this.check('observe', observation.status, runId);
     const change = await withSpan(
       'tenant-jobs tracking update',
       { attributes: { [SPAN_ATTRIBUTES.runId]: runId } },
@@ -180,7 +180,7 @@ export class RunLifecycle {
     transition: 'adopt' | 'refuse',
     run: NewRun & { status: RunStatus },
   ): Promise<RunRecord> {
-    this.check(transition, 'new', run.status, run.id);
+    this.check(transition, run.status, run.id);
     const created = await this.deps.runs.create({
       ...run,
       ...(isFinal(run.status) ? { finishedAt: isoNow(this.clock) } : {}),
@@ -202,7 +202,7 @@ export class RunLifecycle {
     const to = change.status;
     // Without a status the run keeps the one it has; the store's guard on
     // the statuses the transition starts from decides whether it applies.
-    if (to) this.check(transition, before.status, to, before.id);
+    if (to) this.check(transition, to, before.id);
     const rule = TRANSITIONS[transition];
     const after = await this.deps.runs.transition(
       before.id,
@@ -215,14 +215,11 @@ export class RunLifecycle {
     return after;
   }
 
-  private check(
-    transition: RunTransition,
-    from: RunStatus | 'new',
-    to: RunStatus,
-    runId: string,
-  ) {
-    // The recorded status may have moved on since `from` was read; the
-    // store's guard decides then. What is checked here is the intent.
+  /**
+   * Throws unless the transition may end in `to`. Where it may start is
+   * the store's guard: the status read earlier may have moved on since.
+   */
+  private check(transition: RunTransition, to: RunStatus, runId: string) {
     const rule = TRANSITIONS[transition];
     if (!rule.to.includes(to)) {
       throw new Error(
@@ -230,9 +227,6 @@ export class RunLifecycle {
           ', ',
         )})`,
       );
-    }
-    if (from === 'new' && rule.from !== 'new') {
-      throw new Error(`Run ${runId}: a ${transition} needs a recorded run`);
     }
   }
 

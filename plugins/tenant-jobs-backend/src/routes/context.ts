@@ -2,7 +2,6 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { TenantAccess } from '../access';
 import { AuditAction } from '../database';
-import type { SubmissionRequest } from '../metrics';
 import { JobTypeRegistry } from '../usecases/JobTypeRegistry';
 import { RunQueries } from '../usecases/RunQueries';
 import { RunQueue } from '../usecases/RunQueue';
@@ -10,7 +9,7 @@ import { RunService } from '../usecases/RunService';
 import { ScheduleService } from '../usecases/ScheduleService';
 import { TenantConfiguration } from '../usecases/TenantConfiguration';
 import { TenantService } from '../usecases/TenantService';
-import { TriggerService } from '../usecases/TriggerService';
+import { CountedSubmission, TriggerService } from '../usecases/TriggerService';
 import { createOpenApiRouter } from '../schema/openapi';
 import { AuditTrail } from './audit';
 
@@ -30,10 +29,7 @@ export type TenantJobsUseCases = {
 
 /** Counts and traces submissions and retries (see src/metrics). */
 export type SubmissionObserver = {
-  submission<T extends { kind: 'created' | 'existing' | 'dryRun' }>(
-    request: SubmissionRequest,
-    fn: () => Promise<T>,
-  ): Promise<T>;
+  submission: CountedSubmission;
   refusedBeforeRoute(action: string, error: unknown): void;
 };
 

@@ -1,16 +1,11 @@
-import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { parseScheduleRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import { ScheduleRecord } from '../database';
 import { ScheduleService } from '../usecases/ScheduleService';
+import { UserCredentials } from '../access';
 import { RouteContext } from './context';
 import { parseTenantQuery, rejectQuery } from './listQuery';
-
-const SCHEDULE_ID = /^[0-9a-f-]{36}$/;
 
 /**
  * Routes of schedules. A schedule belongs to its tenant like a run: reading
@@ -24,23 +19,17 @@ export function registerScheduleRoutes(
 ): void {
   const { access, route } = context;
   const audited = context.audit.audited;
-  const store = schedules;
   const user = (req: express.Request) => access.user(req);
   const notMember = (tenantId: string) =>
     `You may not manage schedules of tenant '${tenantId}': you are not a member of it`;
 
   /** The schedule, if the caller may read it; else the same 404. */
-  async function readable(
-    credentials: BackstageCredentials<BackstageUserPrincipal>,
-    id: string,
-  ): Promise<ScheduleRecord> {
-    const notFound = new NotFoundError(`No schedule with id '${id}'`);
-    const schedule = SCHEDULE_ID.test(id) ? await store.find(id) : undefined;
-    if (!schedule || !(await access.mayRead(credentials, schedule.tenantId))) {
-      throw notFound;
-    }
-    return schedule;
-  }
+  const readable = async (credentials: UserCredentials, id: string) =>
+    access.readableOf(
+      credentials,
+      await schedules.find(id),
+      `No schedule with id '${id}'`,
+    );
 
   route('get', '/schedules', undefined, async (req, res) => {
     const credentials = await user(req);
@@ -48,7 +37,7 @@ export function registerScheduleRoutes(
       credentials,
       parseTenantQuery(req.query),
     );
-    const items = await store.list(readableIds);
+    const items = await schedules.list(readableIds);
     res.json({ items: items.map(s => schedules.toApi(s)) });
   });
 
@@ -102,9 +91,7 @@ export function registerScheduleRoutes(
     async (req: express.Request, res: express.Response) => {
       const credentials = await user(req);
       const actor = credentials.principal.userEntityRef;
-      const found = SCHEDULE_ID.test(req.params.scheduleId)
-        ? await store.find(req.params.scheduleId)
-        : undefined;
+      const found = await schedules.find(req.params.scheduleId);
       await audited(
         action,
         req,

@@ -1,16 +1,11 @@
-import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { parseTriggerRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import { TriggerRecord } from '../database';
+import { UserCredentials } from '../access';
 import { RouteContext } from './context';
 import { parseTenantQuery, rejectQuery } from './listQuery';
 import { TriggerService } from '../usecases/TriggerService';
-
-const TRIGGER_ID = /^[0-9a-f-]{36}$/;
 
 /**
  * Routes of trigger rules. A rule belongs to its tenant like a run:
@@ -24,22 +19,17 @@ export function registerTriggerRoutes(
 ): void {
   const { access, route } = context;
   const audited = context.audit.audited;
-  const store = triggers;
   const user = (req: express.Request) => access.user(req);
   const notMember = (tenantId: string) =>
     `You may not manage triggers of tenant '${tenantId}': you are not a member of it`;
 
-  async function readable(
-    credentials: BackstageCredentials<BackstageUserPrincipal>,
-    id: string,
-  ): Promise<TriggerRecord> {
-    const notFound = new NotFoundError(`No trigger with id '${id}'`);
-    const rule = TRIGGER_ID.test(id) ? await store.find(id) : undefined;
-    if (!rule || !(await access.mayRead(credentials, rule.tenantId))) {
-      throw notFound;
-    }
-    return rule;
-  }
+  /** The trigger, if the caller may read it; else the same 404. */
+  const readable = async (credentials: UserCredentials, id: string) =>
+    access.readableOf(
+      credentials,
+      await triggers.find(id),
+      `No trigger with id '${id}'`,
+    );
 
   route('get', '/trigger-topics', undefined, async (req, res) => {
     await user(req);
@@ -52,7 +42,7 @@ export function registerTriggerRoutes(
     const tenantIds = parseTenantQuery(req.query);
     const readableIds = await access.readableTenantIds(credentials, tenantIds);
     res.json({
-      items: (await store.list(readableIds)).map(r => triggers.toApi(r)),
+      items: (await triggers.list(readableIds)).map(r => triggers.toApi(r)),
     });
   });
 
@@ -97,9 +87,7 @@ export function registerTriggerRoutes(
     async (req, res) => {
       const credentials = await user(req);
       const actor = credentials.principal.userEntityRef;
-      const found = TRIGGER_ID.test(req.params.triggerId)
-        ? await store.find(req.params.triggerId)
-        : undefined;
+      const found = await triggers.find(req.params.triggerId);
       await audited(
         'trigger-delete',
         req,

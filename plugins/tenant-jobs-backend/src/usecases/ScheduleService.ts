@@ -28,6 +28,9 @@ import { JobTypeRegistry } from './JobTypeRegistry';
 import { TenantClusters } from '../cluster/TenantCluster';
 import { RunLifecycle } from '../lifecycle';
 
+/** What a server-generated id looks like. */
+const UUID = /^[0-9a-f-]{36}$/;
+
 const MACROS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
@@ -88,9 +91,9 @@ export class ScheduleService {
     },
   ) {}
 
-  /** The schedule with this id, if there is one. */
-  find(id: string): Promise<ScheduleRecord | undefined> {
-    return this.deps.schedules.find(id);
+  /** The schedule with this id, if there is one (ids are UUIDs). */
+  async find(id: string): Promise<ScheduleRecord | undefined> {
+    return UUID.test(id) ? this.deps.schedules.find(id) : undefined;
   }
 
   /** The schedules of these tenants. */

@@ -26,6 +26,9 @@ import { statusOf } from '../lib/errorStatus';
 import { RunService } from './RunService';
 import { JobTypeRegistry } from './JobTypeRegistry';
 
+/** What a server-generated id looks like. */
+const UUID = /^[0-9a-f-]{36}$/;
+
 /**
  * What identifies an event for deduplication: the id its topic names (a
  * payload path, or a metadata key such as a webhook's delivery header);
@@ -76,7 +79,13 @@ function dropReason(error: unknown): string {
 export type CountedSubmission = <
   T extends { kind: 'created' | 'existing' | 'dryRun' },
 >(
-  request: { tenantId?: unknown; jobType?: unknown; priority?: unknown },
+  request: {
+    tenantId?: unknown;
+    jobType?: unknown;
+    priority?: unknown;
+    /** A retry of an earlier run. */
+    retry?: boolean;
+  },
   submit: () => Promise<T>,
 ) => Promise<T>;
 
@@ -143,9 +152,9 @@ export class TriggerService {
     } (tenantJobs.triggers.topics, listed by GET /trigger-topics)`;
   }
 
-  /** The rule with this id, if there is one. */
-  find(id: string): Promise<TriggerRecord | undefined> {
-    return this.deps.triggers.find(id);
+  /** The rule with this id, if there is one (ids are UUIDs). */
+  async find(id: string): Promise<TriggerRecord | undefined> {
+    return UUID.test(id) ? this.deps.triggers.find(id) : undefined;
   }
 
   /** The rules of these tenants. */
