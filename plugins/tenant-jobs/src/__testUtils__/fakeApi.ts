@@ -1,5 +1,7 @@
 import type { TenantJobLaunchRequest, TenantJobsApi } from '../api';
 import { ACME, detail, JOB_TYPES, PRIORITIES, run, TIERS } from './fakeData';
+import { schedule, trigger, TRIGGER_TOPICS } from './fakeData';
+import type { TenantJobScheduleRequest, TenantJobTriggerRequest } from '../api';
 
 /** A TenantJobsApi of jest mocks answering with the fake data. */
 export function fakeApi(
@@ -85,6 +87,56 @@ export function fakeApi(
       bucket: 'day' as const,
       buckets: [],
     })),
+    // Schedules, trigger rules and configuration
+    listSchedules: jest.fn(async () => [schedule()]),
+    createSchedule: jest.fn(async (request: TenantJobScheduleRequest) =>
+      schedule({
+        id: '5c4e0d1a-0000-4000-8000-000000000099',
+        jobType: request.jobType,
+        cron: request.cron,
+        timeZone: request.timeZone ?? 'UTC',
+        lastRun: undefined,
+      }),
+    ),
+    pauseSchedule: jest.fn(async (id: string) =>
+      schedule({ id, paused: true, nextRunTimes: [] }),
+    ),
+    resumeSchedule: jest.fn(async (id: string) => schedule({ id })),
+    runSchedule: jest.fn(async () =>
+      run({ id: '3f2c1a9e-0000-4000-8000-000000000055', status: 'Pending' }),
+    ),
+    deleteSchedule: jest.fn(async () => undefined),
+    listTriggerTopics: jest.fn(async () => TRIGGER_TOPICS),
+    listTriggers: jest.fn(async () => [trigger()]),
+    createTrigger: jest.fn(async (request: TenantJobTriggerRequest) =>
+      trigger({
+        id: '7d1f2e3b-0000-4000-8000-000000000099',
+        jobType: request.jobType,
+        topic: request.topic,
+        filter: request.filter ?? {},
+        launched: 0,
+        dropped: {},
+      }),
+    ),
+    deleteTrigger: jest.fn(async () => undefined),
+    exportConfiguration: jest.fn(
+      async () =>
+        "schedules:\n  - jobType: data-etl\n    cron: '0 3 * * *'\ntriggers: []\n",
+    ),
+    previewConfiguration: jest.fn(async () => ({
+      dryRun: true as const,
+      schedules: [
+        {
+          jobType: 'data-etl',
+          cron: '0 3 * * *',
+          timeZone: 'UTC',
+          paused: false,
+        },
+      ],
+      triggers: [{ jobType: 'security-scan', topic: 'github.push' }],
+      problems: [],
+    })),
+    importConfiguration: jest.fn(async () => ({ schedules: 1, triggers: 1 })),
   };
   return Object.assign(api, overrides) as unknown as jest.Mocked<TenantJobsApi>;
 }

@@ -4,9 +4,14 @@ import {
   PRIORITIES,
   TenantJobRun,
   TenantJobRunDetail,
+  TenantJobTrigger,
   TIERS,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import type { TenantJobType, TenantSummary } from '../api';
+import type {
+  TenantJobScheduleWithLastRun,
+  TenantJobTriggerTopic,
+} from '../api';
 
 export const ENTITY: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -133,6 +138,70 @@ export function detail(
       },
     ],
     logsArchived: true,
+    ...overrides,
+  };
+}
+
+// Schedules, trigger rules and configuration
+
+export function schedule(
+  overrides: Partial<TenantJobScheduleWithLastRun> = {},
+): TenantJobScheduleWithLastRun {
+  return {
+    id: '5c4e0d1a-0000-4000-8000-000000000001',
+    tenantId: 'acme-analytics',
+    jobType: 'data-etl',
+    tier: 'large',
+    priority: 'normal',
+    parameters: { source: 'events-db', destination: 'warehouse' },
+    entityRef: ENTITY_REF,
+    cron: '0 3 * * *',
+    timeZone: 'Europe/Berlin',
+    concurrencyPolicy: 'Forbid',
+    startingDeadlineSeconds: 300,
+    paused: false,
+    cronJobName: 'data-etl-5c4e0d1a',
+    namespace: 'tenant-acme-analytics',
+    cluster: 'local',
+    createdBy: 'user:default/alice',
+    createdAt: iso(-86_400),
+    updatedAt: iso(-86_400),
+    nextRunTimes: [iso(61_200), iso(147_600), iso(234_000)],
+    lastRun: { id: run().id, status: 'Succeeded', createdAt: iso(0) },
+    ...overrides,
+  };
+}
+
+export const TRIGGER_TOPICS: TenantJobTriggerTopic[] = [
+  {
+    topic: 'github.push',
+    scope: 'tenant',
+    tenantPath: 'tenant',
+    description: 'A push to a repository of the tenant',
+  },
+  {
+    topic: 'warehouse.loaded',
+    scope: 'shared',
+    description: 'The shared warehouse finished a nightly load',
+  },
+];
+
+export function trigger(
+  overrides: Partial<TenantJobTrigger> = {},
+): TenantJobTrigger {
+  return {
+    id: '7d1f2e3b-0000-4000-8000-000000000001',
+    tenantId: 'acme-analytics',
+    jobType: 'security-scan',
+    priority: 'normal',
+    entityRef: ENTITY_REF,
+    topic: 'github.push',
+    filter: { 'repository.name': 'acme-warehouse-etl', ref: 'refs/heads/main' },
+    parameters: {},
+    createdBy: 'user:default/alice',
+    createdAt: iso(-3_600),
+    launched: 12,
+    dropped: { 'quota exceeded': 2, 'tenant paused': 1 },
     ...overrides,
   };
 }

@@ -18,6 +18,15 @@ import type {
   TenantJobType,
   TenantSummary,
 } from './types';
+import type {
+  TenantConfigurationImportResult,
+  TenantConfigurationPreview,
+  TenantJobScheduleRequest,
+  TenantJobScheduleWithLastRun,
+  TenantJobTriggerRequest,
+  TenantJobTriggerTopic,
+} from './types';
+import type { TenantJobTrigger } from '@tenant-jobs/plugin-tenant-jobs-common';
 
 /**
  * The Tenant Jobs REST API (`/api/tenant-jobs`) as the frontend uses it.
@@ -67,6 +76,39 @@ export interface TenantJobsApi {
   getStats(
     filter: TenantJobsFilter & { bucket?: TenantJobStatsBucketSize },
   ): Promise<TenantJobStatsResponse>;
+
+  // Schedules, trigger rules and configuration
+
+  /** Schedules of one tenant, or of every tenant the caller may read. */
+  listSchedules(query?: {
+    tenantId?: string;
+  }): Promise<TenantJobScheduleWithLastRun[]>;
+  createSchedule(
+    request: TenantJobScheduleRequest,
+  ): Promise<TenantJobScheduleWithLastRun>;
+  pauseSchedule(id: string): Promise<TenantJobScheduleWithLastRun>;
+  resumeSchedule(id: string): Promise<TenantJobScheduleWithLastRun>;
+  /** Starts a run of the schedule now, outside its cron. */
+  runSchedule(id: string): Promise<TenantJobRun>;
+  deleteSchedule(id: string): Promise<void>;
+  /** The events topics trigger rules may listen to. */
+  listTriggerTopics(): Promise<TenantJobTriggerTopic[]>;
+  /** Trigger rules of one tenant, or of every tenant the caller may read. */
+  listTriggers(query?: { tenantId?: string }): Promise<TenantJobTrigger[]>;
+  createTrigger(request: TenantJobTriggerRequest): Promise<TenantJobTrigger>;
+  deleteTrigger(id: string): Promise<void>;
+  /** A tenant's schedules and trigger rules as a YAML document. */
+  exportConfiguration(tenantId: string): Promise<string>;
+  /** What importing a YAML document would create and refuse; creates nothing. */
+  previewConfiguration(
+    tenantId: string,
+    yaml: string,
+  ): Promise<TenantConfigurationPreview>;
+  /** Creates a YAML document's schedules and trigger rules, all or none. */
+  importConfiguration(
+    tenantId: string,
+    yaml: string,
+  ): Promise<TenantConfigurationImportResult>;
 }
 
 /**

@@ -150,3 +150,193 @@ describe('TenantJobsClient', () => {
     expect(fetch.mock.calls[0][1]?.signal).toBe(controller.signal);
   });
 });
+
+describe('TenantJobsClient: schedules, trigger rules and configuration', () => {
+  const call = (fetch: jest.Mock, index: number) => {
+    const [url, init] = fetch.mock.calls[index] as [string, RequestInit?];
+    return {
+      url,
+      method: init?.method ?? 'GET',
+      contentType: new Headers(init?.headers).get('Content-Type'),
+      body: init?.body,
+    };
+  };
+
+  it("lists the runs a schedule created with the 'scheduleId' query parameter", async () => {
+    const { api, fetch } = client(() => json({ items: [] }));
+    await api.listRuns({ scheduleId: 's 1', limit: 20 });
+    expect(call(fetch, 0).url).toBe(`${BASE}/runs?limit=20&scheduleId=s+1`);
+  });
+
+  it('lists, creates, pauses, resumes, runs and deletes schedules', async () => {
+    const { api, fetch } = client((url, init) => {
+      if (init?.method === 'DELETE') return new Response(null, { status: 204 });
+      if (url.endsWith('/run')) return json({ id: 'r9' }, 201);
+      if (url.includes('/schedules?') || url.endsWith('/schedules')) {
+        return init?.method === 'POST'
+          ? json({ id: 's1' }, 201)
+          : json({ items: [{ id: 's1' }] });
+      }
+      return json({ id: 's1', paused: url.endsWith('/pause') });
+    });
+    await expect(
+      api.listSchedules({ tenantId: 'acme-analytics' }),
+    ).resolves.toEqual([{ id: 's1' }]);
+    await api.listSchedules();
+    const request = {
+      tenantId: 'acme-analytics',
+      jobType: 'data-etl',
+      tier: 'large' as const,
+      priority: 'normal' as const,
+      parameters: { source: 'events-db' },
+      cron: '0 3 * * *',
+      timeZone: 'Europe/Berlin',
+      concurrencyPolicy: 'Forbid' as const,
+    };
+    await expect(api.createSchedule(request)).resolves.toEqual({ id: 's1' });
+    await expect(api.pauseSchedule('s1')).resolves.toEqual({
+      id: 's1',
+      paused: true,
+    });
+    await api.resumeSchedule('s1');
+    await expect(api.runSchedule('s1')).resolves.toEqual({ id: 'r9' });
+    await expect(api.deleteSchedule('s/1')).resolves.toBeUndefined();
+
+    expect(call(fetch, 0)).toEqual(
+      expect.objectContaining({
+        url: `${BASE}/schedules?tenantId=acme-analytics`,
+        method: 'GET',
+      }),
+    );
+    expect(call(fetch, 1).url).toBe(`${BASE}/schedules`);
+    const create = call(fetch, 2);
+    expect(create).toEqual(
+      expect.objectContaining({
+        url: `${BASE}/schedules`,
+        method: 'POST',
+        contentType: 'application/json',
+      }),
+    );
+    expect(JSON.parse(String(create.body))).toEqual(request);
+    expect([3, 4, 5].map(i => [call(fetch, i).method, call(fetch, i).url]))
+      .toEqual([
+        ['POST', `${BASE}/schedules/s1/pause`],
+        ['POST', `${BASE}/schedules/s1/resume`],
+        ['POST', `${BASE}/schedules/s1/run`],
+      ]);
+    expect(call(fetch, 6)).toEqual(
+      expect.objectContaining({
+        url: `${BASE}/schedules/s%2F1`,
+        method: 'DELETE',
+      }),
+    );
+  });
+
+  it('lists topics and trigger rules, creates and deletes a rule', async () => {
+    const { api, fetch } = client((url, init) => {
+      if (init?.method === 'DELETE') return new Response(null, { status: 204 });
+      if (url.endsWith('/trigger-topics')) {
+        return json({ items: [{ topic: 'github.push', scope: 'shared' }] });
+      }
+      return init?.method === 'POST'
+        ? json({ id: 't1' }, 201)
+        : json({ items: [{ id: 't1' }] });
+    });
+    await expect(api.listTriggerTopics()).resolves.toEqual([
+      { topic: 'github.push', scope: 'shared' },
+    ]);
+    await expect(
+      api.listTriggers({ tenantId: 'acme-analytics' }),
+    ).resolves.toEqual([{ id: 't1' }]);
+    const request = {
+      tenantId: 'acme-analytics',
+      jobType: 'security-scan',
+      topic: 'github.push',
+      filter: { 'repository.name': 'warehouse' },
+      parameters: {
+        repository: { from: 'repository.url' },
+        depth: { value: 'full' },
+      },
+    };
+    await expect(api.createTrigger(request)).resolves.toEqual({ id: 't1' });
+    await api.deleteTrigger('t1');
+
+    expect(call(fetch, 0).url).toBe(`${BASE}/trigger-topics`);
+    expect(call(fetch, 1).url).toBe(`${BASE}/triggers?tenantId=acme-analytics`);
+    expect(call(fetch, 2)).toEqual(
+      expect.objectContaining({
+        url: `${BASE}/triggers`,
+        method: 'POST',
+        contentType: 'application/json',
+      }),
+    );
+    expect(JSON.parse(String(call(fetch, 2).body))).toEqual(request);
+    expect(call(fetch, 3)).toEqual(
+      expect.objectContaining({ url: `${BASE}/triggers/t1`, method: 'DELETE' }),
+    );
+  });
+
+  it('downloads a configuration as text and uploads one as application/yaml', async () => {
+    const yaml = 'schedules:\n  - jobType: data-etl\n    cron: 0 3 * * *\n';
+    const { api, fetch } = client((url, init) => {
+      if (!init?.method || init.method === 'GET') {
+        return new Response(yaml, {
+          headers: { 'Content-Type': 'application/yaml' },
+        });
+      }
+      return url.includes('dryRun=true')
+        ? json({ dryRun: true, schedules: [], triggers: [], problems: ['x'] })
+        : json({ schedules: 1, triggers: 0 }, 201);
+    });
+    await expect(api.exportConfiguration('acme-analytics')).resolves.toBe(
+      yaml,
+    );
+    await expect(
+      api.previewConfiguration('acme-analytics', yaml),
+    ).resolves.toEqual(expect.objectContaining({ problems: ['x'] }));
+    await expect(
+      api.importConfiguration('acme-analytics', yaml),
+    ).resolves.toEqual({ schedules: 1, triggers: 0 });
+
+    expect(call(fetch, 0)).toEqual(
+      expect.objectContaining({
+        url: `${BASE}/tenants/acme-analytics/configuration`,
+        method: 'GET',
+      }),
+    );
+    expect(call(fetch, 1)).toEqual({
+      url: `${BASE}/tenants/acme-analytics/configuration?dryRun=true`,
+      method: 'POST',
+      contentType: 'application/yaml',
+      body: yaml,
+    });
+    expect(call(fetch, 2)).toEqual({
+      url: `${BASE}/tenants/acme-analytics/configuration`,
+      method: 'POST',
+      contentType: 'application/yaml',
+      body: yaml,
+    });
+  });
+
+  it("throws a refused upload's message", async () => {
+    const { api } = client(() =>
+      json(
+        {
+          error: {
+            name: 'InputError',
+            message: 'the document uses a YAML alias; write the values out',
+          },
+        },
+        400,
+      ),
+    );
+    await expect(
+      api.previewConfiguration('acme-analytics', 'a: &x 1\nb: *x\n'),
+    ).rejects.toEqual(
+      expect.objectContaining({
+        status: 400,
+        message: 'the document uses a YAML alias; write the values out',
+      }),
+    );
+  });
+});

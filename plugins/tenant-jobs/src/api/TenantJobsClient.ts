@@ -20,6 +20,15 @@ import type {
   TenantJobType,
   TenantSummary,
 } from './types';
+import type {
+  TenantConfigurationImportResult,
+  TenantConfigurationPreview,
+  TenantJobScheduleRequest,
+  TenantJobScheduleWithLastRun,
+  TenantJobTriggerRequest,
+  TenantJobTriggerTopic,
+} from './types';
+import type { TenantJobTrigger } from '@tenant-jobs/plugin-tenant-jobs-common';
 
 const PLUGIN_ID = 'tenant-jobs';
 
@@ -115,6 +124,7 @@ export class TenantJobsClient implements TenantJobsApi {
         ...filterQuery(query),
         limit: query.limit,
         cursor: query.cursor,
+        scheduleId: query.scheduleId,
       })}`,
     );
   }
@@ -207,6 +217,105 @@ export class TenantJobsClient implements TenantJobsApi {
       `/stats${queryString({ ...filterQuery(filter), bucket: filter.bucket })}`,
     );
   }
+
+  // Schedules, trigger rules and configuration
+
+  async listSchedules(
+    query: { tenantId?: string } = {},
+  ): Promise<TenantJobScheduleWithLastRun[]> {
+    return (
+      await this.json<{ items: TenantJobScheduleWithLastRun[] }>(
+        `/schedules${queryString({ tenantId: query.tenantId })}`,
+      )
+    ).items;
+  }
+
+  createSchedule(
+    request: TenantJobScheduleRequest,
+  ): Promise<TenantJobScheduleWithLastRun> {
+    return this.post('/schedules', request);
+  }
+
+  pauseSchedule(id: string): Promise<TenantJobScheduleWithLastRun> {
+    return this.post(`/schedules/${encodeURIComponent(id)}/pause`);
+  }
+
+  resumeSchedule(id: string): Promise<TenantJobScheduleWithLastRun> {
+    return this.post(`/schedules/${encodeURIComponent(id)}/resume`);
+  }
+
+  runSchedule(id: string): Promise<TenantJobRun> {
+    return this.post(`/schedules/${encodeURIComponent(id)}/run`);
+  }
+
+  async deleteSchedule(id: string): Promise<void> {
+    await this.request(`/schedules/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+    });
+  }
+
+  async listTriggerTopics(): Promise<TenantJobTriggerTopic[]> {
+    return (await this.json<{ items: TenantJobTriggerTopic[] }>(
+      '/trigger-topics',
+    )).items;
+  }
+
+  async listTriggers(
+    query: { tenantId?: string } = {},
+  ): Promise<TenantJobTrigger[]> {
+    return (
+      await this.json<{ items: TenantJobTrigger[] }>(
+        `/triggers${queryString({ tenantId: query.tenantId })}`,
+      )
+    ).items;
+  }
+
+  createTrigger(request: TenantJobTriggerRequest): Promise<TenantJobTrigger> {
+    return this.post('/triggers', request);
+  }
+
+  async deleteTrigger(id: string): Promise<void> {
+    await this.request(`/triggers/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+    });
+  }
+
+  async exportConfiguration(tenantId: string): Promise<string> {
+    const response = await this.request(
+      `/tenants/${encodeURIComponent(tenantId)}/configuration`,
+      { headers: { Accept: 'application/yaml' } },
+    );
+    return response.text();
+  }
+
+  previewConfiguration(
+    tenantId: string,
+    yaml: string,
+  ): Promise<TenantConfigurationPreview> {
+    return this.json(
+      `/tenants/${encodeURIComponent(tenantId)}/configuration?dryRun=true`,
+      yamlUpload(yaml),
+    );
+  }
+
+  importConfiguration(
+    tenantId: string,
+    yaml: string,
+  ): Promise<TenantConfigurationImportResult> {
+    return this.json(
+      `/tenants/${encodeURIComponent(tenantId)}/configuration`,
+      yamlUpload(yaml),
+    );
+  }
+}
+
+/** A configuration document as the body of a POST. */
+function yamlUpload(yaml: string): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/yaml' },
+    body: yaml,
+  };
 }
 
 function sourceOf(response: Response): 'live' | 'archive' {

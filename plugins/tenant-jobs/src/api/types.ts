@@ -4,6 +4,7 @@ import type {
   PriorityId,
   RunStatus,
   TenantJobEvent,
+  TenantJobSchedule,
   TenantPlan,
   TierId,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
@@ -72,6 +73,8 @@ export interface TenantJobsFilter {
   /** ISO 8601 bounds on submission time. */
   from?: string;
   to?: string;
+  /** Only the runs this schedule created (the run list; statistics ignore it). */
+  scheduleId?: string;
 }
 
 /**
@@ -129,4 +132,130 @@ export interface TenantJobEvents {
 export interface TenantJobLog {
   source: 'live' | 'archive';
   text: string;
+}
+
+// Schedules, trigger rules and configuration
+
+/**
+ * The newest run a schedule created.
+ *
+ * @public
+ */
+export interface TenantJobScheduleLastRun {
+  id: string;
+  status: RunStatus;
+  createdAt: string;
+}
+
+/**
+ * A schedule as `GET /schedules`, its creation, pause and resume answer
+ * it: the schedule and the newest run it created.
+ *
+ * @public
+ */
+export interface TenantJobScheduleWithLastRun extends TenantJobSchedule {
+  /** Absent until the schedule has started a run. */
+  lastRun?: TenantJobScheduleLastRun;
+}
+
+/**
+ * What a schedule does when it is due while its previous run still runs:
+ * skip the new one (`Forbid`), run both (`Allow`) or stop the old one
+ * (`Replace`).
+ *
+ * @public
+ */
+export type TenantJobScheduleConcurrencyPolicy = 'Forbid' | 'Allow' | 'Replace';
+
+/**
+ * The body of `POST /schedules`: a launch request's fields (without an
+ * idempotency key) and when to start runs.
+ *
+ * @public
+ */
+export interface TenantJobScheduleRequest
+  extends Omit<TenantJobLaunchRequest, 'idempotencyKey'> {
+  /** Five fields (minute hour day-of-month month day-of-week) or a macro such as `@daily`. */
+  cron: string;
+  /** IANA time zone the cron is read in; UTC when absent. */
+  timeZone?: string;
+  concurrencyPolicy?: TenantJobScheduleConcurrencyPolicy;
+  /** How late a missed start may still happen, in seconds. */
+  startingDeadlineSeconds?: number;
+  /** Create it paused. */
+  paused?: boolean;
+}
+
+/**
+ * An events topic trigger rules may listen to, as the platform team
+ * allowed it under `tenantJobs.triggers.topics`.
+ *
+ * @public
+ */
+export interface TenantJobTriggerTopic {
+  topic: string;
+  /** `tenant`: each event belongs to one tenant (read at `tenantPath`); `shared`: every tenant hears it. */
+  scope: 'tenant' | 'shared';
+  /** Where in an event's payload its tenant id is, for `tenant` topics. */
+  tenantPath?: string;
+  description?: string;
+}
+
+/**
+ * Where a trigger rule takes a job parameter from: a dotted path into the
+ * event's payload, or a constant.
+ *
+ * @public
+ */
+export type TenantJobTriggerParameterSource =
+  | { from: string }
+  | { value: unknown };
+
+/**
+ * The body of `POST /triggers`.
+ *
+ * @public
+ */
+export interface TenantJobTriggerRequest {
+  tenantId: string;
+  jobType: string;
+  tier?: TierId;
+  priority?: PriorityId;
+  entityRef?: string;
+  topic: string;
+  /** Dotted payload paths and the values they must equal, all of them. */
+  filter?: Record<string, string | number | boolean>;
+  /** Job parameters by name and where each comes from. */
+  parameters?: Record<string, TenantJobTriggerParameterSource>;
+}
+
+/**
+ * What importing a configuration document would create, and why it would
+ * be refused, as `POST /tenants/{tenantId}/configuration?dryRun=true`
+ * answers; it creates nothing.
+ *
+ * @public
+ */
+export interface TenantConfigurationPreview {
+  dryRun: true;
+  /** What an import would create (empty when anything is refused). */
+  schedules: Array<{
+    jobType: string;
+    cron: string;
+    timeZone: string;
+    paused: boolean;
+  }>;
+  triggers: Array<{ jobType: string; topic: string }>;
+  /** Why the import would be refused, each saying what to fix; empty when it would succeed. */
+  problems: string[];
+}
+
+/**
+ * How many schedules and trigger rules an import created.
+ *
+ * @public
+ */
+export interface TenantConfigurationImportResult {
+  schedules: number;
+  triggers: number;
 }
