@@ -2,6 +2,13 @@ import type { TenantJobLaunchRequest, TenantJobsApi } from '../api';
 import { ACME, detail, JOB_TYPES, PRIORITIES, run, TIERS } from './fakeData';
 import { schedule, trigger, TRIGGER_TOPICS } from './fakeData';
 import type { TenantJobScheduleRequest, TenantJobTriggerRequest } from '../api';
+import {
+  ADMIN_TENANTS,
+  ALICE,
+  auditEvent,
+  CLUSTERS,
+  USAGE,
+} from './fakePlatformData';
 
 /** A TenantJobsApi of jest mocks answering with the fake data. */
 export function fakeApi(
@@ -137,6 +144,23 @@ export function fakeApi(
       problems: [],
     })),
     importConfiguration: jest.fn(async () => ({ schedules: 1, triggers: 1 })),
+
+    // Platform, audit and usage
+    getMe: jest.fn(async () => ALICE),
+    getAdminTenants: jest.fn(async () => ADMIN_TENANTS),
+    getAdminClusters: jest.fn(async () => CLUSTERS),
+    listAuditEvents: jest.fn(async () => ({ items: [auditEvent()] })),
+    exportAudit: jest.fn(async () => ({
+      fileName: 'tenant-jobs-audit.csv',
+      contentType: 'text/csv',
+      text: 'id,at,actor,action,tenantId,runId,outcome,asAdmin,detail\n',
+    })),
+    getUsage: jest.fn(async () => USAGE),
+    usageCsv: jest.fn(async () => ({
+      fileName: 'tenant-jobs-usage.csv',
+      contentType: 'text/csv',
+      text: 'tenantId,jobType,period,runs,cpuCoreHours,memoryGiBHours,gpuHours\n',
+    })),
   };
   return Object.assign(api, overrides) as unknown as jest.Mocked<TenantJobsApi>;
 }

@@ -27,6 +27,17 @@ import type {
   TenantJobTriggerTopic,
 } from './types';
 import type { TenantJobTrigger } from '@tenant-jobs/plugin-tenant-jobs-common';
+import type {
+  AdminCluster,
+  AdminTenant,
+  AuditExportQuery,
+  AuditPage,
+  AuditQuery,
+  TenantJobsDownload,
+  TenantJobsUser,
+  UsageQuery,
+  UsageReport,
+} from './types';
 
 /**
  * The Tenant Jobs REST API (`/api/tenant-jobs`) as the frontend uses it.
@@ -109,6 +120,23 @@ export interface TenantJobsApi {
     tenantId: string,
     yaml: string,
   ): Promise<TenantConfigurationImportResult>;
+
+  // Platform, audit and usage
+
+  /** Who the signed-in user is: of the platform team or not, and their tenants. */
+  getMe(): Promise<TenantJobsUser>;
+  /** Every tenant with its load, success rate, quota and usage; for the platform team only. */
+  getAdminTenants(): Promise<AdminTenant[]>;
+  /** Every cluster's health; for the platform team only. */
+  getAdminClusters(): Promise<AdminCluster[]>;
+  /** One page of the audit events the user may read, newest first. */
+  listAuditEvents(query: AuditQuery): Promise<AuditPage>;
+  /** Every audit event of a time range that matches the filters, as a file. */
+  exportAudit(query: AuditExportQuery): Promise<TenantJobsDownload>;
+  /** CPU, memory and GPU use and run counts, summed by tenant, job type or period. */
+  getUsage(query: UsageQuery): Promise<UsageReport>;
+  /** The rows of {@link TenantJobsApi.getUsage} as a CSV file. */
+  usageCsv(query: UsageQuery): Promise<TenantJobsDownload>;
 }
 
 /**

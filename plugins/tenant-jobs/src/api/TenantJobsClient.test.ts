@@ -218,12 +218,13 @@ describe('TenantJobsClient: schedules, trigger rules and configuration', () => {
       }),
     );
     expect(JSON.parse(String(create.body))).toEqual(request);
-    expect([3, 4, 5].map(i => [call(fetch, i).method, call(fetch, i).url]))
-      .toEqual([
-        ['POST', `${BASE}/schedules/s1/pause`],
-        ['POST', `${BASE}/schedules/s1/resume`],
-        ['POST', `${BASE}/schedules/s1/run`],
-      ]);
+    expect(
+      [3, 4, 5].map(i => [call(fetch, i).method, call(fetch, i).url]),
+    ).toEqual([
+      ['POST', `${BASE}/schedules/s1/pause`],
+      ['POST', `${BASE}/schedules/s1/resume`],
+      ['POST', `${BASE}/schedules/s1/run`],
+    ]);
     expect(call(fetch, 6)).toEqual(
       expect.objectContaining({
         url: `${BASE}/schedules/s%2F1`,
@@ -288,9 +289,7 @@ describe('TenantJobsClient: schedules, trigger rules and configuration', () => {
         ? json({ dryRun: true, schedules: [], triggers: [], problems: ['x'] })
         : json({ schedules: 1, triggers: 0 }, 201);
     });
-    await expect(api.exportConfiguration('acme-analytics')).resolves.toBe(
-      yaml,
-    );
+    await expect(api.exportConfiguration('acme-analytics')).resolves.toBe(yaml);
     await expect(
       api.previewConfiguration('acme-analytics', yaml),
     ).resolves.toEqual(expect.objectContaining({ problems: ['x'] }));
@@ -338,5 +337,162 @@ describe('TenantJobsClient: schedules, trigger rules and configuration', () => {
         message: 'the document uses a YAML alias; write the values out',
       }),
     );
+  });
+});
+
+describe('TenantJobsClient: platform, audit and usage', () => {
+  const urlOf = (fetch: jest.Mock, index: number) =>
+    new URL(fetch.mock.calls[index][0] as string);
+
+  it('reads the user, the tenants and the clusters of the platform view', async () => {
+    const { api, fetch } = client(url => {
+      if (url.endsWith('/me')) {
+        return json({
+          userEntityRef: 'user:default/dave',
+          admin: true,
+          tenantIds: [],
+        });
+      }
+      return json({ items: [{ id: url.endsWith('/tenants') ? 't' : 'c' }] });
+    });
+    await expect(api.getMe()).resolves.toEqual({
+      userEntityRef: 'user:default/dave',
+      admin: true,
+      tenantIds: [],
+    });
+    await expect(api.getAdminTenants()).resolves.toEqual([{ id: 't' }]);
+    await expect(api.getAdminClusters()).resolves.toEqual([{ id: 'c' }]);
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      `${BASE}/me`,
+      `${BASE}/admin/tenants`,
+      `${BASE}/admin/clusters`,
+    ]);
+  });
+
+  it('lists audit events with repeated filters, the limit and the cursor', async () => {
+    const { api, fetch } = client(() =>
+      json({ items: [{ id: 1 }], nextCursor: 'c2' }),
+    );
+    await expect(
+      api.listAuditEvents({
+        tenantId: ['acme-analytics', 'globex-retail'],
+        action: ['run-cancel', 'schedule-delete'],
+        actor: 'user:default/dave',
+        outcome: ['refused'],
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-12-01T00:00:00.000Z',
+        limit: 50,
+        cursor: 'c1',
+      }),
+    ).resolves.toEqual({ items: [{ id: 1 }], nextCursor: 'c2' });
+    const url = urlOf(fetch, 0);
+    expect(url.pathname).toBe('/api/tenant-jobs/audit');
+    expect(url.searchParams.getAll('tenantId')).toEqual([
+      'acme-analytics',
+      'globex-retail',
+    ]);
+    expect(url.searchParams.getAll('action')).toEqual([
+      'run-cancel',
+      'schedule-delete',
+    ]);
+    expect(url.searchParams.get('actor')).toBe('user:default/dave');
+    expect(url.searchParams.getAll('outcome')).toEqual(['refused']);
+    expect(url.searchParams.get('from')).toBe('2026-11-01T00:00:00.000Z');
+    expect(url.searchParams.get('to')).toBe('2026-12-01T00:00:00.000Z');
+    expect(url.searchParams.get('limit')).toBe('50');
+    expect(url.searchParams.get('cursor')).toBe('c1');
+
+    await api.listAuditEvents({ tenantId: [], actor: '' });
+    expect(fetch.mock.calls[1][0]).toBe(`${BASE}/audit`);
+  });
+
+  it("exports audit events as a file named by the backend's Content-Disposition", async () => {
+    const csv = 'id,at,actor,action,tenantId,runId,outcome,asAdmin,detail\n';
+    const { api, fetch } = client(
+      () =>
+        new Response(csv, {
+          headers: {
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition':
+              'attachment; filename="tenant-jobs-audit-2026-11-01-2026-12-01.csv"',
+          },
+        }),
+    );
+    await expect(
+      api.exportAudit({
+        format: 'csv',
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-12-01T00:00:00.000Z',
+        tenantId: ['acme-analytics'],
+        outcome: ['failed', 'refused'],
+      }),
+    ).resolves.toEqual({
+      fileName: 'tenant-jobs-audit-2026-11-01-2026-12-01.csv',
+      contentType: 'text/csv; charset=utf-8',
+      text: csv,
+    });
+    const url = urlOf(fetch, 0);
+    expect(url.pathname).toBe('/api/tenant-jobs/audit/export');
+    expect(url.searchParams.get('format')).toBe('csv');
+    expect(url.searchParams.get('from')).toBe('2026-11-01T00:00:00.000Z');
+    expect(url.searchParams.get('to')).toBe('2026-12-01T00:00:00.000Z');
+    expect(url.searchParams.getAll('tenantId')).toEqual(['acme-analytics']);
+    expect(url.searchParams.getAll('outcome')).toEqual(['failed', 'refused']);
+    expect(url.searchParams.has('limit')).toBe(false);
+  });
+
+  it('names an export from its request when the backend gives no name', async () => {
+    const { api } = client(() => new Response('{"id":1}\n'));
+    await expect(
+      api.exportAudit({ format: 'jsonl', from: 'a', to: 'b' }),
+    ).resolves.toEqual(
+      expect.objectContaining({
+        fileName: 'tenant-jobs-audit-a-b.jsonl',
+        text: '{"id":1}\n',
+      }),
+    );
+  });
+
+  it('reads usage with repeated tenants and comma-separated groups, and as CSV', async () => {
+    const { api, fetch } = client(url =>
+      url.includes('format=csv')
+        ? new Response('tenantId,jobType\n', {
+            headers: {
+              'Content-Type': 'text/csv',
+              'Content-Disposition': 'attachment; filename="usage.csv"',
+            },
+          })
+        : json({ items: [], total: { runs: 0 } }),
+    );
+    const query = {
+      tenantId: ['acme-analytics', 'initech-labs'],
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+      groupBy: ['tenant' as const, 'day' as const],
+    };
+    await expect(api.getUsage(query)).resolves.toEqual({
+      items: [],
+      total: { runs: 0 },
+    });
+    await expect(api.usageCsv(query)).resolves.toEqual({
+      fileName: 'usage.csv',
+      contentType: 'text/csv',
+      text: 'tenantId,jobType\n',
+    });
+    for (const index of [0, 1]) {
+      const url = urlOf(fetch, index);
+      expect(url.pathname).toBe('/api/tenant-jobs/usage');
+      expect(url.searchParams.getAll('tenantId')).toEqual([
+        'acme-analytics',
+        'initech-labs',
+      ]);
+      expect(url.searchParams.get('groupBy')).toBe('tenant,day');
+      expect(url.searchParams.get('from')).toBe('2026-11-01T00:00:00.000Z');
+    }
+    expect(urlOf(fetch, 0).searchParams.has('format')).toBe(false);
+    expect(urlOf(fetch, 1).searchParams.get('format')).toBe('csv');
+
+    await api.getUsage({});
+    expect(fetch.mock.calls[2][0]).toBe(`${BASE}/usage`);
   });
 });

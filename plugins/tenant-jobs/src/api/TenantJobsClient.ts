@@ -29,6 +29,20 @@ import type {
   TenantJobTriggerTopic,
 } from './types';
 import type { TenantJobTrigger } from '@tenant-jobs/plugin-tenant-jobs-common';
+import type {
+  AdminCluster,
+  AdminTenant,
+  AuditExportQuery,
+  AuditFilter,
+  AuditPage,
+  AuditQuery,
+  TenantJobsDownload,
+  TenantJobsUser,
+  UsageQuery,
+  UsageReport,
+} from './types';
+import { downloadOf } from './download';
+import { repeatedQuery } from './repeatedQuery';
 
 const PLUGIN_ID = 'tenant-jobs';
 
@@ -255,9 +269,9 @@ export class TenantJobsClient implements TenantJobsApi {
   }
 
   async listTriggerTopics(): Promise<TenantJobTriggerTopic[]> {
-    return (await this.json<{ items: TenantJobTriggerTopic[] }>(
-      '/trigger-topics',
-    )).items;
+    return (
+      await this.json<{ items: TenantJobTriggerTopic[] }>('/trigger-topics')
+    ).items;
   }
 
   async listTriggers(
@@ -307,6 +321,77 @@ export class TenantJobsClient implements TenantJobsApi {
       yamlUpload(yaml),
     );
   }
+
+  // Platform, audit and usage
+
+  getMe(): Promise<TenantJobsUser> {
+    return this.json('/me');
+  }
+
+  async getAdminTenants(): Promise<AdminTenant[]> {
+    return (await this.json<{ items: AdminTenant[] }>('/admin/tenants')).items;
+  }
+
+  async getAdminClusters(): Promise<AdminCluster[]> {
+    return (await this.json<{ items: AdminCluster[] }>('/admin/clusters'))
+      .items;
+  }
+
+  listAuditEvents(query: AuditQuery): Promise<AuditPage> {
+    return this.json(
+      `/audit${repeatedQuery({
+        ...auditFilterQuery(query),
+        limit: query.limit,
+        cursor: query.cursor,
+      })}`,
+    );
+  }
+
+  async exportAudit(query: AuditExportQuery): Promise<TenantJobsDownload> {
+    const response = await this.request(
+      `/audit/export${repeatedQuery({
+        format: query.format,
+        ...auditFilterQuery(query),
+      })}`,
+    );
+    return downloadOf(
+      response,
+      `tenant-jobs-audit-${query.from}-${query.to}.${query.format}`,
+    );
+  }
+
+  getUsage(query: UsageQuery): Promise<UsageReport> {
+    return this.json(`/usage${repeatedQuery(usageQuery(query))}`);
+  }
+
+  async usageCsv(query: UsageQuery): Promise<TenantJobsDownload> {
+    const response = await this.request(
+      `/usage${repeatedQuery({ ...usageQuery(query), format: 'csv' })}`,
+    );
+    return downloadOf(response, 'tenant-jobs-usage.csv');
+  }
+}
+
+/** The audit routes' filter parameters; lists repeat their parameter. */
+function auditFilterQuery(filter: AuditFilter) {
+  return {
+    tenantId: filter.tenantId,
+    action: filter.action,
+    actor: filter.actor,
+    outcome: filter.outcome,
+    from: filter.from,
+    to: filter.to,
+  };
+}
+
+/** The usage route's parameters: tenants repeated, groups comma-separated. */
+function usageQuery(query: UsageQuery) {
+  return {
+    tenantId: query.tenantId,
+    from: query.from,
+    to: query.to,
+    groupBy: query.groupBy?.length ? query.groupBy.join(',') : undefined,
+  };
 }
 
 /** A configuration document as the body of a POST. */

@@ -259,3 +259,248 @@ export interface TenantConfigurationImportResult {
   schedules: number;
   triggers: number;
 }
+
+// Platform, audit and usage
+
+/**
+ * The signed-in user as `GET /me` describes them.
+ *
+ * @public
+ */
+export interface TenantJobsUser {
+  userEntityRef: string;
+  /**
+   * Of the platform team (a member of a group in `tenantJobs.adminGroups`,
+   * or allowed `tenant-jobs.tenant.provision`): sees every tenant.
+   */
+  admin: boolean;
+  /** The tenants the user is a member of. */
+  tenantIds: string[];
+}
+
+/**
+ * What runs used: how many finished, and the resources their pods
+ * requested for as long as their job containers ran.
+ *
+ * @public
+ */
+export interface UsageFigures {
+  runs: number;
+  cpuCoreHours: number;
+  memoryGiBHours: number;
+  gpuHours: number;
+}
+
+/**
+ * A tenant as the platform team's overview (`GET /admin/tenants`) shows it.
+ *
+ * @public
+ */
+export interface AdminTenant {
+  id: string;
+  title?: string;
+  /** Entity ref of the tenant's Group. */
+  groupRef: string;
+  /** The id of the tenant's plan. */
+  plan: string;
+  cluster: string;
+  namespace: string;
+  /** Runs holding one of the tenant's slots now. */
+  activeJobs: number;
+  /** Runs waiting in the tenant's queue. */
+  queuedJobs: number;
+  /** How many runs the plan lets run at once. */
+  slots: number;
+  /** Runs that finished in the last 7 days; `rate` is null when none did. */
+  successRate7d: { succeeded: number; failed: number; rate: number | null };
+  /** Null until the namespace exists or when the cluster could not be read. */
+  quota: TenantQuotaUsage | null;
+  usageThisMonth: UsageFigures;
+}
+
+/**
+ * How current the plugin's view of one kind of Kubernetes object in a
+ * cluster is.
+ *
+ * @public
+ */
+export interface AdminClusterWatch {
+  /** The kind of object watched, e.g. `jobs` or `pods`. */
+  resource: string;
+  /** Whether the first list has arrived. */
+  synced: boolean;
+  /** Seconds since the watch last heard from the cluster. */
+  stalenessSeconds: number;
+  stalled: boolean;
+  lastError?: string;
+}
+
+/**
+ * A cluster's health as `GET /admin/clusters` tells it.
+ *
+ * @public
+ */
+export interface AdminCluster {
+  name: string;
+  reachable: boolean;
+  /** Why the cluster last failed to answer, in words. */
+  lastError?: string;
+  /** When the cluster last answered, ISO 8601. */
+  lastAnsweredAt?: string;
+  /** The largest staleness of its watches, in seconds. */
+  watchLagSeconds: number;
+  watches: AdminClusterWatch[];
+}
+
+/**
+ * What an audit event records was attempted; `request-refused` is any
+ * other refused request.
+ *
+ * @public
+ */
+export type AuditAction =
+  | 'run-submit'
+  | 'run-cancel'
+  | 'run-retry'
+  | 'tenant-provision'
+  | 'schedule-create'
+  | 'schedule-pause'
+  | 'schedule-resume'
+  | 'schedule-run'
+  | 'schedule-delete'
+  | 'trigger-create'
+  | 'trigger-delete'
+  | 'trigger-launch'
+  | 'configuration-import'
+  | 'request-refused';
+
+/**
+ * How an audited action ended: done, refused (nothing changed) or failed.
+ *
+ * @public
+ */
+export type AuditOutcome = 'succeeded' | 'refused' | 'failed';
+
+/**
+ * One entry of the audit trail, as `GET /audit` returns it.
+ *
+ * @public
+ */
+export interface AuditEvent {
+  id: number;
+  /** When it happened, ISO 8601. */
+  at: string;
+  /** Entity ref of who acted. */
+  actor: string;
+  action: AuditAction;
+  tenantId?: string;
+  runId?: string;
+  outcome: AuditOutcome;
+  /** The actor acted as the platform team on another tenant's run, schedule or rule. */
+  asAdmin: boolean;
+  /** More about it, e.g. `{ status: 403, message: '...' }` on a refusal. */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Filters of the audit trail; each list matches any of its values.
+ *
+ * @public
+ */
+export interface AuditFilter {
+  tenantId?: string[];
+  action?: AuditAction[];
+  /** Entity ref of who acted. */
+  actor?: string;
+  outcome?: AuditOutcome[];
+  /** ISO 8601 bounds on when it happened. */
+  from?: string;
+  to?: string;
+}
+
+/**
+ * One page request of the audit trail.
+ *
+ * @public
+ */
+export interface AuditQuery extends AuditFilter {
+  /** 1 to 200; 50 when absent. */
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * One page of the audit trail, newest first, and the cursor of the next.
+ *
+ * @public
+ */
+export interface AuditPage {
+  items: AuditEvent[];
+  nextCursor?: string;
+}
+
+/**
+ * The audit events of a time range as a file: CSV or JSON Lines.
+ *
+ * @public
+ */
+export interface AuditExportQuery extends AuditFilter {
+  format: 'csv' | 'jsonl';
+  from: string;
+  to: string;
+}
+
+/**
+ * A file the backend sent for download.
+ *
+ * @public
+ */
+export interface TenantJobsDownload {
+  /** The name the backend gave it, or one made up from the request. */
+  fileName: string;
+  contentType: string;
+  text: string;
+}
+
+/**
+ * What usage figures are summed by.
+ *
+ * @public
+ */
+export type UsageGrouping = 'tenant' | 'jobType' | 'day' | 'month';
+
+/**
+ * Which usage to report: of which tenants (by default every tenant the
+ * user may read), over which time (by default this calendar month, UTC),
+ * summed by what (by default tenant and job type).
+ *
+ * @public
+ */
+export interface UsageQuery {
+  tenantId?: string[];
+  /** ISO 8601; runs that finished within [from, to) count. */
+  from?: string;
+  to?: string;
+  groupBy?: UsageGrouping[];
+}
+
+/**
+ * A usage report, as `GET /usage` returns it: one item per group, and the
+ * total.
+ *
+ * @public
+ */
+export interface UsageReport {
+  from: string;
+  to: string;
+  groupBy: UsageGrouping[];
+  items: Array<
+    UsageFigures & {
+      tenantId?: string;
+      jobType?: string;
+      /** `YYYY-MM-DD` or `YYYY-MM`. */
+      period?: string;
+    }
+  >;
+  total: UsageFigures;
+}

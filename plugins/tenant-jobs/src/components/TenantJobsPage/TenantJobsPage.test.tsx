@@ -3,6 +3,7 @@ import { TenantJobsApiError } from '../../api';
 import { fakeApi } from '../../__testUtils__/fakeApi';
 import { ACME, INITECH, run } from '../../__testUtils__/fakeData';
 import { renderWithApi } from '../../__testUtils__/render';
+import { DAVE } from '../../__testUtils__/fakePlatformData';
 import { interpretSearch } from './RunFilters';
 import { TenantJobsPage } from './TenantJobsPage';
 
@@ -137,5 +138,58 @@ describe('interpretSearch', () => {
       submittedBy: 'user:ops/bob',
     });
     expect(interpretSearch('  ')).toBeUndefined();
+  });
+});
+
+describe('TenantJobsPage tabs', () => {
+  it("shows an admin of no tenant every tenant's runs, without the not-a-member notice", async () => {
+    const api = fakeApi({
+      getMe: jest.fn(async () => DAVE),
+      getTenants: jest.fn(async () => []),
+      listRuns: jest.fn(async () => ({
+        items: [
+          run({
+            tenantId: 'globex-retail',
+            id: 'dddddddd-0000-4000-8000-000000000005',
+          }),
+        ],
+      })),
+    });
+    await renderWithApi(<TenantJobsPage />, { api, url: '/?view=runs' });
+    const table = await screen.findByRole('table', {
+      name: 'Runs of every tenant',
+    });
+    expect(within(table).getByText('globex-retail')).toBeInTheDocument();
+    expect(
+      screen.queryByText('You are not a member of any tenant'),
+    ).not.toBeInTheDocument();
+    // No tenant filter: the backend returns every tenant's runs to an admin.
+    expect(api.listRuns).toHaveBeenCalledWith(
+      expect.not.objectContaining({ tenant: expect.anything() }),
+    );
+    // The tenant filter offers every tenant.
+    fireEvent.mouseDown(screen.getByLabelText('Tenant'));
+    expect(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'globex-retail',
+      }),
+    ).toBeInTheDocument();
+    // Launching is for members of a tenant.
+    expect(
+      screen.queryByRole('button', { name: 'Launch a job' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('keeps the chosen tab in the URL and falls back to Runs for an unknown one', async () => {
+    const api = fakeApi();
+    await renderWithApi(<TenantJobsPage />, { api, url: '/?view=nonsense' });
+    const tabs = await screen.findByRole('tablist', {
+      name: 'Views of Tenant Jobs',
+    });
+    expect(within(tabs).getByRole('tab', { name: 'Runs' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(screen.getByRole('tabpanel', { name: 'Runs' })).toBeInTheDocument();
   });
 });

@@ -3,28 +3,25 @@ import {
   ContentHeader,
   EmptyState,
   Header,
-  InfoCard,
   Page,
   Progress,
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Grid from '@material-ui/core/Grid';
-import MenuItem from '@material-ui/core/MenuItem';
-import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { ReactNode, useState } from 'react';
+import { useAdminTenants } from '../../hooks/useAdminTenants';
 import { useLiveUpdates } from '../../hooks/useLiveUpdates';
+import { useMe } from '../../hooks/useMe';
 import { useJobCatalog, useTenants } from '../../hooks/useTenantJobsCatalog';
 import { ErrorNotice } from '../common/ErrorNotice';
-import { LazyRunDetailView, LazyStatsCharts } from '../common/lazyViews';
+import { LazyRunDetailView } from '../common/lazyViews';
 import { LaunchedNotice } from '../common/LaunchedNotice';
 import { useSelectedRun } from '../common/RunLink';
 import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
-import { QuotaBars } from '../QuotaBars/QuotaBars';
-import { LiveRunsTable } from '../RunsTable/LiveRunsTable';
-import { PageFilter, RunFilters } from './RunFilters';
+import { PageTab, PageTabs, usePageView } from './PageTabs';
+import { PageFilter } from './RunFilters';
+import { RunsTab } from './RunsTab';
 
 function Frame(props: { header: boolean; children: ReactNode }) {
   if (!props.header) return <Content>{props.children}</Content>;
@@ -40,9 +37,10 @@ function Frame(props: { header: boolean; children: ReactNode }) {
 }
 
 /**
- * Every run the user may see, across their tenants: filters, search and
- * server-side pages; each tenant's quota; charts per tenant; and a run's
- * detail view in place (`?run=<id>`).
+ * Every run the user may see, across their tenants, in tabs chosen by
+ * `?view=`: Runs (filters, search and server-side pages; each tenant's
+ * quota; charts per tenant), and for the platform team every tenant's.
+ * A run's detail view opens in place (`?run=<id>`).
  */
 export function TenantJobsPage(props: {
   /** Render Backstage's page header (the new frontend system adds its own). */
@@ -50,12 +48,15 @@ export function TenantJobsPage(props: {
 }) {
   const header = props.header ?? true;
   const selected = useSelectedRun();
+  const page = usePageView();
+  const me = useMe();
   const tenants = useTenants();
+  const admin = me.value?.admin ?? false;
+  const everyTenant = useAdminTenants(admin);
   const catalog = useJobCatalog();
   const [filter, setFilter] = useState<PageFilter>({ range: 'any' });
   const [launching, setLaunching] = useState(false);
   const [launched, setLaunched] = useState<TenantJobRun>();
-  const [chartTenant, setChartTenant] = useState<string>();
   const [listKey, setListKey] = useState(0);
   // Quotas are what running jobs use now: read them again as runs change.
   useLiveUpdates({
@@ -78,18 +79,22 @@ export function TenantJobsPage(props: {
       </Frame>
     );
   }
-  if (tenants.error) {
+  const failed = tenants.error ?? me.error;
+  if (failed) {
     return (
       <Frame header={header}>
         <ErrorNotice
-          error={tenants.error}
+          error={failed}
           what="load your tenants"
-          onRetry={tenants.retry}
+          onRetry={() => {
+            if (tenants.error) tenants.retry();
+            if (me.error) me.retry();
+          }}
         />
       </Frame>
     );
   }
-  if (!tenants.value) {
+  if (!tenants.value || !me.value) {
     return (
       <Frame header={header}>
         <Progress />
@@ -97,7 +102,7 @@ export function TenantJobsPage(props: {
     );
   }
   const mine = tenants.value;
-  if (mine.length === 0) {
+  if (mine.length === 0 && !admin) {
     return (
       <Frame header={header}>
         <EmptyState
@@ -108,97 +113,58 @@ export function TenantJobsPage(props: {
       </Frame>
     );
   }
-  const { range: _range, ...apiFilter } = filter;
-  const charted = mine.find(t => t.id === chartTenant) ?? mine[0];
+  const listedTenants = admin ? everyTenant.value ?? mine : mine;
+
+  const tabs: PageTab[] = [
+    {
+      id: 'runs',
+      label: 'Runs',
+      render: () => (
+        <RunsTab
+          filter={filter}
+          onFilterChange={setFilter}
+          onOpenRun={selected.open}
+          tenants={mine}
+          listedTenants={listedTenants}
+          everyTenant={admin}
+          jobTypes={catalog.value?.jobTypes ?? []}
+          jobTypeTitles={titles}
+          listKey={listKey}
+        />
+      ),
+    },
+  ];
+
   return (
     <Frame header={header}>
       <ContentHeader title="Jobs">
-        <Button
-          variant="contained"
-          color="primary"
-          onClick={() => setLaunching(true)}
-        >
-          Launch a job
-        </Button>
+        {mine.length > 0 && (
+          <Button
+            variant="contained"
+            color="primary"
+            onClick={() => setLaunching(true)}
+          >
+            Launch a job
+          </Button>
+        )}
       </ContentHeader>
-      <Grid container spacing={2}>
-        <Grid item xs={12}>
+      {launched && (
+        <Box marginBottom={2}>
           <LaunchedNotice
             run={launched}
-            title={launched && titles[launched.jobType]}
+            title={titles[launched.jobType]}
             onClose={() => setLaunched(undefined)}
           />
-        </Grid>
-        <Grid item xs={12}>
-          <InfoCard title="Runs" subheader="Newest first, across your tenants">
-            <RunFilters
-              filter={filter}
-              tenants={mine}
-              jobTypes={catalog.value?.jobTypes ?? []}
-              onChange={setFilter}
-              onOpenRun={selected.open}
-            />
-            <LiveRunsTable
-              key={listKey}
-              filter={apiFilter}
-              tenantIds={mine.map(t => t.id)}
-              jobTypeTitles={titles}
-              caption="Runs of your tenants"
-              showTenant
-              empty={
-                <EmptyState
-                  missing="data"
-                  title="No runs match"
-                  description="No run of your tenants matches these filters. Clear a filter, or launch a job."
-                />
-              }
-            />
-          </InfoCard>
-        </Grid>
-        {mine.map(tenant => (
-          <Grid item xs={12} key={tenant.id}>
-            <InfoCard
-              title={`Quota of ${tenant.title ?? tenant.id}`}
-              subheader={`Plan ${tenant.plan.id}, namespace ${tenant.namespace}`}
-            >
-              <QuotaBars tenant={tenant} row />
-            </InfoCard>
-          </Grid>
-        ))}
-        <Grid item xs={12}>
-          <Box display="flex" alignItems="center" gridGap={16} marginBottom={1}>
-            <Typography variant="h6" component="h2">
-              Trends of {charted.title ?? charted.id}
-            </Typography>
-            {mine.length > 1 && (
-              <TextField
-                select
-                size="small"
-                id="trends-tenant"
-                label="Tenant"
-                value={charted.id}
-                onChange={event => setChartTenant(event.target.value)}
-              >
-                {mine.map(t => (
-                  <MenuItem key={t.id} value={t.id}>
-                    {t.title ?? t.id}
-                  </MenuItem>
-                ))}
-              </TextField>
-            )}
-          </Box>
-          <LazyStatsCharts
-            filter={{ tenant: [charted.id] }}
-            jobTypeTitles={titles}
-          />
-        </Grid>
-      </Grid>
+        </Box>
+      )}
+      <PageTabs tabs={tabs} current={page.view} onChange={page.show} />
       <LazyLaunchDialog
         open={launching}
         onClose={() => setLaunching(false)}
         onLaunched={run => {
           setLaunched(run);
           setListKey(k => k + 1);
+          page.show('runs');
         }}
       />
     </Frame>
