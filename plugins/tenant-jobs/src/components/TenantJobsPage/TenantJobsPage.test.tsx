@@ -1,9 +1,10 @@
+import { useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { TenantJobsApiError } from '../../api';
 import { fakeApi } from '../../__testUtils__/fakeApi';
 import { ACME, INITECH, run } from '../../__testUtils__/fakeData';
 import { renderWithApi } from '../../__testUtils__/render';
-import { DAVE } from '../../__testUtils__/fakePlatformData';
+import { ALICE, DAVE } from '../../__testUtils__/fakePlatformData';
 import { interpretSearch } from './RunFilters';
 import { TenantJobsPage } from './TenantJobsPage';
 
@@ -141,6 +142,12 @@ describe('interpretSearch', () => {
   });
 });
 
+/** The page's query string, to see what the URL keeps. */
+function SearchParams() {
+  const [params] = useAppSearchParams();
+  return <output data-testid="search-params">{params.toString()}</output>;
+}
+
 describe('TenantJobsPage tabs', () => {
   it("shows an admin of no tenant every tenant's runs, without the not-a-member notice", async () => {
     const api = fakeApi({
@@ -178,6 +185,90 @@ describe('TenantJobsPage tabs', () => {
     expect(
       screen.queryByRole('button', { name: 'Launch a job' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('opens on the Platform tab for an admin of no tenant', async () => {
+    const api = fakeApi({
+      getMe: jest.fn(async () => DAVE),
+      getTenants: jest.fn(async () => []),
+    });
+    await renderWithApi(<TenantJobsPage />, { api });
+    const tabs = await screen.findByRole('tablist', {
+      name: 'Views of Tenant Jobs',
+    });
+    const names = within(tabs)
+      .getAllByRole('tab')
+      .map(tab => tab.textContent);
+    expect(names[0]).toBe('Platform');
+    expect(names).toContain('Runs');
+    expect(within(tabs).getByRole('tab', { name: 'Platform' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(
+      await screen.findByRole('table', { name: 'Every tenant' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText('You are not a member of any tenant'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('offers an admin who is a member of a tenant the Platform tab last', async () => {
+    const api = fakeApi({
+      getMe: jest.fn(async () => ({ ...DAVE, tenantIds: ['acme-analytics'] })),
+    });
+    await renderWithApi(<TenantJobsPage />, { api });
+    const tabs = await screen.findByRole('tablist', {
+      name: 'Views of Tenant Jobs',
+    });
+    const names = within(tabs)
+      .getAllByRole('tab')
+      .map(tab => tab.textContent);
+    expect(names[0]).toBe('Runs');
+    expect(names[names.length - 1]).toBe('Platform');
+    expect(
+      await screen.findByRole('table', { name: 'Runs of every tenant' }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no Platform tab to a user who is not an admin', async () => {
+    const api = fakeApi({ getMe: jest.fn(async () => ALICE) });
+    await renderWithApi(<TenantJobsPage />, { api, url: '/?view=platform' });
+    const tabs = await screen.findByRole('tablist', {
+      name: 'Views of Tenant Jobs',
+    });
+    expect(
+      within(tabs).queryByRole('tab', { name: 'Platform' }),
+    ).not.toBeInTheDocument();
+    expect(within(tabs).getByRole('tab', { name: 'Runs' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(
+      await screen.findByRole('table', { name: 'Runs of your tenants' }),
+    ).toBeInTheDocument();
+    expect(api.getAdminTenants).not.toHaveBeenCalled();
+  });
+
+  it('switches tabs and keeps the choice in the URL', async () => {
+    const api = fakeApi({ getMe: jest.fn(async () => DAVE) });
+    await renderWithApi(
+      <>
+        <TenantJobsPage />
+        <SearchParams />
+      </>,
+      { api },
+    );
+    fireEvent.click(await screen.findByRole('tab', { name: 'Platform' }));
+    expect(
+      await screen.findByRole('tabpanel', { name: 'Platform' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Every tenant' }),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('search-params')).toHaveTextContent(
+      'view=platform',
+    );
   });
 
   it('keeps the chosen tab in the URL and falls back to Runs for an unknown one', async () => {

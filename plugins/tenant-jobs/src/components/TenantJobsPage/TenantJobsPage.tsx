@@ -19,6 +19,7 @@ import { LazyRunDetailView } from '../common/lazyViews';
 import { LaunchedNotice } from '../common/LaunchedNotice';
 import { useSelectedRun } from '../common/RunLink';
 import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
+import { PlatformView } from '../Platform/PlatformView';
 import { PageTab, PageTabs, usePageView } from './PageTabs';
 import { PageFilter } from './RunFilters';
 import { RunsTab } from './RunsTab';
@@ -39,7 +40,8 @@ function Frame(props: { header: boolean; children: ReactNode }) {
 /**
  * Every run the user may see, across their tenants, in tabs chosen by
  * `?view=`: Runs (filters, search and server-side pages; each tenant's
- * quota; charts per tenant), and for the platform team every tenant's.
+ * quota; charts per tenant), and for the platform team every tenant's
+ * runs and the Platform view (first for those of no tenant).
  * A run's detail view opens in place (`?run=<id>`).
  */
 export function TenantJobsPage(props: {
@@ -134,6 +136,16 @@ export function TenantJobsPage(props: {
       ),
     },
   ];
+  if (admin) {
+    const platform: PageTab = {
+      id: 'platform',
+      label: 'Platform',
+      render: () => <PlatformView />,
+    };
+    // The platform team's members of no tenant start with it.
+    if (mine.length === 0) tabs.unshift(platform);
+    else tabs.push(platform);
+  }
 
   return (
     <Frame header={header}>
