@@ -229,3 +229,149 @@ describe('LaunchDialog', () => {
     ).toBeInTheDocument();
   });
 });
+
+describe('LaunchDialog: run on a schedule', () => {
+  async function chooseSchedule(api = fakeApi()) {
+    const onScheduled = jest.fn();
+    const rendered = renderDialog(api, { onScheduled });
+    await fillEtl();
+    fireEvent.click(screen.getByRole('radio', { name: 'Run on a schedule' }));
+    return { ...rendered, onScheduled };
+  }
+
+  it('offers the choice only where a schedule can be shown', async () => {
+    renderDialog();
+    await screen.findByText('Parameters of Data ETL');
+    expect(
+      screen.queryByRole('radio', { name: 'Run on a schedule' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says the cron in words as it is typed, and what is wrong with it', async () => {
+    await chooseSchedule();
+    const cron = screen.getByRole('textbox', { name: /^Cron/ });
+    expect(cron).toHaveValue('0 3 * * *');
+    expect(
+      screen.getByText(
+        'Every day at 03:00. Plan enterprise keeps up to 25 schedules.',
+      ),
+    ).toBeInTheDocument();
+    fireEvent.change(cron, { target: { value: '30 9 * * 1-5' } });
+    expect(
+      screen.getByText(/^At 09:30 on Monday to Friday\./),
+    ).toBeInTheDocument();
+    fireEvent.change(cron, { target: { value: '99 * * * *' } });
+    expect(
+      screen.getByText("Cron minute: '99' must be 0-59"),
+    ).toBeInTheDocument();
+    expect(cron).toHaveAttribute('aria-invalid', 'true');
+    expect(
+      screen.getByRole('button', { name: 'Create schedule' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Launch' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('dry-runs the run fields and creates nothing', async () => {
+    const { api } = await chooseSchedule();
+    fireEvent.change(screen.getByRole('textbox', { name: /^Time zone/ }), {
+      target: { value: 'Europe/Berlin' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Dry run' }));
+    expect(await screen.findByTestId('dry-run-verdict')).toHaveTextContent(
+      'The Kubernetes API server would accept this job',
+    );
+    expect(screen.getByTestId('dry-run-schedule')).toHaveTextContent(
+      'The schedule would start it every day at 03:00 (Europe/Berlin)',
+    );
+    expect(api.dryRun).toHaveBeenCalledWith({
+      tenantId: 'acme-analytics',
+      jobType: 'data-etl',
+      tier: 'large',
+      priority: 'normal',
+      entityRef: ENTITY_REF,
+      parameters: expect.objectContaining({ source: 'events-db' }),
+    });
+    expect(api.createSchedule).not.toHaveBeenCalled();
+    expect(api.launch).not.toHaveBeenCalled();
+  });
+
+  it('creates the schedule with the run fields, cron, time zone and policy', async () => {
+    const { api, onScheduled, onLaunched, onClose } = await chooseSchedule();
+    fireEvent.change(screen.getByRole('textbox', { name: /^Cron/ }), {
+      target: { value: ' */15 * * * * ' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: /^Time zone/ }), {
+      target: { value: 'America/New_York' },
+    });
+    fireEvent.mouseDown(screen.getByLabelText('Concurrency policy'));
+    fireEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: /^Replace/,
+      }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+    await waitFor(() => expect(onScheduled).toHaveBeenCalled());
+    expect(api.createSchedule).toHaveBeenCalledWith({
+      tenantId: 'acme-analytics',
+      jobType: 'data-etl',
+      tier: 'large',
+      priority: 'normal',
+      entityRef: ENTITY_REF,
+      parameters: {
+        source: 'events-db',
+        destination: 'warehouse',
+        mode: 'incremental',
+      },
+      cron: '*/15 * * * *',
+      timeZone: 'America/New_York',
+      concurrencyPolicy: 'Replace',
+    });
+    expect(onScheduled).toHaveBeenCalledWith(
+      expect.objectContaining({ cron: '*/15 * * * *' }),
+    );
+    expect(api.launch).not.toHaveBeenCalled();
+    expect(onLaunched).not.toHaveBeenCalled();
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  it('creates nothing while the cron or the time zone is wrong', async () => {
+    const { api } = await chooseSchedule();
+    fireEvent.change(screen.getByRole('textbox', { name: /^Cron/ }), {
+      target: { value: '0 3 * *' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: /^Time zone/ }), {
+      target: { value: 'Mars/Olympus' },
+    });
+    expect(
+      screen.getByText(/^Cron must have five fields/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Time zone must be an IANA time zone/),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Dry run' }));
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(api.createSchedule).not.toHaveBeenCalled();
+    expect(api.dryRun).not.toHaveBeenCalled();
+  });
+
+  it("shows why the schedule was refused (the plan's limit)", async () => {
+    const api = fakeApi({
+      createSchedule: jest.fn(async () => {
+        throw new TenantJobsApiError(
+          "Tenant 'acme-analytics' keeps 25 of 25 schedules its plan allows",
+          409,
+          'ConflictError',
+        );
+      }),
+    });
+    const { onScheduled } = await chooseSchedule(api);
+    fireEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+    expect(
+      await screen.findByText(/keeps 25 of 25 schedules/),
+    ).toBeInTheDocument();
+    expect(onScheduled).not.toHaveBeenCalled();
+  });
+});

@@ -10,6 +10,7 @@ import AlertTitle from '@material-ui/lab/AlertTitle';
 import type { TenantJobRun } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { useState } from 'react';
 import { tenantJobsApiRef } from '../../api';
+import type { TenantJobScheduleWithLastRun } from '../../api';
 import { useJobCatalog, useTenants } from '../../hooks/useTenantJobsCatalog';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { LaunchForm, LaunchInitialValues } from './LaunchForm';
@@ -22,6 +23,11 @@ export interface LaunchDialogProps {
   onClose(): void;
   /** The run the dialog created. */
   onLaunched(run: TenantJobRun): void;
+  /**
+   * Offers "Run on a schedule" beside "Run now"; called with the schedule
+   * the dialog created.
+   */
+  onScheduled?(schedule: TenantJobScheduleWithLastRun): void;
   /** Launch for this tenant only (an entity's); else any of the user's. */
   tenantId?: string;
   /** The catalog entity the run is launched from. */
@@ -34,7 +40,8 @@ export interface LaunchDialogProps {
 /**
  * Launches a job: the job type's parameter schema as a form, tier and
  * priority limited to the tenant's plan, a dry run that shows the
- * cluster's verdict first, and the launch. Members only: anyone else is
+ * cluster's verdict first, and the launch, now or (with `onScheduled`) on
+ * a schedule. Members only: anyone else is
  * told why not and whom to ask.
  */
 export function LaunchDialog(props: LaunchDialogProps) {
@@ -93,6 +100,13 @@ export function LaunchDialog(props: LaunchDialogProps) {
           props.onLaunched(run);
           props.onClose();
         }}
+        onScheduled={
+          props.onScheduled &&
+          (schedule => {
+            props.onScheduled?.(schedule);
+            props.onClose();
+          })
+        }
         onCancel={props.onClose}
       />
     );

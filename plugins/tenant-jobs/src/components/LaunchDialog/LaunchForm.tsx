@@ -2,11 +2,17 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
+import FormControl from '@material-ui/core/FormControl';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import FormLabel from '@material-ui/core/FormLabel';
 import Grid from '@material-ui/core/Grid';
 import ListSubheader from '@material-ui/core/ListSubheader';
 import MenuItem from '@material-ui/core/MenuItem';
+import Radio from '@material-ui/core/Radio';
+import RadioGroup from '@material-ui/core/RadioGroup';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { resolvePlanLimits } from '@tenant-jobs/plugin-tenant-jobs-common';
 import type {
   Priority,
   PriorityId,
@@ -15,7 +21,13 @@ import type {
   TierId,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { useMemo, useRef, useState } from 'react';
-import type { TenantJobsApi, TenantJobType, TenantSummary } from '../../api';
+import type {
+  TenantJobScheduleWithLastRun,
+  TenantJobsApi,
+  TenantJobType,
+  TenantSummary,
+} from '../../api';
+import { cronInWords } from '../Schedules/cronInWords';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { DryRunOutcome, DryRunVerdictAlert } from './DryRunVerdictAlert';
 import {
@@ -27,6 +39,12 @@ import {
   tierOptions,
 } from './launchOptions';
 import { ParametersForm, ParametersFormHandle } from './ParametersForm';
+import {
+  defaultScheduleChoice,
+  ScheduleChoice,
+  ScheduleFields,
+  scheduleProblems,
+} from './ScheduleFields';
 
 /** Values a launch form can start with, e.g. a run to clone. */
 export interface LaunchInitialValues {
@@ -55,6 +73,8 @@ export function LaunchForm(props: {
   busy: boolean;
   setBusy(busy: boolean): void;
   onLaunched(run: TenantJobRun): void;
+  /** Offers "Run on a schedule"; called with the schedule it created. */
+  onScheduled?(schedule: TenantJobScheduleWithLastRun): void;
   onCancel(): void;
 }) {
   const { api, tenants, catalog, initial } = props;
@@ -62,6 +82,9 @@ export function LaunchForm(props: {
   const [idempotencyKey] = useState(newIdempotencyKey);
   const [outcome, setOutcome] = useState<DryRunOutcome>();
   const [launchError, setLaunchError] = useState<unknown>();
+  const [mode, setMode] = useState<'now' | 'schedule'>('now');
+  const [when, setWhen] = useState<ScheduleChoice>(defaultScheduleChoice);
+  const scheduling = mode === 'schedule' && Boolean(props.onScheduled);
 
   const [choice, setChoice] = useState<Choice>(() => {
     const tenant = tenants.find(t => t.id === initial?.tenantId) ?? tenants[0];
@@ -154,11 +177,24 @@ export function LaunchForm(props: {
 
   const run = async (dryRun: boolean) => {
     if (!choice.jobType || !formRef.current?.validateForm()) return;
+    if (scheduling) {
+      const problems = scheduleProblems(when);
+      if (problems.cron || problems.timeZone) return;
+    }
     props.setBusy(true);
     setLaunchError(undefined);
     try {
       if (dryRun) {
         setOutcome({ ok: true, verdict: await api.dryRun(request()) });
+      } else if (scheduling) {
+        props.onScheduled!(
+          await api.createSchedule({
+            ...request(),
+            cron: when.cron.trim(),
+            timeZone: when.timeZone.trim(),
+            concurrencyPolicy: when.concurrencyPolicy,
+          }),
+        );
       } else {
         props.onLaunched(await api.launch({ ...request(), idempotencyKey }));
       }
@@ -175,6 +211,49 @@ export function LaunchForm(props: {
     <>
       <DialogContent dividers>
         <Grid container spacing={2}>
+          {props.onScheduled && (
+            <Grid item xs={12}>
+              <FormControl component="fieldset">
+                <FormLabel component="legend">When</FormLabel>
+                <RadioGroup
+                  row
+                  name="launch-when"
+                  value={mode}
+                  onChange={event => {
+                    setOutcome(undefined);
+                    setLaunchError(undefined);
+                    setMode(event.target.value as 'now' | 'schedule');
+                  }}
+                >
+                  <FormControlLabel
+                    value="now"
+                    control={<Radio color="primary" />}
+                    label="Run now"
+                    disabled={props.busy}
+                  />
+                  <FormControlLabel
+                    value="schedule"
+                    control={<Radio color="primary" />}
+                    label="Run on a schedule"
+                    disabled={props.busy}
+                  />
+                </RadioGroup>
+              </FormControl>
+            </Grid>
+          )}
+          {scheduling && (
+            <ScheduleFields
+              value={when}
+              onChange={next => {
+                setOutcome(undefined);
+                setLaunchError(undefined);
+                setWhen(next);
+              }}
+              planId={tenant.plan.id}
+              maxSchedules={resolvePlanLimits(tenant.plan).maxSchedules}
+              disabled={props.busy}
+            />
+          )}
           {tenants.length > 1 && (
             <Grid item xs={12} sm={6}>
               <TextField
@@ -282,11 +361,20 @@ export function LaunchForm(props: {
           {outcome && (
             <Grid item xs={12}>
               <DryRunVerdictAlert outcome={outcome} />
+              {scheduling && outcome.ok && (
+                <Typography variant="body2" data-testid="dry-run-schedule">
+                  The schedule would start it {lowerFirst(cronInWords(when.cron))}{' '}
+                  ({when.timeZone.trim()}); each start is judged again then.
+                </Typography>
+              )}
             </Grid>
           )}
           {launchError !== undefined && (
             <Grid item xs={12}>
-              <ErrorNotice error={launchError} what="launch the job" />
+              <ErrorNotice
+                error={launchError}
+                what={scheduling ? 'create the schedule' : 'launch the job'}
+              />
             </Grid>
           )}
         </Grid>
@@ -309,9 +397,14 @@ export function LaunchForm(props: {
           variant="contained"
           color="primary"
         >
-          Launch
+          {scheduling ? 'Create schedule' : 'Launch'}
         </Button>
       </DialogActions>
     </>
   );
+}
+
+/** `Every day at 03:00` as `every day at 03:00`, to follow other words. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
