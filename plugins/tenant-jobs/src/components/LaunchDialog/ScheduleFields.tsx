@@ -27,7 +27,7 @@ const POLICIES: Array<{
 /** The user's time zone as the browser knows it, else UTC. */
 export function localTimeZone(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    return new Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   } catch {
     return 'UTC';
   }
