@@ -38,6 +38,18 @@ export interface Config {
      */
     trustedEntityLocations?: string[];
 
+    /**
+     * Groups whose members are the platform team for Tenant Jobs, e.g.
+     * `group:default/platform-team`: they see every tenant in the portal's
+     * platform view (runs, schedules, trigger rules, usage, the audit
+     * trail, the clusters' health) and may cancel any run, pause, resume
+     * or delete any schedule and delete any trigger rule; each such action
+     * is audited as an admin's. They do not launch runs in tenants they
+     * are not members of. A permission policy grants the same by allowing
+     * `tenant-jobs.tenant.provision`. Empty by default.
+     */
+    adminGroups?: string[];
+
     /** Event-driven jobs: trigger rules on Backstage's events. */
     triggers?: {
       /**

@@ -42,6 +42,10 @@ import { TriggerService } from './usecases/TriggerService';
 import { TenantConfiguration } from './usecases/TenantConfiguration';
 import { RunBus, RunLifecycle } from './lifecycle';
 import { TrackingService } from './tracking/TrackingService';
+import { systemClock } from './lib/clock';
+import { AuditLog } from './usecases/AuditLog';
+import { PlatformOverview } from './usecases/PlatformOverview';
+import { UsageReports } from './usecases/UsageReport';
 
 /**
  * The Tenant Jobs backend plugin: REST API under /api/tenant-jobs.
@@ -84,7 +88,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           added: addedJobTypes,
           overrides: config.jobTypes,
         });
-        const { runs, audit, archives, queue, schedules, triggers } =
+        const { runs, audit, archives, queue, schedules, triggers, usage } =
           await openDatabase({
             database: deps.database,
           });
@@ -151,6 +155,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           permissions: deps.permissions,
           authorizer,
           tenants,
+          adminGroups: config.adminGroups,
           getRun: async id => {
             try {
               return await runs.get(id);
@@ -208,6 +213,15 @@ export const tenantJobsPlugin = createBackendPlugin({
           appBaseUrl: deps.config.getOptionalString('app.baseUrl'),
           logger: deps.logger,
         });
+        const tenantService = new TenantService({
+          tenants,
+          runService: jobs,
+          runs,
+          clusters,
+          logger: deps.logger,
+          config,
+        });
+        const usageReports = new UsageReports({ usage });
         await tracking.schedule(deps.scheduler);
         deps.lifecycle.addStartupHook(() => tracking.start());
         deps.lifecycle.addShutdownHook(() => tracking.stop());
@@ -250,15 +264,17 @@ export const tenantJobsPlugin = createBackendPlugin({
                 triggerStore: triggers,
                 planOf: async id => (await jobs.resolveTenant(id)).plan,
               }),
-              tenants: new TenantService({
-                tenants,
-                runService: jobs,
-                runs,
-                clusters,
-                logger: deps.logger,
-                config,
-              }),
+              tenants: tenantService,
               jobTypes,
+              platform: new PlatformOverview({
+                tenants: tenantService,
+                usage,
+                reports: usageReports,
+                health: observability.health,
+                clock: systemClock,
+              }),
+              auditLog: new AuditLog({ store: audit }),
+              usage: usageReports,
             },
             observability,
           }),

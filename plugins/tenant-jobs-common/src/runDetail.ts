@@ -40,6 +40,26 @@ export interface TenantJobPod {
   message?: string;
   /** Container restarts in place. */
   restarts: number;
+  /**
+   * What the pod requested of its node, summed over its containers (an
+   * init container's when larger): CPU cores, memory bytes and GPUs.
+   */
+  requests?: TenantJobPodRequests;
+  /** When the job container started running, ISO 8601. */
+  ranFrom?: string;
+  /** When the job container stopped running, ISO 8601. */
+  ranUntil?: string;
+}
+
+/**
+ * A pod's requests, as numbers.
+ *
+ * @public
+ */
+export interface TenantJobPodRequests {
+  cpuCores: number;
+  memoryBytes: number;
+  gpus: number;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RunStatus } from './types';
 import { z } from 'zod';
 import { requestFields } from './request';
 import {
@@ -171,4 +172,6 @@ export interface TenantJobSchedule extends ScheduleRequest {
   updatedAt: string;
   /** The next times it fires (none while paused), ISO 8601. */
   nextRunTimes: string[];
+  /** The newest run it created, if any. */
+  lastRun?: { id: string; status: RunStatus; createdAt: string };
 }

@@ -44,10 +44,18 @@ const RUN_ID = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
  *   not exist, so ids reveal nothing;
  * - **refused tenant**: why a tenant claimed in the catalog cannot be used
  *   is told (409) only to its claiming Groups;
- * - **admin**: the basic `tenant-jobs.tenant.provision`, for the platform
- *   team (provisioning, health details).
+ * - **admin**: the platform team, members of `tenantJobs.adminGroups` or
+ *   callers the policy allows the basic `tenant-jobs.tenant.provision`:
+ *   provisioning and health details, and where the tenant's own rules say
+ *   no, reading every tenant and managing (cancel, pause, resume, delete)
+ *   its runs, schedules and rules, answered `{ asAdmin: true }` so the
+ *   audit trail records the action as an admin's. An admin launches
+ *   nothing in a tenant it is not a member of.
  */
 export class TenantAccess {
+  /** Each request's answer, asked once however often it is needed. */
+  private readonly admins = new WeakMap<object, Promise<boolean>>();
+
   constructor(
     private readonly deps: {
       httpAuth: HttpAuthService;
@@ -55,6 +63,8 @@ export class TenantAccess {
       permissions: PermissionsService;
       authorizer: TenantJobAuthorizer;
       tenants: TenantDirectory;
+      /** Group refs (lower case) of the platform team. */
+      adminGroups?: string[];
       /** The run with this id, or undefined. */
       getRun(id: string): Promise<RunRecord | undefined>;
     },
@@ -71,6 +81,14 @@ export class TenantAccess {
       credentials,
     );
     return ownershipEntityRefs;
+  }
+
+  /** The ids of the tenants whose Groups the caller is in. */
+  async memberTenantIds(credentials: UserCredentials): Promise<string[]> {
+    const tenants = await this.deps.tenants.getTenantsFor(
+      await this.ownership(credentials),
+    );
+    return tenants.map(t => t.id);
   }
 
   /**
@@ -107,14 +125,17 @@ export class TenantAccess {
     );
   }
 
-  /** Throws a 403 (`denial`) unless the caller may `permission` the run. */
+  /**
+   * Throws a 403 (`denial`) unless the caller may `permission` the run or
+   * is the platform team's; says which.
+   */
   async requireOnRun(
     credentials: UserCredentials,
     permission: ResourcePermission<'tenant-jobs-run'>,
     run: RunRecord,
     denial: string,
-  ): Promise<void> {
-    await this.require(
+  ): Promise<{ asAdmin: boolean }> {
+    return this.requireOrAdmin(
       credentials,
       permission,
       tenantJobsResourceRef.forRun(run.id),
@@ -122,20 +143,49 @@ export class TenantAccess {
     );
   }
 
-  /** Whether the caller may read the tenant's runs, schedules and rules. */
-  mayRead(credentials: UserCredentials, tenantId: string): Promise<boolean> {
-    return this.deps.authorizer(
+  /**
+   * Throws a 403 (`denial`) unless the caller may manage the tenant's
+   * schedules and rules (pause, resume, delete): a member, or the
+   * platform team's; says which.
+   */
+  async requireManager(
+    credentials: UserCredentials,
+    tenantId: string,
+    denial: string,
+  ): Promise<{ asAdmin: boolean }> {
+    return this.requireOrAdmin(
       credentials,
-      tenantJobsRunReadPermission,
+      tenantJobsRunCreatePermission,
       tenantJobsResourceRef.forTenant(tenantId),
+      denial,
     );
   }
 
-  /** Of `tenantIds` (else the caller's own tenants), those it may read. */
+  /** Whether the caller may read the tenant's runs, schedules and rules. */
+  async mayRead(
+    credentials: UserCredentials,
+    tenantId: string,
+  ): Promise<boolean> {
+    return (
+      (await this.deps.authorizer(
+        credentials,
+        tenantJobsRunReadPermission,
+        tenantJobsResourceRef.forTenant(tenantId),
+      )) || this.isAdmin(credentials)
+    );
+  }
+
+  /**
+   * Of `tenantIds` (else the caller's own tenants, or for the platform
+   * team every tenant), those it may read.
+   */
   async readableTenantIds(
     credentials: UserCredentials,
     tenantIds?: string[],
   ): Promise<string[]> {
+    if (!tenantIds && (await this.isAdmin(credentials))) {
+      return (await this.deps.tenants.listTenants()).map(t => t.id);
+    }
     const ids =
       tenantIds ??
       (
@@ -167,10 +217,14 @@ export class TenantAccess {
    * Which runs the caller may read, as criteria the run store turns into
    * SQL: undefined for all, or a tree of tenant id sets.
    */
-  readableRuns(
+  async readableRuns(
     credentials: UserCredentials,
   ): Promise<TenantCriteria | undefined> {
-    return readableRuns(this.deps.permissions, credentials, this.deps.tenants);
+    const [criteria, admin] = await Promise.all([
+      readableRuns(this.deps.permissions, credentials, this.deps.tenants),
+      this.isAdmin(credentials),
+    ]);
+    return admin ? undefined : criteria;
   }
 
   /** The run, or undefined when no run has this id (or it cannot be one). */
@@ -193,19 +247,42 @@ export class TenantAccess {
     const run = found ?? (await this.findRun(id));
     const readable =
       run &&
-      (await this.deps.authorizer(
+      ((await this.deps.authorizer(
         credentials,
         tenantJobsRunReadPermission,
         tenantJobsResourceRef.forRun(run.id),
-      ));
+      )) ||
+        (await this.isAdmin(credentials)));
     if (!run || !readable) {
       throw new NotFoundError(`No tenant job run with id '${id}'`);
     }
     return run;
   }
 
-  /** Whether the caller is the platform team's (`tenant-jobs.tenant.provision`). */
-  async isAdmin(credentials: BackstageCredentials): Promise<boolean> {
+  /**
+   * Whether the caller is the platform team's: a member of one of
+   * `adminGroups`, or allowed `tenant-jobs.tenant.provision` by the policy.
+   */
+  isAdmin(credentials: BackstageCredentials): Promise<boolean> {
+    let answer = this.admins.get(credentials);
+    if (!answer) {
+      answer = this.decideAdmin(credentials);
+      this.admins.set(credentials, answer);
+    }
+    return answer;
+  }
+
+  private async decideAdmin(
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    const groups = this.deps.adminGroups ?? [];
+    const principal = credentials.principal as { type?: string };
+    if (groups.length > 0 && principal.type === 'user') {
+      const refs = await this.ownership(credentials as UserCredentials);
+      if (refs.some(ref => groups.includes(ref.toLocaleLowerCase('en-US')))) {
+        return true;
+      }
+    }
     const [decision] = await this.deps.permissions.authorize(
       [{ permission: tenantJobsTenantProvisionPermission }],
       { credentials },
@@ -219,6 +296,19 @@ export class TenantAccess {
     denial: string,
   ): Promise<void> {
     if (!(await this.isAdmin(credentials))) throw new NotAllowedError(denial);
+  }
+
+  private async requireOrAdmin(
+    credentials: UserCredentials,
+    permission: ResourcePermission<'tenant-jobs-run'>,
+    resourceRef: string,
+    denial: string,
+  ): Promise<{ asAdmin: boolean }> {
+    if (await this.deps.authorizer(credentials, permission, resourceRef)) {
+      return { asAdmin: false };
+    }
+    if (await this.isAdmin(credentials)) return { asAdmin: true };
+    throw new NotAllowedError(denial);
   }
 
   private async require(

@@ -149,6 +149,13 @@ export class TenantDirectory {
       : undefined;
   }
 
+  /** Every tenant served, ordered by id. */
+  async listTenants(): Promise<Tenant[]> {
+    return [...(await this.load()).tenants.values()].sort((a, b) =>
+      a.id.localeCompare(b.id),
+    );
+  }
+
   /** The tenants whose owning group is among the caller's ownership refs. */
   async getTenantsFor(ownershipEntityRefs: string[]): Promise<Tenant[]> {
     const claims = new Set(

@@ -77,6 +77,11 @@ export type TenantJobsConfig = {
   /** Origin-location prefixes whose Groups may pick their plan. */
   trustedGroupLocations: string[];
   /**
+   * Group refs (lower case) whose members are the platform team: they see
+   * every tenant and may cancel any run (see `TenantAccess`).
+   */
+  adminGroups: string[];
+  /**
    * Origin-location prefixes whose entities count for the tenant their
    * annotation names (others only when the tenant's Group owns them).
    */
@@ -208,7 +213,11 @@ function readPriorities(config: Config | undefined, key: string): PriorityId[] {
   });
 }
 
-function readGroupRef(id: string, value: string | undefined) {
+function readGroupRef(
+  id: string,
+  value: string | undefined,
+  key = `tenantJobs.tenants.${id}.group`,
+) {
   if (value === undefined) return undefined;
   try {
     return stringifyEntityRef(
@@ -219,7 +228,7 @@ function readGroupRef(id: string, value: string | undefined) {
     ).toLocaleLowerCase('en-US');
   } catch (error) {
     throw new Error(
-      `tenantJobs.tenants.${id}.group '${value}' is not an entity ref: ${
+      `${key} '${value}' is not an entity ref: ${
         (error as Error).message
       }`,
     );
@@ -418,6 +427,9 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
     tenants,
     reservedTenantIds,
     trustedGroupLocations,
+    adminGroups: (config?.getOptionalStringArray('adminGroups') ?? []).map(
+      (ref, i) => readGroupRef('', ref, `tenantJobs.adminGroups[${i}]`)!,
+    ),
     trustedEntityLocations:
       config?.getOptionalStringArray('trustedEntityLocations') ??
       trustedGroupLocations,

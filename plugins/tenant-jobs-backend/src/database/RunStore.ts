@@ -5,6 +5,7 @@ import {
   getPriority,
   isPriorityId,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { usageOf } from '../lib/usage';
 import { decodeCursor, encodeCursor } from './cursor';
 import { countSlotHolders, lockTenant } from './tenantSlots';
 import {
@@ -13,6 +14,7 @@ import {
   NewRun,
   RunFilter,
   RunObservationUpdate,
+  RunObserved,
   RunRecord,
   RunStatus,
   RunTiming,
@@ -145,7 +147,24 @@ type Row = {
   released_at: Date | string | number | null;
   priority_value: number;
   schedule_id: string | null;
+  usage_cpu_core_seconds?: number | null;
+  usage_memory_gib_seconds?: number | null;
+  usage_gpu_seconds?: number | null;
 };
+
+/** The usage columns of a run that finished at `finishedAt`. */
+function usageColumns(
+  observed: RunObserved | undefined,
+  finishedAt: string | undefined,
+): Partial<Row> {
+  if (!finishedAt) return {};
+  const usage = usageOf(observed?.pods ?? [], finishedAt);
+  return {
+    usage_cpu_core_seconds: usage.cpuCoreSeconds,
+    usage_memory_gib_seconds: usage.memoryGiBSeconds,
+    usage_gpu_seconds: usage.gpuSeconds,
+  };
+}
 
 function toIso(value: Date | string | number | null): string | undefined {
   if (value === null || value === undefined) {
@@ -249,6 +268,7 @@ function applyFilter(
   if (filter.jobTypes?.length) query.whereIn('job_type', filter.jobTypes);
   if (filter.priorities?.length) query.whereIn('priority', filter.priorities);
   if (filter.submittedBy) query.where('submitted_by', filter.submittedBy);
+  if (filter.scheduleId) query.where('schedule_id', filter.scheduleId);
   if (filter.createdAfter) {
     query.where('created_at', '>=', new Date(filter.createdAfter));
   }
@@ -412,7 +432,16 @@ export class KnexRunStore implements RunStore {
       .where({ id })
       .whereIn('status', [...from])
       .update(changeToRow(change));
-    return updated === 0 ? undefined : this.get(id);
+    if (updated === 0) return undefined;
+    const after = await this.get(id);
+    if (change.status && FINAL_STATUSES.has(change.status) && after.finishedAt) {
+      // Ended here, not by an observation (cancelled, lost): what its pods
+      // ran until now, from what the tracker last recorded.
+      await this.db<Row>(TABLE)
+        .where({ id })
+        .update(usageColumns(after.observed, after.finishedAt));
+    }
+    return after;
   }
 
   async observe(
@@ -449,6 +478,9 @@ export class KnexRunStore implements RunStore {
       }),
       observed_version: observation.version,
       observed: JSON.stringify(observation.observed),
+      ...(FINAL_STATUSES.has(observation.status)
+        ? usageColumns(observation.observed, observation.finishedAt)
+        : {}),
     };
     // Compare-and-set on what was read: a concurrent observation or a
     // cancel in between makes this a no-op.

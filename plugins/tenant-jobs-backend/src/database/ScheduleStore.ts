@@ -1,8 +1,10 @@
 import { NotFoundError } from '@backstage/errors';
 import type { ScheduleRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { Knex } from 'knex';
+import { RunStatus } from './types';
 
 const TABLE = 'tenant_jobs_schedules';
+const RUNS = 'tenant_jobs_runs';
 
 /** A schedule as stored. */
 export type ScheduleRecord = {
@@ -106,6 +108,46 @@ export class ScheduleStore {
         { column: 'id', order: 'asc' },
       ]);
     return rows.map(fromRow);
+  }
+
+  /** The newest run each of these schedules created, by schedule id. */
+  async lastRuns(
+    scheduleIds: string[],
+  ): Promise<
+    Map<string, { id: string; status: RunStatus; createdAt: string }>
+  > {
+    const found = new Map<
+      string,
+      { id: string; status: RunStatus; createdAt: string }
+    >();
+    if (scheduleIds.length === 0) return found;
+    const newest = this.db(RUNS)
+      .whereIn('schedule_id', scheduleIds)
+      .groupBy('schedule_id')
+      .select('schedule_id')
+      .max({ newest: 'created_at' });
+    const rows: Array<{
+      id: string;
+      schedule_id: string;
+      status: RunStatus;
+      created_at: Date | string | number;
+    }> = await this.db(`${RUNS} as r`)
+      .join(newest.as('n'), join =>
+        join
+          .on('r.schedule_id', '=', 'n.schedule_id')
+          .andOn('r.created_at', '=', 'n.newest'),
+      )
+      .select('r.id', 'r.schedule_id', 'r.status', 'r.created_at')
+      .orderBy('r.id', 'asc');
+    for (const row of rows) {
+      if (found.has(row.schedule_id)) continue;
+      found.set(row.schedule_id, {
+        id: row.id,
+        status: row.status,
+        createdAt: new Date(row.created_at).toISOString(),
+      });
+    }
+    return found;
   }
 
   async setPaused(id: string, paused: boolean): Promise<ScheduleRecord> {

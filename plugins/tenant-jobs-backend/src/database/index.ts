@@ -8,6 +8,7 @@ import { KnexRunStore, RunStore } from './RunStore';
 import { QueueStore } from './QueueStore';
 import { ScheduleStore } from './ScheduleStore';
 import { TriggerStore } from './TriggerStore';
+import { UsageStore } from './UsageStore';
 
 export type { RunPage, RunStore, TenantCriteria } from './RunStore';
 export { ConcurrencyLimitError, KnexRunStore, MAX_PAGE_SIZE } from './RunStore';
@@ -18,13 +19,20 @@ export { ScheduleStore } from './ScheduleStore';
 export type { ScheduleRecord } from './ScheduleStore';
 export { TriggerStore } from './TriggerStore';
 export type { TriggerRecord } from './TriggerStore';
-export { AuditStore } from './AuditStore';
+export { AUDIT_ACTIONS, AUDIT_OUTCOMES, AuditStore } from './AuditStore';
 export type {
   AuditAction,
   AuditEntry,
+  AuditFilter,
   AuditOutcome,
   NewAuditEntry,
 } from './AuditStore';
+export { USAGE_GROUPINGS, UsageStore } from './UsageStore';
+export type {
+  TenantRunFigures,
+  UsageGrouping,
+  UsageRow,
+} from './UsageStore';
 export * from './types';
 
 /** Migrates the plugin's database (unless told to skip) and opens its stores. */
@@ -37,6 +45,7 @@ export async function openDatabase(options: {
   queue: QueueStore;
   schedules: ScheduleStore;
   triggers: TriggerStore;
+  usage: UsageStore;
 }> {
   const client = await options.database.getClient();
   if (!options.database.migrations?.skip) {
@@ -54,5 +63,6 @@ export async function openDatabase(options: {
     queue: new QueueStore(client),
     schedules: new ScheduleStore(client),
     triggers: new TriggerStore(client),
+    usage: new UsageStore(client),
   };
 }

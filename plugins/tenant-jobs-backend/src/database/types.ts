@@ -131,6 +131,8 @@ export type RunFilter = {
   jobTypes?: string[];
   priorities?: string[];
   submittedBy?: string;
+  /** Runs the schedule created. */
+  scheduleId?: string;
   /** ISO 8601 bounds on when runs were submitted. */
   createdAfter?: string;
   createdBefore?: string;

@@ -7,6 +7,8 @@ import { statusOf } from './httpErrors';
 export type AuditContext = {
   tenantId?: string;
   runId?: string;
+  /** Set when the actor acts as the platform team (see TenantAccess). */
+  asAdmin?: boolean;
   detail?: Record<string, unknown>;
 };
 
@@ -57,6 +59,7 @@ export function createAudit(options: {
           tenantId: context.tenantId,
           runId: context.runId,
           outcome,
+          asAdmin: context.asAdmin,
           detail: { ...context.detail, ...detail },
         });
       } catch (error) {
@@ -69,7 +72,11 @@ export function createAudit(options: {
     try {
       const result = await fn(context);
       await event.success({
-        meta: { tenantId: context.tenantId, runId: context.runId },
+        meta: {
+          tenantId: context.tenantId,
+          runId: context.runId,
+          ...(context.asAdmin && { asAdmin: true }),
+        },
       });
       await record('succeeded');
       return result;

@@ -8,11 +8,23 @@ import { rejectQuery } from './listQuery';
 /** Paths whose bodies may be YAML (see jsonBody). */
 export const CONFIGURATION_PATH = /^\/tenants\/[^/]+\/configuration\/?$/;
 
+/** `?dryRun=true` (a preview) or no query at all. */
+function parseDryRun(query: Record<string, unknown>): boolean {
+  const { dryRun, ...rest } = query ?? {};
+  rejectQuery(rest);
+  if (dryRun === undefined) return false;
+  if (dryRun !== 'true' && dryRun !== 'false') {
+    throw new InputError('dryRun: must be true or false');
+  }
+  return dryRun === 'true';
+}
+
 /**
  * Export (`GET`) and import (`POST`, a YAML or JSON-string body) of a
  * tenant's schedules and triggers as one YAML document. Reading needs
  * `tenant-jobs.run.read` on the tenant, importing `tenant-jobs.run.create`;
- * imports are audited.
+ * imports are audited. `?dryRun=true` previews an import: what it would
+ * create and every reason it would be refused, creating nothing.
  */
 export function registerConfigurationRoutes(
   context: RouteContext,
@@ -75,18 +87,28 @@ export function registerConfigurationRoutes(
             id,
             `You may not import the configuration of tenant '${id}': you are not a member of it`,
           );
-          rejectQuery(req.query);
+          const dryRun = parseDryRun(req.query);
           if (typeof req.body !== 'string' || req.body.trim() === '') {
             throw new InputError(
               'Send the configuration as a YAML document (Content-Type: application/yaml)',
             );
+          }
+          if (dryRun) {
+            const preview = await configuration.preview(req.body, id);
+            ctx.detail = {
+              dryRun,
+              schedules: preview.schedules.length,
+              triggers: preview.triggers.length,
+              problems: preview.problems.length,
+            };
+            return preview;
           }
           const counts = await configuration.importYaml(req.body, id, actor);
           ctx.detail = counts;
           return counts;
         },
       );
-      res.status(201).json(result);
+      res.status('dryRun' in result ? 200 : 201).json(result);
     },
   );
 }

@@ -2,7 +2,9 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { TenantAccess } from '../access';
 import { AuditAction } from '../database';
+import { AuditLog } from '../usecases/AuditLog';
 import { JobTypeRegistry } from '../usecases/JobTypeRegistry';
+import { PlatformOverview } from '../usecases/PlatformOverview';
 import { RunQueries } from '../usecases/RunQueries';
 import { RunQueue } from '../usecases/RunQueue';
 import { RunService } from '../usecases/RunService';
@@ -10,6 +12,7 @@ import { ScheduleService } from '../usecases/ScheduleService';
 import { TenantConfiguration } from '../usecases/TenantConfiguration';
 import { TenantService } from '../usecases/TenantService';
 import { CountedSubmission, TriggerService } from '../usecases/TriggerService';
+import { UsageReports } from '../usecases/UsageReport';
 import { createOpenApiRouter } from '../schema/openapi';
 import { AuditTrail } from './audit';
 
@@ -25,6 +28,12 @@ export type TenantJobsUseCases = {
   configuration?: TenantConfiguration;
   tenants: TenantService;
   jobTypes: JobTypeRegistry;
+  /** Every tenant at a glance and the clusters' health, for admins. */
+  platform?: PlatformOverview;
+  /** Reading and exporting the audit trail. */
+  auditLog?: AuditLog;
+  /** Usage for chargeback. */
+  usage?: UsageReports;
 };
 
 /** Counts and traces submissions and retries (see src/metrics). */

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { MAX_PAGE_SIZE, RunFilter } from '../database';
 import { countBuckets, MAX_STATS_BUCKETS } from '../usecases/stats';
 
-const list = (values: readonly string[], what: string) =>
+export const list = (values: readonly string[], what: string) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform(value =>
@@ -26,7 +26,7 @@ const list = (values: readonly string[], what: string) =>
     .refine(items => items.length <= 20, { message: `too many ${what}` });
 
 const dns = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const idList = (what: string) =>
+export const idList = (what: string) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform(value =>
@@ -57,7 +57,7 @@ function isIsoTime(value: string): boolean {
   );
 }
 
-const time = z
+export const time = z
   .string()
   .refine(isIsoTime, {
     message:
@@ -69,7 +69,7 @@ const time = z
  * A whole number between `min` and `max`: digits only in a query string
  * (no sign, exponent, hex, blanks or repeated parameter), or a number.
  */
-function wholeNumber(min: number, max: number) {
+export function wholeNumber(min: number, max: number) {
   const range = `must be a whole number from ${min} to ${max}`;
   return z
     .union([z.number(), z.string().regex(/^[0-9]{1,15}$/, { error: range })], {
@@ -107,6 +107,12 @@ const filterSchema = z
       })
       .transform(normalizeEntityRef)
       .optional(),
+    scheduleId: z
+      .string()
+      .regex(/^[A-Za-z0-9][-A-Za-z0-9]{0,63}$/, {
+        error: 'must be a schedule id as GET /schedules returns it',
+      })
+      .optional(),
     from: time.optional(),
     to: time.optional(),
   })
@@ -119,7 +125,7 @@ const pageSchema = z
   })
   .strict();
 
-function describe(error: z.ZodError): string {
+export function describe(error: z.ZodError): string {
   return error.issues
     .map(issue =>
       issue.code === 'unrecognized_keys'
@@ -137,6 +143,7 @@ function toFilter(parsed: z.infer<typeof filterSchema>): RunFilter {
     jobTypes: parsed.type,
     priorities: parsed.priority,
     submittedBy: parsed.submittedBy,
+    scheduleId: parsed.scheduleId,
     createdAfter: parsed.from,
     createdBefore: parsed.to,
   };

@@ -20,6 +20,7 @@ import {
   tenantJobsRunReadPermission,
   tenantNamespaceName,
   TIERS,
+  tenantJobsTenantProvisionPermission,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import { Knex } from 'knex';
@@ -301,9 +302,16 @@ describe('createRouter', () => {
         return cluster;
       },
     };
+    // alice may do everything with her tenants, and is not the platform
+    // team's (which would let her read and cancel any tenant's runs).
     permissions = mockServices.permissions.mock({
       authorize: async requests =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+        requests.map(r => ({
+          result:
+            r.permission.name === tenantJobsTenantProvisionPermission.name
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })),
     });
     auditor = mockServices.auditor.mock();
     logger = mockServices.logger.mock();
@@ -412,6 +420,10 @@ describe('createRouter', () => {
         .post('/tenants/acme/provision')
         .set('Authorization', mockCredentials.none.header());
       expect(anonymous.status).toBe(401);
+      // alice, allowed the platform team's permission by the policy here.
+      permissions.authorize.mockImplementation(async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+      );
       const provisioned = await request(app)
         .post('/tenants/acme/provision')
         .set('Authorization', mockCredentials.user.header(ALICE));
@@ -1043,7 +1055,8 @@ describe('createRouter', () => {
       permissions.authorize.mockImplementation(async requests =>
         requests.map(r => ({
           result:
-            r.permission.name === tenantJobsRunCancelPermission.name
+            r.permission.name === tenantJobsRunCancelPermission.name ||
+            r.permission.name === tenantJobsTenantProvisionPermission.name
               ? AuthorizeResult.DENY
               : AuthorizeResult.ALLOW,
         })),

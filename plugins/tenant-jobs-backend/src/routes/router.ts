@@ -4,6 +4,7 @@ import Router from 'express-promise-router';
 import { TenantAccess } from '../access';
 import { registerAdminRoutes } from './adminRoutes';
 import { AuditTrail, wasAudited } from './audit';
+import { registerAuditRoutes } from './auditRoutes';
 import { registerCatalogRoutes } from './catalogRoutes';
 import {
   CONFIGURATION_PATH,
@@ -17,9 +18,11 @@ import {
   TenantJobsUseCases,
 } from './context';
 import { errorHandler, jsonBody } from './httpErrors';
+import { registerPlatformRoutes } from './platformRoutes';
 import { registerRunRoutes } from './runRoutes';
 import { registerScheduleRoutes } from './scheduleRoutes';
 import { registerTriggerRoutes } from './triggerRoutes';
+import { registerUsageRoutes } from './usageRoutes';
 
 export type { TenantJobsUseCases } from './context';
 
@@ -57,6 +60,9 @@ export async function createRouter(options: {
   }
   if (useCases.triggers) registerTriggerRoutes(context, useCases.triggers);
   if (useCases.schedules) registerScheduleRoutes(context, useCases.schedules);
+  if (useCases.platform) registerPlatformRoutes(context, useCases.platform);
+  if (useCases.auditLog) registerAuditRoutes(context, useCases.auditLog);
+  if (useCases.usage) registerUsageRoutes(context, useCases.usage);
 
   const router = Router();
   // Each request learns the audit action its route declares first, so a

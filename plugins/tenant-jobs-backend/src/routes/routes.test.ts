@@ -2,17 +2,23 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { TenantAccess } from '../access';
+import { AuditLog } from '../usecases/AuditLog';
+import { PlatformOverview } from '../usecases/PlatformOverview';
 import { ScheduleService } from '../usecases/ScheduleService';
 import { TenantConfiguration } from '../usecases/TenantConfiguration';
 import { TriggerService } from '../usecases/TriggerService';
+import { UsageReports } from '../usecases/UsageReport';
 import { registerAdminRoutes } from './adminRoutes';
 import { AuditTrail } from './audit';
+import { registerAuditRoutes } from './auditRoutes';
 import { registerCatalogRoutes } from './catalogRoutes';
 import { registerConfigurationRoutes } from './configurationRoutes';
 import { createRoutes, RouteContext, TenantJobsUseCases } from './context';
+import { registerPlatformRoutes } from './platformRoutes';
 import { registerRunRoutes } from './runRoutes';
 import { registerScheduleRoutes } from './scheduleRoutes';
 import { registerTriggerRoutes } from './triggerRoutes';
+import { registerUsageRoutes } from './usageRoutes';
 
 /** The operations of the OpenAPI description, as `METHOD /path/{param}`. */
 function describedOperations(): string[] {
@@ -46,6 +52,9 @@ describe('the REST routes and their OpenAPI description', () => {
     registerConfigurationRoutes(context, {} as TenantConfiguration);
     registerTriggerRoutes(context, {} as TriggerService);
     registerScheduleRoutes(context, {} as ScheduleService);
+    registerPlatformRoutes(context, {} as PlatformOverview);
+    registerAuditRoutes(context, {} as AuditLog);
+    registerUsageRoutes(context, {} as UsageReports);
 
     const routes = registered.map(
       r => `${r.method.toUpperCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`,

@@ -167,14 +167,15 @@ export function registerRunRoutes(context: RouteContext): void {
       req,
       actor,
       { tenantId: found?.tenantId, runId: id },
-      async () => {
+      async ctx => {
         const run = await access.readableRun(credentials, id, found);
-        await access.requireOnRun(
+        const { asAdmin } = await access.requireOnRun(
           credentials,
           tenantJobsRunCancelPermission,
           run,
           `You may not cancel jobs of tenant '${run.tenantId}': you are not a member of it`,
         );
+        ctx.asAdmin = asAdmin;
         rejectQuery(req.query);
         return runs.cancel(run, actor);
       },

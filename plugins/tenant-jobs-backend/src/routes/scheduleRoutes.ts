@@ -38,7 +38,7 @@ export function registerScheduleRoutes(
       parseTenantQuery(req.query),
     );
     const items = await schedules.list(readableIds);
-    res.json({ items: items.map(s => schedules.toApi(s)) });
+    res.json({ items: await schedules.describe(items) });
   });
 
   route('post', '/schedules', 'schedule-create', async (req, res) => {
@@ -65,14 +65,14 @@ export function registerScheduleRoutes(
         return schedule;
       },
     );
-    res.status(201).json(schedules.toApi(created));
+    res.status(201).json(await schedules.describeOne(created));
   });
 
   route('get', '/schedules/:scheduleId', undefined, async (req, res) => {
     const credentials = await user(req);
     const schedule = await readable(credentials, req.params.scheduleId);
     rejectQuery(req.query);
-    res.json(schedules.toApi(schedule));
+    res.json(await schedules.describeOne(schedule));
   });
 
   const change =
@@ -97,13 +97,23 @@ export function registerScheduleRoutes(
         req,
         actor,
         { tenantId: found?.tenantId, detail: { scheduleId: found?.id } },
-        async () => {
+        async ctx => {
           const schedule = await readable(credentials, req.params.scheduleId);
-          await access.requireMember(
-            credentials,
-            schedule.tenantId,
-            notMember(schedule.tenantId),
-          );
+          if (action === 'schedule-run') {
+            // Running one now launches a run: for members only.
+            await access.requireMember(
+              credentials,
+              schedule.tenantId,
+              notMember(schedule.tenantId),
+            );
+          } else {
+            const { asAdmin } = await access.requireManager(
+              credentials,
+              schedule.tenantId,
+              notMember(schedule.tenantId),
+            );
+            ctx.asAdmin = asAdmin;
+          }
           rejectQuery(req.query);
           await fn(schedule, actor, res);
         },
@@ -115,7 +125,9 @@ export function registerScheduleRoutes(
     '/schedules/:scheduleId/pause',
     'schedule-pause',
     change('schedule-pause', async (schedule, _actor, res) => {
-      res.json(schedules.toApi(await schedules.setPaused(schedule, true)));
+      res.json(
+        await schedules.describeOne(await schedules.setPaused(schedule, true)),
+      );
     }),
   );
   route(
@@ -123,7 +135,11 @@ export function registerScheduleRoutes(
     '/schedules/:scheduleId/resume',
     'schedule-resume',
     change('schedule-resume', async (schedule, _actor, res) => {
-      res.json(schedules.toApi(await schedules.setPaused(schedule, false)));
+      res.json(
+        await schedules.describeOne(
+          await schedules.setPaused(schedule, false),
+        ),
+      );
     }),
   );
   route(

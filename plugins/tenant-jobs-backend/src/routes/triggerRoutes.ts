@@ -93,13 +93,14 @@ export function registerTriggerRoutes(
         req,
         actor,
         { tenantId: found?.tenantId, detail: { triggerId: found?.id } },
-        async () => {
+        async ctx => {
           const rule = await readable(credentials, req.params.triggerId);
-          await access.requireMember(
+          const { asAdmin } = await access.requireManager(
             credentials,
             rule.tenantId,
             notMember(rule.tenantId),
           );
+          ctx.asAdmin = asAdmin;
           rejectQuery(req.query);
           await triggers.delete(rule);
         },

@@ -33,6 +33,7 @@ import {
   type TenantJobCondition,
   type TenantJobPod,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { podRanInterval, podRequests } from './podUsage';
 
 /** What the tracker records of a run from its Job and pods. */
 export type RunObservation = {
@@ -306,6 +307,8 @@ export function summarizePod(pod: V1Pod): TenantJobPod {
     exitCode: lastTermination(container)?.exitCode,
     reason,
     message,
+    requests: podRequests(pod),
+    ...podRanInterval(container),
   };
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined && value !== '') {

@@ -101,6 +101,22 @@ export class ScheduleService {
     return this.deps.schedules.list(tenantIds);
   }
 
+  /** The schedules as the API shows them, each with its newest run. */
+  async describe(records: ScheduleRecord[]): Promise<TenantJobSchedule[]> {
+    const lastRuns = await this.deps.schedules.lastRuns(
+      records.map(r => r.id),
+    );
+    return records.map(record => {
+      const lastRun = lastRuns.get(record.id);
+      return { ...this.toApi(record), ...(lastRun && { lastRun }) };
+    });
+  }
+
+  /** The schedule as the API shows it, with its newest run. */
+  async describeOne(record: ScheduleRecord): Promise<TenantJobSchedule> {
+    return (await this.describe([record]))[0];
+  }
+
   toApi(schedule: ScheduleRecord): TenantJobSchedule {
     return {
       ...schedule.request,

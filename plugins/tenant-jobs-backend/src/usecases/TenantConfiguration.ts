@@ -24,6 +24,21 @@ export type TenantConfigurationDocument = {
   triggers: Array<Omit<TriggerRequest, 'tenantId'>>;
 };
 
+/** What `POST /tenants/:tenantId/configuration?dryRun=true` answers. */
+export type ConfigurationPreview = {
+  dryRun: true;
+  /** What an import would create (none when anything is refused). */
+  schedules: Array<{
+    jobType: string;
+    cron: string;
+    timeZone: string;
+    paused: boolean;
+  }>;
+  triggers: Array<{ jobType: string; topic: string }>;
+  /** Why the import would be refused, each saying what to fix. */
+  problems: string[];
+};
+
 /**
  * What a plain document does not need and an import does not accept:
  * aliases and anchors (which can expand a small text into a huge one) and
@@ -90,6 +105,75 @@ export class TenantConfiguration {
     text: string,
     tenantId: string,
   ): { schedules: ScheduleRequest[]; triggers: TriggerRequest[] } {
+    const { schedules, triggers, problems } = this.read(text, tenantId);
+    if (problems.length > 0) throw new InputError(problems.join('; '));
+    return { schedules, triggers };
+  }
+
+  /**
+   * What an import of the document would do, creating nothing: the
+   * schedules and rules it would create, and every reason it would be
+   * refused (what to fix in the document, or a plan limit it would pass).
+   * A text that is no plain YAML mapping is still a 400.
+   */
+  async preview(text: string, tenantId: string): Promise<ConfigurationPreview> {
+    const { schedules, triggers, problems } = this.read(text, tenantId);
+    problems.push(...(await this.limitProblems(tenantId, schedules, triggers)));
+    const refused = problems.length > 0;
+    return {
+      dryRun: true,
+      schedules: refused
+        ? []
+        : schedules.map(s => ({
+            jobType: s.jobType,
+            cron: s.cron,
+            timeZone: s.timeZone ?? 'UTC',
+            paused: s.paused ?? false,
+          })),
+      triggers: refused
+        ? []
+        : triggers.map(t => ({ jobType: t.jobType, topic: t.topic })),
+      problems,
+    };
+  }
+
+  /** Why the document's schedules and rules would pass the plan's limits. */
+  private async limitProblems(
+    tenantId: string,
+    schedules: ScheduleRequest[],
+    triggers: TriggerRequest[],
+  ): Promise<string[]> {
+    // The document counts with what the tenant keeps, before anything is
+    // created, so an import never stops halfway at a limit.
+    const plan = await this.deps.planOf(tenantId);
+    return [
+      checkConfigurationLimit(
+        plan,
+        'schedules',
+        await this.deps.scheduleStore.countOf(tenantId),
+        schedules.length,
+      ),
+      checkConfigurationLimit(
+        plan,
+        'triggers',
+        await this.deps.triggerStore.countOf(tenantId),
+        triggers.length,
+      ),
+    ].filter((problem): problem is string => Boolean(problem));
+  }
+
+  /**
+   * The document's schedules and rules and what is wrong with them; throws
+   * only when the text is no plain YAML mapping.
+   */
+  private read(
+    text: string,
+    tenantId: string,
+  ): {
+    schedules: ScheduleRequest[];
+    triggers: TriggerRequest[];
+    problems: string[];
+  } {
     const document = parseDocument(text, { prettyErrors: false });
     if (document.errors.length > 0) {
       throw new InputError(
@@ -153,8 +237,7 @@ export class TenantConfiguration {
       if (parsed.success) triggers.push(parsed.request);
       else problems.push(`triggers[${i}]: ${parsed.message}`);
     });
-    if (problems.length > 0) throw new InputError(problems.join('; '));
-    return { schedules, triggers };
+    return { schedules, triggers, problems };
   }
 
   /**
@@ -167,23 +250,7 @@ export class TenantConfiguration {
     actor: string,
   ): Promise<{ schedules: number; triggers: number }> {
     const { schedules, triggers } = this.parse(text, tenantId);
-    // The document counts with what the tenant keeps, before anything is
-    // created, so an import never stops halfway at a limit.
-    const plan = await this.deps.planOf(tenantId);
-    const limits = [
-      checkConfigurationLimit(
-        plan,
-        'schedules',
-        await this.deps.scheduleStore.countOf(tenantId),
-        schedules.length,
-      ),
-      checkConfigurationLimit(
-        plan,
-        'triggers',
-        await this.deps.triggerStore.countOf(tenantId),
-        triggers.length,
-      ),
-    ].filter(Boolean);
+    const limits = await this.limitProblems(tenantId, schedules, triggers);
     if (limits.length > 0) throw new ConflictError(limits.join('; '));
     const createdSchedules = [];
     const createdTriggers = [];

@@ -5,7 +5,7 @@ import {
   PriorityId,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { TenantDirectory } from '../catalog/TenantDirectory';
-import { TenantClusters } from '../cluster/TenantCluster';
+import { TenantClusters, TenantQuotaUsage } from '../cluster/TenantCluster';
 import { RunStore } from '../database';
 import { ResolvedTenant, RunService } from './RunService';
 
@@ -41,34 +41,41 @@ export class TenantService {
   /** The tenants of the Groups in `ownershipEntityRefs`, with their quota use. */
   async summariesFor(ownershipEntityRefs: string[]) {
     const mine = await this.deps.tenants.getTenantsFor(ownershipEntityRefs);
-    return Promise.all(
-      mine.map(async tenant => {
-        const resolved = await this.deps.runService.resolveTenant(tenant.id);
-        let quota: unknown = null;
-        try {
-          quota =
-            (await this.deps.clusters
-              .get(resolved.cluster)
-              .getQuota(resolved.namespace)) ?? null;
-        } catch (error) {
-          this.deps.logger.warn(
-            `Could not read the quota of tenant '${tenant.id}': ${
-              (error as Error).message
-            }`,
-          );
-        }
-        return {
-          id: resolved.id,
-          title: resolved.title,
-          groupRef: resolved.groupRef,
-          plan: resolved.plan,
-          cluster: resolved.cluster,
-          namespace: resolved.namespace,
-          activeJobs: await this.deps.runs.countActive(resolved.id),
-          quota,
-        };
-      }),
-    );
+    return Promise.all(mine.map(tenant => this.summaryOf(tenant.id)));
+  }
+
+  /** Every tenant with its quota use, for the platform team. */
+  async summariesOfAll() {
+    const all = await this.deps.tenants.listTenants();
+    return Promise.all(all.map(tenant => this.summaryOf(tenant.id)));
+  }
+
+  /** The tenant's plan, place and quota use (null when unreadable). */
+  async summaryOf(tenantId: string) {
+    const resolved = await this.deps.runService.resolveTenant(tenantId);
+    let quota: TenantQuotaUsage | null = null;
+    try {
+      quota =
+        (await this.deps.clusters
+          .get(resolved.cluster)
+          .getQuota(resolved.namespace)) ?? null;
+    } catch (error) {
+      this.deps.logger.warn(
+        `Could not read the quota of tenant '${tenantId}': ${
+          (error as Error).message
+        }`,
+      );
+    }
+    return {
+      id: resolved.id,
+      title: resolved.title,
+      groupRef: resolved.groupRef,
+      plan: resolved.plan,
+      cluster: resolved.cluster,
+      namespace: resolved.namespace,
+      activeJobs: await this.deps.runs.countActive(resolved.id),
+      quota,
+    };
   }
 
   /**

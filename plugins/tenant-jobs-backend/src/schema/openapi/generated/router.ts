@@ -48,6 +48,19 @@ export const spec = {
       description: 'Runs launched by events of the Backstage events service.',
     },
     {
+      name: 'Platform',
+      description:
+        "The caller's standing, and for the platform team every tenant and cluster at a glance.",
+    },
+    {
+      name: 'Audit',
+      description: 'Reading and exporting the audit trail.',
+    },
+    {
+      name: 'Usage',
+      description: "What tenants' runs used, for chargeback.",
+    },
+    {
       name: 'Health',
       description: "The plugin's readiness.",
     },
@@ -223,6 +236,75 @@ export const spec = {
         schema: {
           type: 'string',
           example: '2026-11-28',
+        },
+      },
+      scheduleIdQuery: {
+        name: 'scheduleId',
+        in: 'query',
+        allowReserved: true,
+        required: false,
+        description: 'Only runs this schedule created.',
+        schema: {
+          type: 'string',
+        },
+      },
+      auditTenantIds: {
+        name: 'tenantId',
+        in: 'query',
+        allowReserved: true,
+        required: false,
+        description:
+          'Only entries of these tenants, comma-separated or repeated (at most 50); naming a tenant the caller may not read is a 403.',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          maxItems: 50,
+          items: {
+            $ref: '#/components/schemas/TenantId',
+          },
+        },
+      },
+      auditAction: {
+        name: 'action',
+        in: 'query',
+        allowReserved: true,
+        required: false,
+        description:
+          'Only entries of these actions, comma-separated or repeated.',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          items: {
+            $ref: '#/components/schemas/AuditAction',
+          },
+        },
+      },
+      auditActor: {
+        name: 'actor',
+        in: 'query',
+        allowReserved: true,
+        required: false,
+        description:
+          'Only entries of this actor, a complete entity ref, e.g. `user:default/alice`.',
+        schema: {
+          $ref: '#/components/schemas/EntityRef',
+        },
+      },
+      auditOutcome: {
+        name: 'outcome',
+        in: 'query',
+        allowReserved: true,
+        required: false,
+        description: 'Only entries that ended so, comma-separated or repeated.',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          items: {
+            $ref: '#/components/schemas/AuditOutcome',
+          },
         },
       },
     },
@@ -1088,6 +1170,31 @@ export const spec = {
           restarts: {
             type: 'integer',
           },
+          requests: {
+            type: 'object',
+            description:
+              'What the pod requested of its node, summed over its containers.',
+            properties: {
+              cpuCores: {
+                type: 'number',
+              },
+              memoryBytes: {
+                type: 'number',
+              },
+              gpus: {
+                type: 'number',
+              },
+            },
+            required: ['cpuCores', 'memoryBytes', 'gpus'],
+          },
+          ranFrom: {
+            type: 'string',
+            description: 'When the job container started running, ISO 8601.',
+          },
+          ranUntil: {
+            type: 'string',
+            description: 'When the job container stopped running, ISO 8601.',
+          },
         },
         required: ['name', 'phase', 'restarts'],
       },
@@ -1419,6 +1526,22 @@ export const spec = {
               type: 'string',
             },
           },
+          lastRun: {
+            type: 'object',
+            description: 'The newest run it created.',
+            properties: {
+              id: {
+                type: 'string',
+              },
+              status: {
+                $ref: '#/components/schemas/RunStatus',
+              },
+              createdAt: {
+                type: 'string',
+              },
+            },
+            required: ['id', 'status', 'createdAt'],
+          },
         },
         required: [
           'id',
@@ -1686,6 +1809,402 @@ export const spec = {
           },
         },
         required: ['schedules', 'triggers'],
+      },
+      Me: {
+        type: 'object',
+        description: 'Who the caller is to Tenant Jobs.',
+        properties: {
+          userEntityRef: {
+            type: 'string',
+          },
+          admin: {
+            type: 'boolean',
+            description:
+              "Whether the caller is the platform team's (`tenantJobs.adminGroups`, or allowed `tenant-jobs.tenant.provision`).",
+          },
+          tenantIds: {
+            type: 'array',
+            description: 'The tenants whose Groups the caller is in.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: ['userEntityRef', 'admin', 'tenantIds'],
+      },
+      UsageFigures: {
+        type: 'object',
+        description:
+          "What runs used, each run's pods' requests times the time their job containers ran.",
+        properties: {
+          runs: {
+            type: 'integer',
+          },
+          cpuCoreHours: {
+            type: 'number',
+          },
+          memoryGiBHours: {
+            type: 'number',
+          },
+          gpuHours: {
+            type: 'number',
+          },
+        },
+        required: ['runs', 'cpuCoreHours', 'memoryGiBHours', 'gpuHours'],
+      },
+      SuccessRate: {
+        type: 'object',
+        description:
+          'How the runs that finished in a window ended; `rate` is succeeded / (succeeded + failed), null when none finished.',
+        properties: {
+          succeeded: {
+            type: 'integer',
+          },
+          failed: {
+            type: 'integer',
+          },
+          rate: {
+            type: 'number',
+            nullable: true,
+          },
+        },
+        required: ['succeeded', 'failed', 'rate'],
+      },
+      AdminTenant: {
+        type: 'object',
+        description: 'A tenant at a glance, for the platform team.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          groupRef: {
+            type: 'string',
+          },
+          plan: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          activeJobs: {
+            type: 'integer',
+            description: "Runs holding one of the tenant's slots.",
+          },
+          queuedJobs: {
+            type: 'integer',
+            description: "Runs waiting in the tenant's queue.",
+          },
+          slots: {
+            type: 'integer',
+            description: "The plan's `maxConcurrentJobs`.",
+          },
+          successRate7d: {
+            $ref: '#/components/schemas/SuccessRate',
+          },
+          quota: {
+            type: 'object',
+            allOf: [
+              {
+                $ref: '#/components/schemas/TenantQuotaUsage',
+              },
+            ],
+            nullable: true,
+            description:
+              'Null until the namespace exists or when the cluster could not be read.',
+          },
+          usageThisMonth: {
+            $ref: '#/components/schemas/UsageFigures',
+          },
+        },
+        required: [
+          'id',
+          'groupRef',
+          'plan',
+          'cluster',
+          'namespace',
+          'activeJobs',
+          'queuedJobs',
+          'slots',
+          'successRate7d',
+          'quota',
+          'usageThisMonth',
+        ],
+      },
+      AdminTenantList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AdminTenant',
+            },
+          },
+        },
+        required: ['items'],
+      },
+      AdminClusterWatch: {
+        type: 'object',
+        properties: {
+          resource: {
+            type: 'string',
+          },
+          synced: {
+            type: 'boolean',
+          },
+          stalenessSeconds: {
+            type: 'number',
+          },
+          stalled: {
+            type: 'boolean',
+          },
+          lastError: {
+            type: 'string',
+          },
+        },
+        required: ['resource', 'synced', 'stalenessSeconds', 'stalled'],
+      },
+      AdminCluster: {
+        type: 'object',
+        description: "A cluster's health.",
+        properties: {
+          name: {
+            type: 'string',
+          },
+          reachable: {
+            type: 'boolean',
+          },
+          lastError: {
+            type: 'string',
+            description:
+              'The last failure to reach it, in words, while it lasts.',
+          },
+          lastAnsweredAt: {
+            type: 'string',
+          },
+          watchLagSeconds: {
+            type: 'number',
+            description:
+              'Seconds since the stalest of its watches last heard from the apiserver.',
+          },
+          watches: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AdminClusterWatch',
+            },
+          },
+        },
+        required: ['name', 'reachable', 'watchLagSeconds', 'watches'],
+      },
+      AdminClusterList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AdminCluster',
+            },
+          },
+        },
+        required: ['items'],
+      },
+      AuditAction: {
+        type: 'string',
+        enum: [
+          'run-submit',
+          'run-cancel',
+          'run-retry',
+          'tenant-provision',
+          'schedule-create',
+          'schedule-pause',
+          'schedule-resume',
+          'schedule-run',
+          'schedule-delete',
+          'trigger-create',
+          'trigger-delete',
+          'trigger-launch',
+          'configuration-import',
+          'request-refused',
+        ],
+      },
+      AuditOutcome: {
+        type: 'string',
+        enum: ['succeeded', 'refused', 'failed'],
+      },
+      AuditEvent: {
+        type: 'object',
+        description: 'One entry of the audit trail.',
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          at: {
+            type: 'string',
+          },
+          actor: {
+            type: 'string',
+          },
+          action: {
+            $ref: '#/components/schemas/AuditAction',
+          },
+          tenantId: {
+            type: 'string',
+          },
+          runId: {
+            type: 'string',
+          },
+          outcome: {
+            $ref: '#/components/schemas/AuditOutcome',
+          },
+          asAdmin: {
+            type: 'boolean',
+            description:
+              'Whether the actor acted as the platform team on a tenant it is not a member of.',
+          },
+          detail: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+        },
+        required: ['id', 'at', 'actor', 'action', 'outcome', 'asAdmin'],
+      },
+      AuditPage: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AuditEvent',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            description:
+              'Pass as `cursor` for the next (older) page; absent on the last.',
+          },
+        },
+        required: ['items'],
+      },
+      UsageGrouping: {
+        type: 'string',
+        enum: ['tenant', 'jobType', 'day', 'month'],
+      },
+      UsageItem: {
+        type: 'object',
+        allOf: [
+          {
+            $ref: '#/components/schemas/UsageFigures',
+          },
+          {
+            type: 'object',
+            properties: {
+              tenantId: {
+                type: 'string',
+              },
+              jobType: {
+                type: 'string',
+              },
+              period: {
+                type: 'string',
+                description:
+                  '`YYYY-MM-DD` or `YYYY-MM` (UTC), when grouped by day or month.',
+              },
+            },
+          },
+        ],
+      },
+      UsageReport: {
+        type: 'object',
+        description:
+          'Usage of the runs that finished in [from, to), summed by `groupBy`.',
+        properties: {
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          groupBy: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UsageGrouping',
+            },
+          },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UsageItem',
+            },
+          },
+          total: {
+            $ref: '#/components/schemas/UsageFigures',
+          },
+        },
+        required: ['from', 'to', 'groupBy', 'items', 'total'],
+      },
+      ConfigurationPreview: {
+        type: 'object',
+        description:
+          'What an import of the document would do, creating nothing.',
+        properties: {
+          dryRun: {
+            type: 'boolean',
+            enum: [true],
+          },
+          schedules: {
+            type: 'array',
+            description:
+              'The schedules it would create (none when anything is refused).',
+            items: {
+              type: 'object',
+              properties: {
+                jobType: {
+                  type: 'string',
+                },
+                cron: {
+                  type: 'string',
+                },
+                timeZone: {
+                  type: 'string',
+                },
+                paused: {
+                  type: 'boolean',
+                },
+              },
+              required: ['jobType', 'cron', 'timeZone', 'paused'],
+            },
+          },
+          triggers: {
+            type: 'array',
+            description:
+              'The trigger rules it would create (none when anything is refused).',
+            items: {
+              type: 'object',
+              properties: {
+                jobType: {
+                  type: 'string',
+                },
+                topic: {
+                  type: 'string',
+                },
+              },
+              required: ['jobType', 'topic'],
+            },
+          },
+          problems: {
+            type: 'array',
+            description:
+              'Why the import would be refused, each saying what to fix; empty when it would succeed.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: ['dryRun', 'schedules', 'triggers', 'problems'],
       },
       ProvisionRequest: {
         type: 'object',
@@ -2075,6 +2594,9 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/submittedBy',
+          },
+          {
+            $ref: '#/components/parameters/scheduleIdQuery',
           },
           {
             $ref: '#/components/parameters/from',
@@ -2530,6 +3052,9 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/submittedBy',
+          },
+          {
+            $ref: '#/components/parameters/scheduleIdQuery',
           },
           {
             $ref: '#/components/parameters/from',
@@ -3144,8 +3669,18 @@ export const spec = {
         operationId: 'ImportTenantConfiguration',
         tags: ['Tenants'],
         description:
-          "Creates the schedules and trigger rules of a YAML document as\n`GET` exports it, all or none: within the plan's limits counted\nwith what the tenant already keeps.",
+          "Creates the schedules and trigger rules of a YAML document as\n`GET` exports it, all or none: within the plan's limits counted\nwith what the tenant already keeps. With `dryRun=true`, answers\nwhat it would create and every reason it would be refused,\ncreating nothing.",
         responses: {
+          '200': {
+            description: 'The preview (`dryRun=true`).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ConfigurationPreview',
+                },
+              },
+            },
+          },
           '201': {
             description: 'Created',
             content: {
@@ -3190,6 +3725,16 @@ export const spec = {
         parameters: [
           {
             $ref: '#/components/parameters/tenantIdPath',
+          },
+          {
+            name: 'dryRun',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description: 'Preview the import, creating nothing.',
+            schema: {
+              type: 'boolean',
+            },
           },
         ],
         requestBody: {
@@ -3271,6 +3816,397 @@ export const spec = {
             },
           },
         },
+      },
+    },
+    '/me': {
+      get: {
+        operationId: 'GetMe',
+        tags: ['Platform'],
+        description:
+          "Who the caller is to Tenant Jobs, whether the platform team's, and the tenants it is a member of.",
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Me',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [],
+      },
+    },
+    '/admin/tenants': {
+      get: {
+        operationId: 'ListAdminTenants',
+        tags: ['Platform'],
+        description:
+          'For the platform team, every tenant at a glance; 403 for anyone else.',
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AdminTenantList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [],
+      },
+    },
+    '/admin/clusters': {
+      get: {
+        operationId: 'ListAdminClusters',
+        tags: ['Platform'],
+        description:
+          "For the platform team, each cluster's health; 403 for anyone else.",
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AdminClusterList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [],
+      },
+    },
+    '/audit': {
+      get: {
+        operationId: 'ListAuditEvents',
+        tags: ['Audit'],
+        description:
+          'A page of the audit trail, newest first. The platform team reads\nevery entry; anyone else the entries of the tenants it may read.',
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AuditPage',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/auditTenantIds',
+          },
+          {
+            $ref: '#/components/parameters/auditAction',
+          },
+          {
+            $ref: '#/components/parameters/auditActor',
+          },
+          {
+            $ref: '#/components/parameters/auditOutcome',
+          },
+          {
+            name: 'from',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description: 'Only entries at or after this time, ISO 8601.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description: 'Only entries before this time, ISO 8601.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description: 'Entries per page.',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 200,
+              default: 50,
+            },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description: 'The `nextCursor` of the previous page.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+      },
+    },
+    '/audit/export': {
+      get: {
+        operationId: 'ExportAuditEvents',
+        tags: ['Audit'],
+        description:
+          'The audit trail of a time range as an attachment, CSV (columns\nid, at, actor, action, tenantId, runId, outcome, asAdmin, detail)\nor JSON Lines (one AuditEvent a line), newest first; the same\nreaders and filters as `GET /audit`.',
+        responses: {
+          '200': {
+            description: 'The entries.',
+            content: {
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+              'application/x-ndjson': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/auditTenantIds',
+          },
+          {
+            $ref: '#/components/parameters/auditAction',
+          },
+          {
+            $ref: '#/components/parameters/auditActor',
+          },
+          {
+            $ref: '#/components/parameters/auditOutcome',
+          },
+          {
+            name: 'from',
+            in: 'query',
+            allowReserved: true,
+            required: true,
+            description: "The range's start, inclusive, ISO 8601.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            allowReserved: true,
+            required: true,
+            description: "The range's end, exclusive, ISO 8601.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'format',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['csv', 'jsonl'],
+              default: 'csv',
+            },
+          },
+        ],
+      },
+    },
+    '/usage': {
+      get: {
+        operationId: 'GetUsage',
+        tags: ['Usage'],
+        description:
+          "Usage for chargeback: CPU core-hours, memory GiB-hours, GPU-hours\nand runs of the runs that finished in the window, each run's pods'\nrequests times the time their job containers ran, as the tracker\nrecorded them. Members get their tenants'; the platform team\nevery tenant's. `format=csv` answers the same rows as CSV.",
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UsageReport',
+                },
+              },
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/tenantIds',
+          },
+          {
+            name: 'from',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description:
+              "The window's start, inclusive, ISO 8601; the start of this month (UTC) when absent.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description:
+              "The window's end, exclusive, ISO 8601; the start of next month (UTC) when absent.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'groupBy',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description:
+              'What to sum by, comma-separated; `tenant,jobType` when absent.',
+            style: 'form',
+            explode: false,
+            schema: {
+              type: 'array',
+              items: {
+                $ref: '#/components/schemas/UsageGrouping',
+              },
+            },
+          },
+          {
+            name: 'format',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['json', 'csv'],
+              default: 'json',
+            },
+          },
+        ],
       },
     },
     '/health': {

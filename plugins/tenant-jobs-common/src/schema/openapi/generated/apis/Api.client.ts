@@ -9,10 +9,16 @@ import { FetchApi } from '../types/fetch';
 import crossFetch from 'cross-fetch';
 import { pluginId } from '../pluginId';
 import * as parser from 'uri-template';
+import { AuditAction } from '../models/AuditAction.model';
+import { AuditOutcome } from '../models/AuditOutcome.model';
+import { AuditPage } from '../models/AuditPage.model';
 import { ListJobTypes200Response } from '../models/ListJobTypes200Response.model';
 import { ListPriorities200Response } from '../models/ListPriorities200Response.model';
 import { ListTiers200Response } from '../models/ListTiers200Response.model';
 import { Health } from '../models/Health.model';
+import { AdminClusterList } from '../models/AdminClusterList.model';
+import { AdminTenantList } from '../models/AdminTenantList.model';
+import { Me } from '../models/Me.model';
 import { PriorityId } from '../models/PriorityId.model';
 import { Run } from '../models/Run.model';
 import { RunDetail } from '../models/RunDetail.model';
@@ -27,6 +33,7 @@ import { CreateScheduleRequest } from '../models/CreateScheduleRequest.model';
 import { Schedule } from '../models/Schedule.model';
 import { ScheduleList } from '../models/ScheduleList.model';
 import { ConfigurationImportResult } from '../models/ConfigurationImportResult.model';
+import { ConfigurationPreview } from '../models/ConfigurationPreview.model';
 import { ListTenants200Response } from '../models/ListTenants200Response.model';
 import { ProvisionRequest } from '../models/ProvisionRequest.model';
 import { ProvisionResult } from '../models/ProvisionResult.model';
@@ -35,6 +42,8 @@ import { CreateTriggerRequest } from '../models/CreateTriggerRequest.model';
 import { ListTriggerTopics200Response } from '../models/ListTriggerTopics200Response.model';
 import { Trigger } from '../models/Trigger.model';
 import { TriggerList } from '../models/TriggerList.model';
+import { UsageGrouping } from '../models/UsageGrouping.model';
+import { UsageReport } from '../models/UsageReport.model';
 
 /**
  * Wraps the Response type to convey a type on the json call.
@@ -56,6 +65,35 @@ export interface RequestOptions {
 /**
  * @public
  */
+export type ExportAuditEvents = {
+  query: {
+    tenantId?: Array<string>;
+    action?: Array<AuditAction>;
+    actor?: string;
+    outcome?: Array<AuditOutcome>;
+    from: string;
+    to: string;
+    format?: 'csv' | 'jsonl';
+  };
+};
+/**
+ * @public
+ */
+export type ListAuditEvents = {
+  query: {
+    tenantId?: Array<string>;
+    action?: Array<AuditAction>;
+    actor?: string;
+    outcome?: Array<AuditOutcome>;
+    from?: string;
+    to?: string;
+    limit?: number;
+    cursor?: string;
+  };
+};
+/**
+ * @public
+ */
 export type ListJobTypes = {};
 /**
  * @public
@@ -69,6 +107,18 @@ export type ListTiers = {};
  * @public
  */
 export type GetHealth = {};
+/**
+ * @public
+ */
+export type GetMe = {};
+/**
+ * @public
+ */
+export type ListAdminClusters = {};
+/**
+ * @public
+ */
+export type ListAdminTenants = {};
 /**
  * @public
  */
@@ -117,6 +167,7 @@ export type GetStats = {
     type?: Array<string>;
     priority?: Array<PriorityId>;
     submittedBy?: string;
+    scheduleId?: string;
     from?: string;
     to?: string;
     bucket?: StatsBucketSize;
@@ -133,6 +184,7 @@ export type ListRuns = {
     type?: Array<string>;
     priority?: Array<PriorityId>;
     submittedBy?: string;
+    scheduleId?: string;
     from?: string;
     to?: string;
     limit?: number;
@@ -223,6 +275,9 @@ export type ImportTenantConfiguration = {
     tenantId: string;
   };
   body: TenantConfigurationDocument;
+  query: {
+    dryRun?: boolean;
+  };
 };
 /**
  * @public
@@ -271,6 +326,18 @@ export type ListTriggers = {
     tenantId?: string;
   };
 };
+/**
+ * @public
+ */
+export type GetUsage = {
+  query: {
+    tenantId?: Array<string>;
+    from?: string;
+    to?: string;
+    groupBy?: Array<UsageGrouping>;
+    format?: 'json' | 'csv';
+  };
+};
 
 /**
  * @public
@@ -285,6 +352,71 @@ export class DefaultApiClient {
   }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi || { fetch: crossFetch };
+  }
+
+  /**
+   * The audit trail of a time range as an attachment, CSV (columns id, at, actor, action, tenantId, runId, outcome, asAdmin, detail) or JSON Lines (one AuditEvent a line), newest first; the same readers and filters as `GET /audit`.
+   * @param from - The range\&#39;s start, inclusive, ISO 8601.
+   * @param to - The range\&#39;s end, exclusive, ISO 8601.
+   * @param tenantId - Only entries of these tenants, comma-separated or repeated (at most 50); naming a tenant the caller may not read is a 403.
+   * @param action - Only entries of these actions, comma-separated or repeated.
+   * @param actor - Only entries of this actor, a complete entity ref, e.g. &#x60;user:default/alice&#x60;.
+   * @param outcome - Only entries that ended so, comma-separated or repeated.
+   * @param format -
+   */
+  public async exportAuditEvents(
+    // @ts-ignore
+    request: ExportAuditEvents,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<string>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/audit/export{?tenantId,action,actor,outcome,from,to,format}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * A page of the audit trail, newest first. The platform team reads every entry; anyone else the entries of the tenants it may read.
+   * @param tenantId - Only entries of these tenants, comma-separated or repeated (at most 50); naming a tenant the caller may not read is a 403.
+   * @param action - Only entries of these actions, comma-separated or repeated.
+   * @param actor - Only entries of this actor, a complete entity ref, e.g. &#x60;user:default/alice&#x60;.
+   * @param outcome - Only entries that ended so, comma-separated or repeated.
+   * @param from - Only entries at or after this time, ISO 8601.
+   * @param to - Only entries before this time, ISO 8601.
+   * @param limit - Entries per page.
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page.
+   */
+  public async listAuditEvents(
+    // @ts-ignore
+    request: ListAuditEvents,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<AuditPage>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/audit{?tenantId,action,actor,outcome,from,to,limit,cursor}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
   }
 
   /**
@@ -367,6 +499,75 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/health`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Who the caller is to Tenant Jobs, whether the platform team\'s, and the tenants it is a member of.
+   */
+  public async getMe(
+    // @ts-ignore
+    request: GetMe,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<Me>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/me`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * For the platform team, each cluster\'s health; 403 for anyone else.
+   */
+  public async listAdminClusters(
+    // @ts-ignore
+    request: ListAdminClusters,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<AdminClusterList>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/admin/clusters`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * For the platform team, every tenant at a glance; 403 for anyone else.
+   */
+  public async listAdminTenants(
+    // @ts-ignore
+    request: ListAdminTenants,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<AdminTenantList>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/admin/tenants`;
 
     const uri = parser.parse(uriTemplate).expand({});
 
@@ -495,6 +696,7 @@ export class DefaultApiClient {
    * @param type - Only runs of these job types, comma-separated (at most 50).
    * @param priority - Only runs at these priorities, comma-separated.
    * @param submittedBy - Only runs submitted by this user, a complete entity ref, e.g. &#x60;user:default/alice&#x60;.
+   * @param scheduleId - Only runs this schedule created.
    * @param from - Only runs submitted at or after this time, ISO 8601 (&#x60;2026-11-27&#x60; or &#x60;2026-11-27T10:00:00Z&#x60;).
    * @param to - Only runs submitted before this time, ISO 8601.
    * @param bucket - Also split the window into buckets of this size (at most the backend\&#39;s limit of buckets).
@@ -506,7 +708,7 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<StatsResponse>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/stats{?tenantId,entityRef,status,type,priority,submittedBy,from,to,bucket}`;
+    const uriTemplate = `/stats{?tenantId,entityRef,status,type,priority,submittedBy,scheduleId,from,to,bucket}`;
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
@@ -529,6 +731,7 @@ export class DefaultApiClient {
    * @param type - Only runs of these job types, comma-separated (at most 50).
    * @param priority - Only runs at these priorities, comma-separated.
    * @param submittedBy - Only runs submitted by this user, a complete entity ref, e.g. &#x60;user:default/alice&#x60;.
+   * @param scheduleId - Only runs this schedule created.
    * @param from - Only runs submitted at or after this time, ISO 8601 (&#x60;2026-11-27&#x60; or &#x60;2026-11-27T10:00:00Z&#x60;).
    * @param to - Only runs submitted before this time, ISO 8601.
    * @param limit - Runs per page.
@@ -541,7 +744,7 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<RunPage>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/runs{?tenantId,entityRef,status,type,priority,submittedBy,from,to,limit,cursor}`;
+    const uriTemplate = `/runs{?tenantId,entityRef,status,type,priority,submittedBy,scheduleId,from,to,limit,cursor}`;
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
@@ -815,21 +1018,23 @@ export class DefaultApiClient {
   }
 
   /**
-   * Creates the schedules and trigger rules of a YAML document as `GET` exports it, all or none: within the plan\'s limits counted with what the tenant already keeps.
+   * Creates the schedules and trigger rules of a YAML document as `GET` exports it, all or none: within the plan\'s limits counted with what the tenant already keeps. With `dryRun=true`, answers what it would create and every reason it would be refused, creating nothing.
    * @param tenantId - The id of a tenant.
    * @param tenantConfigurationDocument -
+   * @param dryRun - Preview the import, creating nothing.
    */
   public async importTenantConfiguration(
     // @ts-ignore
     request: ImportTenantConfiguration,
     options?: RequestOptions,
-  ): Promise<TypedResponse<ConfigurationImportResult>> {
+  ): Promise<TypedResponse<ConfigurationPreview | ConfigurationImportResult>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/tenants/{tenantId}/configuration`;
+    const uriTemplate = `/tenants/{tenantId}/configuration{?dryRun}`;
 
     const uri = parser.parse(uriTemplate).expand({
       tenantId: request.path.tenantId,
+      ...request.query,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
@@ -1005,6 +1210,36 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/triggers{?tenantId}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Usage for chargeback: CPU core-hours, memory GiB-hours, GPU-hours and runs of the runs that finished in the window, each run\'s pods\' requests times the time their job containers ran, as the tracker recorded them. Members get their tenants\'; the platform team every tenant\'s. `format=csv` answers the same rows as CSV.
+   * @param tenantId - Only runs of these tenants, comma-separated (at most 50).
+   * @param from - The window\&#39;s start, inclusive, ISO 8601; the start of this month (UTC) when absent.
+   * @param to - The window\&#39;s end, exclusive, ISO 8601; the start of next month (UTC) when absent.
+   * @param groupBy - What to sum by, comma-separated; &#x60;tenant,jobType&#x60; when absent.
+   * @param format -
+   */
+  public async getUsage(
+    // @ts-ignore
+    request: GetUsage,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<UsageReport>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/usage{?tenantId,from,to,groupBy,format}`;
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
