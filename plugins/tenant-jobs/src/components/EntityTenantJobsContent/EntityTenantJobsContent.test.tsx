@@ -166,3 +166,30 @@ describe('EntityTenantJobsContent', () => {
     expect(api.listRuns).not.toHaveBeenCalled();
   });
 });
+
+describe('EntityTenantJobsContent usage', () => {
+  it("shows the usage of the entity's tenant to its members", async () => {
+    const api = fakeApi();
+    await renderWithApi(<EntityTenantJobsContent />, { api, entity: ENTITY });
+    expect(
+      await screen.findByRole('table', {
+        name: 'Usage by tenant and job type, this month',
+      }),
+    ).toBeInTheDocument();
+    expect(api.getUsage).toHaveBeenCalledWith(
+      expect.objectContaining({ tenantId: ['acme-analytics'] }),
+    );
+  });
+
+  it('asks no usage for a non-member', async () => {
+    const api = fakeApi({
+      getTenants: jest.fn(async () => [INITECH]),
+      listRuns: jest.fn(async () => ({ items: [] })),
+    });
+    await renderWithApi(<EntityTenantJobsContent />, { api, entity: ENTITY });
+    expect(await screen.findByTestId('not-member')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: /^Usage by/ }),
+    ).not.toBeInTheDocument();
+  });
+});

@@ -18,6 +18,7 @@ import { useSelectedRun } from '../common/RunLink';
 import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
 import { QuotaBars } from '../QuotaBars/QuotaBars';
 import { LiveRunsTable } from '../RunsTable/LiveRunsTable';
+import { UsagePanel } from '../Usage/UsagePanel';
 import { NotMemberNotice } from './NotMemberNotice';
 
 function EntityJobs(props: { entity: Entity; tenantId: string }) {
@@ -116,6 +117,11 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
       {!notMember && (
         <Grid item xs={12}>
           <LazyStatsCharts filter={{ entityRef }} jobTypeTitles={titles} />
+        </Grid>
+      )}
+      {!notMember && (
+        <Grid item xs={12}>
+          <UsagePanel tenantIds={[tenantId]} />
         </Grid>
       )}
       <LazyLaunchDialog

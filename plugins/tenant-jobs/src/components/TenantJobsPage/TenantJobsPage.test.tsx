@@ -271,6 +271,32 @@ describe('TenantJobsPage tabs', () => {
     );
   });
 
+  it("shows a member their tenants' usage", async () => {
+    const api = fakeApi();
+    await renderWithApi(<TenantJobsPage />, { api, url: '/?view=usage' });
+    expect(
+      await screen.findByRole('table', {
+        name: 'Usage by tenant and job type, this month',
+      }),
+    ).toBeInTheDocument();
+    expect(api.getUsage).toHaveBeenCalledWith(
+      expect.objectContaining({ tenantId: ['acme-analytics'] }),
+    );
+  });
+
+  it("shows an admin every tenant's usage", async () => {
+    const admin = fakeApi({ getMe: jest.fn(async () => DAVE) });
+    await renderWithApi(<TenantJobsPage />, {
+      api: admin,
+      url: '/?view=usage',
+    });
+    await waitFor(() =>
+      expect(admin.getUsage).toHaveBeenCalledWith(
+        expect.objectContaining({ tenantId: undefined }),
+      ),
+    );
+  });
+
   it('keeps the chosen tab in the URL and falls back to Runs for an unknown one', async () => {
     const api = fakeApi();
     await renderWithApi(<TenantJobsPage />, { api, url: '/?view=nonsense' });

@@ -20,6 +20,7 @@ import { LaunchedNotice } from '../common/LaunchedNotice';
 import { useSelectedRun } from '../common/RunLink';
 import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
 import { PlatformView } from '../Platform/PlatformView';
+import { UsagePanel } from '../Usage/UsagePanel';
 import { PageTab, PageTabs, usePageView } from './PageTabs';
 import { PageFilter } from './RunFilters';
 import { RunsTab } from './RunsTab';
@@ -133,6 +134,14 @@ export function TenantJobsPage(props: {
           jobTypeTitles={titles}
           listKey={listKey}
         />
+      ),
+    },
+    {
+      id: 'usage',
+      label: 'Usage',
+      // The platform team's: every tenant's (the backend's default for them).
+      render: () => (
+        <UsagePanel tenantIds={admin ? undefined : mine.map(t => t.id)} />
       ),
     },
   ];
