@@ -201,7 +201,7 @@ export function trigger(
     createdBy: 'user:default/alice',
     createdAt: iso(-3_600),
     launched: 12,
-    dropped: { 'quota exceeded': 2, 'tenant paused': 1 },
+    dropped: { QuotaExceeded: 2, QueueFull: 1 },
     ...overrides,
   };
 }

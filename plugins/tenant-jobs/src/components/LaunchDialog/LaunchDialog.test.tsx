@@ -344,9 +344,7 @@ describe('LaunchDialog: run on a schedule', () => {
     fireEvent.change(screen.getByRole('textbox', { name: /^Time zone/ }), {
       target: { value: 'Mars/Olympus' },
     });
-    expect(
-      screen.getByText(/^Cron must have five fields/),
-    ).toBeInTheDocument();
+    expect(screen.getByText(/^Cron must have five fields/)).toBeInTheDocument();
     expect(
       screen.getByText(/^Time zone must be an IANA time zone/),
     ).toBeInTheDocument();

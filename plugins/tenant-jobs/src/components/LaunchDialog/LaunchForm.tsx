@@ -363,8 +363,9 @@ export function LaunchForm(props: {
               <DryRunVerdictAlert outcome={outcome} />
               {scheduling && outcome.ok && (
                 <Typography variant="body2" data-testid="dry-run-schedule">
-                  The schedule would start it {lowerFirst(cronInWords(when.cron))}{' '}
-                  ({when.timeZone.trim()}); each start is judged again then.
+                  The schedule would start it{' '}
+                  {lowerFirst(cronInWords(when.cron))} ({when.timeZone.trim()});
+                  each start is judged again then.
                 </Typography>
               )}
             </Grid>

@@ -88,7 +88,9 @@ export function ScheduleFields(props: {
           helperText={
             problems.cron
               ? `Cron ${problems.cron}`
-              : `${cronInWords(value.cron)}. Plan ${props.planId} keeps up to ${props.maxSchedules} schedules.`
+              : `${cronInWords(value.cron)}. Plan ${props.planId} keeps up to ${
+                  props.maxSchedules
+                } schedules.`
           }
           FormHelperTextProps={{ 'aria-live': 'polite' } as object}
         />

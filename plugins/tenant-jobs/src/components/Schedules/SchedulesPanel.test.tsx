@@ -1,6 +1,12 @@
 import { TestApiProvider } from '@backstage/frontend-test-utils';
 import { signalApiRef } from '@backstage/plugin-signals-react';
-import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { TenantJobsApiError } from '../../api';
 import { fakeApi } from '../../__testUtils__/fakeApi';
 import { ENTITY_REF, schedule } from '../../__testUtils__/fakeData';
@@ -68,7 +74,9 @@ describe('SchedulesPanel', () => {
     expect(within(etl).getByText('Succeeded')).toBeInTheDocument();
     expect(within(etl).queryByText('Paused')).not.toBeInTheDocument();
 
-    expect(within(scan).getByText('Security scan #6a6a6a6a')).toBeInTheDocument();
+    expect(
+      within(scan).getByText('Security scan #6a6a6a6a'),
+    ).toBeInTheDocument();
     expect(within(scan).getByText('Paused')).toBeInTheDocument();
     expect(within(scan).getByText('Every 15 minutes')).toBeInTheDocument();
     expect(within(scan).getByText('None while paused')).toBeInTheDocument();
@@ -199,7 +207,9 @@ describe('SchedulesPanel', () => {
     expect(api.deleteSchedule).not.toHaveBeenCalled();
 
     fireEvent.click(
-      screen.getByRole('button', { name: 'Delete schedule Data ETL #5c4e0d1a' }),
+      screen.getByRole('button', {
+        name: 'Delete schedule Data ETL #5c4e0d1a',
+      }),
     );
     fireEvent.click(
       within(await screen.findByRole('dialog')).getByRole('button', {
@@ -271,7 +281,10 @@ describe('SchedulesPanel', () => {
       expect(handlers['tenant-jobs:acme-analytics']).toBeDefined(),
     );
     act(() =>
-      handlers['tenant-jobs:acme-analytics']({ runId: 'r1', status: 'Running' }),
+      handlers['tenant-jobs:acme-analytics']({
+        runId: 'r1',
+        status: 'Running',
+      }),
     );
     await waitFor(() => expect(api.listSchedules).toHaveBeenCalledTimes(2));
   });

@@ -11,7 +11,11 @@ import { shortId } from '../../lib/format';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { RunLink } from '../common/RunLink';
 import { ConfirmDialog } from '../RunActions/ConfirmDialog';
-import { ScheduleAction, scheduleLabel, SchedulesTable } from './SchedulesTable';
+import {
+  ScheduleAction,
+  scheduleLabel,
+  SchedulesTable,
+} from './SchedulesTable';
 import { useSchedules } from './useSchedules';
 
 /** Props of {@link SchedulesPanel}. */

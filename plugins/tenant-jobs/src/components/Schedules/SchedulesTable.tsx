@@ -56,7 +56,10 @@ export function SchedulesTable(props: {
   showTenant?: boolean;
   /** The id of the schedule an action is under way on. */
   busyId?: string;
-  onAction(action: ScheduleAction, schedule: TenantJobScheduleWithLastRun): void;
+  onAction(
+    action: ScheduleAction,
+    schedule: TenantJobScheduleWithLastRun,
+  ): void;
   now?: number;
 }) {
   const classes = useStyles();
@@ -129,10 +132,7 @@ export function SchedulesTable(props: {
                       #{shortId(schedule.lastRun.id)}
                     </RunLink>{' '}
                     <RunStatusLabel status={schedule.lastRun.status} />
-                    <Typography
-                      variant="caption"
-                      className={classes.secondary}
-                    >
+                    <Typography variant="caption" className={classes.secondary}>
                       {formatRelative(schedule.lastRun.createdAt, props.now)}
                     </Typography>
                   </>
