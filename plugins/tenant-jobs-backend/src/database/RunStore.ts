@@ -434,7 +434,11 @@ export class KnexRunStore implements RunStore {
       .update(changeToRow(change));
     if (updated === 0) return undefined;
     const after = await this.get(id);
-    if (change.status && FINAL_STATUSES.has(change.status) && after.finishedAt) {
+    if (
+      change.status &&
+      FINAL_STATUSES.has(change.status) &&
+      after.finishedAt
+    ) {
       // Ended here, not by an observation (cancelled, lost): what its pods
       // ran until now, from what the tracker last recorded.
       await this.db<Row>(TABLE)

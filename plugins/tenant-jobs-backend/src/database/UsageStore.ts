@@ -60,11 +60,9 @@ export class UsageStore {
     const columns: string[] = [];
     if (groupBy.includes('tenant')) columns.push('tenant_id');
     if (groupBy.includes('jobType')) columns.push('job_type');
-    const period = groupBy.includes('day')
-      ? periodSql(this.db, 'day')
-      : groupBy.includes('month')
-      ? periodSql(this.db, 'month')
-      : undefined;
+    let period: string | undefined;
+    if (groupBy.includes('day')) period = periodSql(this.db, 'day');
+    else if (groupBy.includes('month')) period = periodSql(this.db, 'month');
     const query = this.db(TABLE)
       .where('finished_at', '>=', filter.from)
       .where('finished_at', '<', filter.to)
@@ -117,19 +115,20 @@ export class UsageStore {
       }
       return entry;
     };
-    const active: Array<{ tenant_id: string; released: number; count: number }> =
-      await this.db(TABLE)
-        .whereIn('status', [...ACTIVE_STATUSES])
-        .select(
-          'tenant_id',
-          this.db.raw(
-            'case when released_at is null then 0 else 1 end as released',
-          ),
-        )
-        .count({ count: '*' })
-        .groupByRaw(
-          'tenant_id, case when released_at is null then 0 else 1 end',
-        );
+    const active: Array<{
+      tenant_id: string;
+      released: number;
+      count: number;
+    }> = await this.db(TABLE)
+      .whereIn('status', [...ACTIVE_STATUSES])
+      .select(
+        'tenant_id',
+        this.db.raw(
+          'case when released_at is null then 0 else 1 end as released',
+        ),
+      )
+      .count({ count: '*' })
+      .groupByRaw('tenant_id, case when released_at is null then 0 else 1 end');
     for (const row of active) {
       const entry = of(row.tenant_id);
       if (Number(row.released) === 1) entry.active += Number(row.count);

@@ -28,11 +28,7 @@ export type {
   NewAuditEntry,
 } from './AuditStore';
 export { USAGE_GROUPINGS, UsageStore } from './UsageStore';
-export type {
-  TenantRunFigures,
-  UsageGrouping,
-  UsageRow,
-} from './UsageStore';
+export type { TenantRunFigures, UsageGrouping, UsageRow } from './UsageStore';
 export * from './types';
 
 /** Migrates the plugin's database (unless told to skip) and opens its stores. */

@@ -20,7 +20,11 @@ export function usageOf(
   finishedAt: string,
 ): RunUsage {
   const end = new Date(finishedAt).getTime();
-  const usage: RunUsage = { cpuCoreSeconds: 0, memoryGiBSeconds: 0, gpuSeconds: 0 };
+  const usage: RunUsage = {
+    cpuCoreSeconds: 0,
+    memoryGiBSeconds: 0,
+    gpuSeconds: 0,
+  };
   for (const pod of pods) {
     if (!pod.ranFrom || !pod.requests) continue;
     const from = new Date(pod.ranFrom).getTime();

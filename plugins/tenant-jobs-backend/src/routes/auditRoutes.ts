@@ -58,7 +58,9 @@ function parseExport(query: unknown) {
   const missing = ['from', 'to'].filter(key => given[key] === undefined);
   if (missing.length > 0) {
     throw new InputError(
-      `${missing.join(' and ')}: required; give the export's time range as from and to (ISO 8601, e.g. 2026-12-01)`,
+      `${missing.join(
+        ' and ',
+      )}: required; give the export's time range as from and to (ISO 8601, e.g. 2026-12-01)`,
     );
   }
   return parse(exportSchema, query);
@@ -110,7 +112,10 @@ export function registerAuditRoutes(context: RouteContext, log: AuditLog) {
     const query = parse(pageSchema, req.query);
     const filter = await readable(credentials, query);
     res.json(
-      await log.page(filter, { limit: query.limit ?? 50, cursor: query.cursor }),
+      await log.page(filter, {
+        limit: query.limit ?? 50,
+        cursor: query.cursor,
+      }),
     );
   });
 

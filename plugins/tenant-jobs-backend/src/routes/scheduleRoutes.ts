@@ -136,9 +136,7 @@ export function registerScheduleRoutes(
     'schedule-resume',
     change('schedule-resume', async (schedule, _actor, res) => {
       res.json(
-        await schedules.describeOne(
-          await schedules.setPaused(schedule, false),
-        ),
+        await schedules.describeOne(await schedules.setPaused(schedule, false)),
       );
     }),
   );

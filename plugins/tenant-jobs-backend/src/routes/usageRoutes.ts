@@ -15,7 +15,9 @@ const usageSchema = z
     from: time.optional(),
     to: time.optional(),
     groupBy: list(USAGE_GROUPINGS, 'groupings').optional(),
-    format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).optional(),
+    format: z
+      .enum(['json', 'csv'], { error: 'must be json or csv' })
+      .optional(),
   })
   .strict();
 

@@ -58,7 +58,9 @@ export function podRanInterval(status: V1ContainerStatus | undefined): {
   ranUntil?: string;
 } {
   const state = status?.state;
-  const ranFrom = iso(state?.running?.startedAt ?? state?.terminated?.startedAt);
+  const ranFrom = iso(
+    state?.running?.startedAt ?? state?.terminated?.startedAt,
+  );
   if (!ranFrom) return {};
   const ranUntil = iso(state?.terminated?.finishedAt);
   return ranUntil ? { ranFrom, ranUntil } : { ranFrom };

@@ -71,7 +71,8 @@ export class PlatformOverview {
         successRate7d: {
           succeeded,
           failed,
-          rate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null,
+          rate:
+            succeeded + failed > 0 ? succeeded / (succeeded + failed) : null,
         },
         quota: summary.quota,
         usageThisMonth: usage.get(summary.id) ?? NO_USAGE,

@@ -103,9 +103,7 @@ export class ScheduleService {
 
   /** The schedules as the API shows them, each with its newest run. */
   async describe(records: ScheduleRecord[]): Promise<TenantJobSchedule[]> {
-    const lastRuns = await this.deps.schedules.lastRuns(
-      records.map(r => r.id),
-    );
+    const lastRuns = await this.deps.schedules.lastRuns(records.map(r => r.id));
     return records.map(record => {
       const lastRun = lastRuns.get(record.id);
       return { ...this.toApi(record), ...(lastRun && { lastRun }) };

@@ -79,10 +79,7 @@ export class UsageReports {
   }
 
   /** Each tenant's usage in the window, by tenant id. */
-  async byTenant(
-    from: Date,
-    to: Date,
-  ): Promise<Map<string, UsageFigures>> {
+  async byTenant(from: Date, to: Date): Promise<Map<string, UsageFigures>> {
     const rows = await this.deps.usage.usage({ from, to }, ['tenant']);
     return new Map(rows.map(row => [row.tenantId!, inHours(row)]));
   }

@@ -35,6 +35,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   JobTypeDefinition,
   TENANT_JOBS_RESOURCE_TYPE,
+  tenantJobsTenantProvisionPermission,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { tenantJobsJobTypesExtensionPoint } from '@tenant-jobs/plugin-tenant-jobs-node';
 import {
@@ -69,6 +70,13 @@ export type TestBackendSettings = {
   entities?: Entity[];
   /** More root config beside `tenantJobs`, e.g. `app`. */
   rootConfig?: JsonObject;
+  /**
+   * Group refs of the platform team (`tenantJobs.adminGroups`). When set,
+   * the membership policy allows `tenant-jobs.tenant.provision` to no one,
+   * so members of these Groups alone are the platform team; unset, every
+   * signed-in user is allowed it (and so is an admin).
+   */
+  adminGroups?: string[];
 };
 
 /**
@@ -144,44 +152,53 @@ function userInfoServiceFactory(org: TestOrg) {
  * allowed. The conditions are sent back to the plugin, whose registered rule
  * and resource loader give the answer.
  */
-const tenantMembershipPolicyModule = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'tenant-jobs-membership-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        policy: policyExtensionPoint,
-        userInfo: coreServices.userInfo,
-      },
-      async init({ policy, userInfo }) {
-        class TenantMembershipPolicy implements PermissionPolicy {
-          async handle(
-            request: PolicyQuery,
-            user?: PolicyQueryUser,
-          ): Promise<PolicyDecision> {
-            if (
-              isResourcePermission(
-                request.permission,
-                TENANT_JOBS_RESOURCE_TYPE,
-              )
-            ) {
-              const claims = user
-                ? (await userInfo.getUserInfo(user.credentials))
-                    .ownershipEntityRefs
-                : [];
-              return createTenantJobConditionalDecision(
-                request.permission,
-                tenantJobConditions.isTenantMember({ claims }),
-              );
+function tenantMembershipPolicyModule(options: { provisionAllowed: boolean }) {
+  return createBackendModule({
+    pluginId: 'permission',
+    moduleId: 'tenant-jobs-membership-policy',
+    register(reg) {
+      reg.registerInit({
+        deps: {
+          policy: policyExtensionPoint,
+          userInfo: coreServices.userInfo,
+        },
+        async init({ policy, userInfo }) {
+          class TenantMembershipPolicy implements PermissionPolicy {
+            async handle(
+              request: PolicyQuery,
+              user?: PolicyQueryUser,
+            ): Promise<PolicyDecision> {
+              if (
+                !options.provisionAllowed &&
+                request.permission.name ===
+                  tenantJobsTenantProvisionPermission.name
+              ) {
+                return { result: AuthorizeResult.DENY };
+              }
+              if (
+                isResourcePermission(
+                  request.permission,
+                  TENANT_JOBS_RESOURCE_TYPE,
+                )
+              ) {
+                const claims = user
+                  ? (await userInfo.getUserInfo(user.credentials))
+                      .ownershipEntityRefs
+                  : [];
+                return createTenantJobConditionalDecision(
+                  request.permission,
+                  tenantJobConditions.isTenantMember({ claims }),
+                );
+              }
+              return { result: AuthorizeResult.ALLOW };
             }
-            return { result: AuthorizeResult.ALLOW };
           }
-        }
-        policy.setPolicy(new TenantMembershipPolicy());
-      },
-    });
-  },
-});
+          policy.setPolicy(new TenantMembershipPolicy());
+        },
+      });
+    },
+  });
+}
 
 /**
  * Every feature of a test backend but the database and the auditor.
@@ -224,7 +241,10 @@ export function tenantJobsTestFeatures(
     testJobTypesModule,
     eventsProbeModule,
     permissionPlugin,
-    options.permissionPolicy ?? tenantMembershipPolicyModule,
+    options.permissionPolicy ??
+      tenantMembershipPolicyModule({
+        provisionAllowed: settings.adminGroups === undefined,
+      }),
     permissionsServiceFactory,
     permissionsRegistryServiceFactory,
     // The real scheduler, so the reconcile runs on its schedule (the mock
@@ -271,6 +291,7 @@ export function tenantJobsTestFeatures(
               { topic: 'tenant-jobs-test.data', tenantPath: 'tenantId' },
             ],
           },
+          ...(settings.adminGroups && { adminGroups: settings.adminGroups }),
           ...settings.config,
         },
       },

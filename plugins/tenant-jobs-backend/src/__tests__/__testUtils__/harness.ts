@@ -479,6 +479,13 @@ export async function startTenantJobsTestBackend(options: {
   jobTypes?: JobTypeDefinition[];
   /** More `tenantJobs` config, e.g. `tracking`. */
   config?: Record<string, unknown>;
+  /**
+   * The test org's Groups that are the platform team
+   * (`tenantJobs.adminGroups`), e.g. `['outsiders']` for mallory. With it,
+   * the policy allows `tenant-jobs.tenant.provision` to no one, so these
+   * Groups' members alone are admins; without it, every user is.
+   */
+  adminGroups?: Array<TenantKey | 'outsiders'>;
   /** The database; SQLite in memory unless told otherwise. */
   databaseId?: TestDatabaseId;
   /**
@@ -605,6 +612,7 @@ export async function startTenantJobsTestBackend(options: {
       config: (options.config ?? {}) as JsonObject,
       entities: options.extend?.entities,
       rootConfig: options.extend?.rootConfig,
+      adminGroups: options.adminGroups?.map(key => org.groups[key]),
     };
     let children: ChildBackend[] = [];
     stopChild = async () => {
