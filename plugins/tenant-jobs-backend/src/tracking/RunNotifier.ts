@@ -9,7 +9,9 @@ import { RunRecord } from '../database';
 /**
  * Pushes every recorded status change to the tenant's members over the
  * signals channel `tenant-jobs:<tenant>`: the signals backend delivers it
- * only to users whose ownership refs include the tenant's Group.
+ * only to users whose ownership refs include the tenant's Group, or one of
+ * the platform team's Groups (`adminGroups`), whose platform view follows
+ * every tenant. The message holds the run's id, status and reason only.
  */
 export class RunNotifier {
   constructor(
@@ -18,6 +20,8 @@ export class RunNotifier {
       logger: LoggerService;
       /** The Group that owns a tenant, if the catalog still names one. */
       groupOf(tenantId: string): Promise<string | undefined>;
+      /** The platform team's Groups. */
+      adminGroups?: string[];
     },
   ) {}
 
@@ -33,7 +37,10 @@ export class RunNotifier {
         ...(run.reason ? { reason: run.reason } : {}),
       };
       await this.options.signals.publish({
-        recipients: { type: 'user', entityRef: group },
+        recipients: {
+          type: 'user',
+          entityRef: [group, ...(this.options.adminGroups ?? [])],
+        },
         channel: tenantJobsSignalChannel(run.tenantId),
         message: { ...message },
       });

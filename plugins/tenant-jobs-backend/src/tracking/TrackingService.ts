@@ -82,6 +82,7 @@ export class TrackingService {
       logger: deps.logger,
       groupOf: async tenantId =>
         (await deps.tenants.getTenant(tenantId))?.groupRef,
+      adminGroups: deps.config.adminGroups,
     });
     this.notifications = new RunNotifications({
       notifications: deps.notifications,
