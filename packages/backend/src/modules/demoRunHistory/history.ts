@@ -1,12 +1,28 @@
+import {
+  BUILT_IN_JOB_TYPES,
+  getTier,
+  isTierAtMost,
+  parseQuantity,
+  type TierId,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
 import type { Knex } from 'knex';
 
-/** Where the demo history is recorded: one tenant's component. */
+/**
+ * Where the demo history is recorded: one tenant, for one of its
+ * components (or none, as runs launched from the Tenant Jobs page).
+ */
 export interface HistoryTarget {
   tenantId: string;
-  entityRef: string;
+  entityRef?: string;
   namespace: string;
   cluster: string;
   submitters: string[];
+  /** The job types the tenant's plan allows; every demo type when absent. */
+  jobTypes?: readonly string[];
+  /** The largest tier the tenant's plan allows; a larger one is lowered. */
+  maxTier?: TierId;
+  /** Seeds the generator; 42 (the single-component history's) by default. */
+  seed?: number;
 }
 
 type TypeProfile = {
@@ -149,13 +165,73 @@ export function uuidOf(random: () => number): string {
   )}-${text.slice(16, 20)}-${text.slice(20)}`;
 }
 
-function pick(random: () => number): TypeProfile {
-  let x = random();
-  for (const profile of PROFILES) {
+function pick(profiles: TypeProfile[], random: () => number): TypeProfile {
+  const total = profiles.reduce((sum, profile) => sum + profile.share, 0);
+  let x = random() * total;
+  for (const profile of profiles) {
     x -= profile.share;
     if (x <= 0) return profile;
   }
-  return PROFILES[0];
+  return profiles[0];
+}
+
+/**
+ * The profiles a target's plan allows, each on the largest of its tier
+ * and the plan's largest tier that its job type accepts; a type the plan
+ * leaves no tier for is dropped.
+ */
+function profilesFor(target: HistoryTarget): TypeProfile[] {
+  const profiles: TypeProfile[] = [];
+  for (const profile of PROFILES) {
+    if (target.jobTypes && !target.jobTypes.includes(profile.id)) continue;
+    const { maxTier } = target;
+    if (!maxTier || isTierAtMost(profile.tier as TierId, maxTier)) {
+      profiles.push(profile);
+      continue;
+    }
+    const allowed = [
+      ...BUILT_IN_JOB_TYPES[profile.id as keyof typeof BUILT_IN_JOB_TYPES]
+        .allowedTiers,
+    ]
+      .filter(tier => isTierAtMost(tier, maxTier))
+      .pop();
+    if (allowed) profiles.push({ ...profile, tier: allowed });
+  }
+  if (profiles.length === 0) {
+    throw new Error(
+      `No demo job type fits tenant '${target.tenantId}' (its plan allows ${
+        target.jobTypes?.join(', ') || 'none'
+      } up to tier ${target.maxTier})`,
+    );
+  }
+  return profiles;
+}
+
+const GIB = 1024 ** 3;
+
+/** What a pod of `tier` requests: CPU cores, memory bytes and GPUs. */
+export function tierRequests(tierId: string, gpu: boolean) {
+  const tier = getTier(tierId as TierId);
+  return {
+    cpuCores: parseQuantity(tier.cpu) ?? 0,
+    memoryBytes: parseQuantity(tier.memory) ?? 0,
+    gpus: gpu ? tier.gpu ?? 0 : 0,
+  };
+}
+
+/**
+ * A history run's usage columns: its tier's requests times the time it
+ * ran (started to finished), as the tracker records a one-pod run's.
+ */
+export function usageColumns(
+  requests: ReturnType<typeof tierRequests>,
+  seconds: number,
+) {
+  return {
+    usage_cpu_core_seconds: requests.cpuCores * seconds,
+    usage_memory_gib_seconds: (requests.memoryBytes / GIB) * seconds,
+    usage_gpu_seconds: requests.gpus * seconds,
+  };
 }
 
 /**
@@ -168,19 +244,25 @@ export function historyRows(
   target: HistoryTarget,
   options: { count: number; now: number; archived?: number },
 ) {
-  const random = seededRandom(42);
+  const random = seededRandom(target.seed ?? 42);
+  const profiles = profilesFor(target);
   const end = options.now - 3_600_000;
   const span = 28 * 86_400_000;
   const runs = [];
   const logs = [];
   for (let i = 0; i < options.count; i++) {
-    const profile = pick(random);
+    const profile = pick(profiles, random);
     const createdAt = end - span + Math.floor((span * i) / options.count);
     const wait = random() < 0.9 ? 3 + random() * 40 : 60 + random() * 900;
     const startedAt = createdAt + Math.round(wait * 1000);
     const seconds =
       profile.seconds * (1 - profile.spread + 2 * profile.spread * random());
     const finishedAt = startedAt + Math.round(seconds * 1000);
+    const requests = tierRequests(
+      profile.tier,
+      BUILT_IN_JOB_TYPES[profile.id as keyof typeof BUILT_IN_JOB_TYPES]?.gpu ??
+        false,
+    );
     const roll = random();
     let status = 'Succeeded';
     let reason = 'Completed';
@@ -213,9 +295,9 @@ export function historyRows(
         jobType: profile.id,
         tier: profile.tier,
         parameters,
-        entityRef: target.entityRef,
+        ...(target.entityRef && { entityRef: target.entityRef }),
       }),
-      entity_ref: target.entityRef,
+      entity_ref: target.entityRef ?? null,
       submitted_by: submittedBy,
       idempotency_key: null,
       cluster: target.cluster,
@@ -241,6 +323,9 @@ export function historyRows(
             exitCode: status === 'Succeeded' ? 0 : 1,
             reason: status === 'Succeeded' ? 'Completed' : 'Error',
             restarts: 0,
+            requests,
+            ranFrom: new Date(startedAt).toISOString(),
+            ranUntil: new Date(finishedAt).toISOString(),
           },
         ],
       }),
@@ -256,6 +341,7 @@ export function historyRows(
         },
       ]),
       archived_at: new Date(finishedAt),
+      ...usageColumns(requests, (finishedAt - startedAt) / 1000),
     });
     if (options.count - i <= (options.archived ?? 0)) {
       const result =
@@ -302,4 +388,36 @@ export async function insertHistory(
     if (logs.length) await tx.batchInsert('tenant_jobs_run_logs', logs, 200);
   });
   return rows.length;
+}
+
+/** `count` split as evenly as it goes into `parts`, the first taking the rest. */
+export function evenShares(count: number, parts: number): number[] {
+  const base = Math.floor(count / parts);
+  return Array.from(
+    { length: parts },
+    (_, i) => base + (i < count % parts ? 1 : 0),
+  );
+}
+
+/**
+ * Spreads `count` finished runs evenly over `targets` (each tenant its own
+ * history, see {@link insertHistory}); returns how many each got now.
+ */
+export async function insertSpreadHistory(
+  db: Knex,
+  targets: readonly HistoryTarget[],
+  options: { count: number; now: number; archived?: number },
+): Promise<Array<{ tenantId: string; inserted: number }>> {
+  const counts = evenShares(options.count, targets.length);
+  const recorded = [];
+  for (const [i, target] of targets.entries()) {
+    recorded.push({
+      tenantId: target.tenantId,
+      inserted: await insertHistory(db, target, {
+        ...options,
+        count: counts[i],
+      }),
+    });
+  }
+  return recorded;
 }
