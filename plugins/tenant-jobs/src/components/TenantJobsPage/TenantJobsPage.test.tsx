@@ -297,6 +297,34 @@ describe('TenantJobsPage tabs', () => {
     );
   });
 
+  it("shows a member their tenants' audit events to filter by, and an admin every tenant", async () => {
+    const api = fakeApi();
+    await renderWithApi(<TenantJobsPage />, { api, url: '/?view=audit' });
+    expect(
+      await screen.findByRole('table', { name: 'Audit events' }),
+    ).toBeInTheDocument();
+    fireEvent.mouseDown(screen.getByLabelText('Tenant'));
+    expect(
+      within(await screen.findByRole('listbox'))
+        .getAllByRole('option')
+        .map(option => option.textContent),
+    ).toEqual(['All tenants', 'Acme Analytics']);
+  });
+
+  it('offers an admin every tenant in the audit filter', async () => {
+    const api = fakeApi({ getMe: jest.fn(async () => DAVE) });
+    await renderWithApi(<TenantJobsPage />, { api, url: '/?view=audit' });
+    await screen.findByRole('table', { name: 'Audit events' });
+    fireEvent.mouseDown(screen.getByLabelText('Tenant'));
+    const listbox = await screen.findByRole('listbox');
+    await within(listbox).findByRole('option', { name: 'globex-retail' });
+    expect(
+      within(listbox)
+        .getAllByRole('option')
+        .map(option => option.textContent),
+    ).toEqual(['All tenants', 'Acme Analytics', 'globex-retail']);
+  });
+
   it('keeps the chosen tab in the URL and falls back to Runs for an unknown one', async () => {
     const api = fakeApi();
     await renderWithApi(<TenantJobsPage />, { api, url: '/?view=nonsense' });

@@ -19,6 +19,7 @@ import { LazyRunDetailView } from '../common/lazyViews';
 import { LaunchedNotice } from '../common/LaunchedNotice';
 import { useSelectedRun } from '../common/RunLink';
 import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
+import { AuditView } from '../Audit/AuditView';
 import { PlatformView } from '../Platform/PlatformView';
 import { UsagePanel } from '../Usage/UsagePanel';
 import { PageTab, PageTabs, usePageView } from './PageTabs';
@@ -143,6 +144,11 @@ export function TenantJobsPage(props: {
       render: () => (
         <UsagePanel tenantIds={admin ? undefined : mine.map(t => t.id)} />
       ),
+    },
+    {
+      id: 'audit',
+      label: 'Audit',
+      render: () => <AuditView tenants={listedTenants} />,
     },
   ];
   if (admin) {
