@@ -325,6 +325,18 @@ describe('TenantJobsPage tabs', () => {
     ).toEqual(['All tenants', 'Acme Analytics', 'globex-retail']);
   });
 
+  it('opens a run named in the URL whatever the tab', async () => {
+    const api = fakeApi({ getMe: jest.fn(async () => DAVE) });
+    await renderWithApi(<TenantJobsPage />, {
+      api,
+      url: '/?view=platform&run=3f2c1a9e-0000-4000-8000-000000000001',
+    });
+    expect(await screen.findByTestId('run-detail')).toBeInTheDocument();
+    expect(api.getRun).toHaveBeenCalledWith(
+      '3f2c1a9e-0000-4000-8000-000000000001',
+    );
+  });
+
   it('keeps the chosen tab in the URL and falls back to Runs for an unknown one', async () => {
     const api = fakeApi();
     await renderWithApi(<TenantJobsPage />, { api, url: '/?view=nonsense' });

@@ -42,9 +42,9 @@ function Frame(props: { header: boolean; children: ReactNode }) {
 /**
  * Every run the user may see, across their tenants, in tabs chosen by
  * `?view=`: Runs (filters, search and server-side pages; each tenant's
- * quota; charts per tenant), and for the platform team every tenant's
- * runs and the Platform view (first for those of no tenant).
- * A run's detail view opens in place (`?run=<id>`).
+ * quota; charts per tenant), Usage (for chargeback) and Audit; for the
+ * platform team every tenant's, and the Platform view (first for those of
+ * no tenant). A run's detail view opens in place (`?run=<id>`).
  */
 export function TenantJobsPage(props: {
   /** Render Backstage's page header (the new frontend system adds its own). */
