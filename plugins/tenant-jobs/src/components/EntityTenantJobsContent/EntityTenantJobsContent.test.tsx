@@ -1,7 +1,13 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { TenantJobsApiError } from '../../api';
 import { fakeApi } from '../../__testUtils__/fakeApi';
-import { ENTITY, ENTITY_REF, INITECH, run } from '../../__testUtils__/fakeData';
+import {
+  ENTITY,
+  ENTITY_REF,
+  INITECH,
+  run,
+  schedule,
+} from '../../__testUtils__/fakeData';
 import { renderWithApi } from '../../__testUtils__/render';
 import { EntityTenantJobsContent } from './EntityTenantJobsContent';
 
@@ -190,6 +196,149 @@ describe('EntityTenantJobsContent usage', () => {
     expect(await screen.findByTestId('not-member')).toBeInTheDocument();
     expect(
       screen.queryByRole('table', { name: /^Usage by/ }),
+    ).not.toBeInTheDocument();
+  });
+});
+
+describe('EntityTenantJobsContent schedules, trigger rules and backup', () => {
+  it("shows the entity's schedules and rules and the tenant's backup below the runs", async () => {
+    const api = fakeApi();
+    await renderWithApi(<EntityTenantJobsContent />, { api, entity: ENTITY });
+    const schedules = await screen.findByRole('table', { name: 'Schedules' });
+    expect(
+      within(schedules).getByText('Every day at 03:00'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Trigger rules' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Download configuration' }),
+    ).toBeInTheDocument();
+    expect(api.listSchedules).toHaveBeenCalledWith({
+      tenantId: 'acme-analytics',
+    });
+    expect(api.listTriggers).toHaveBeenCalledWith({
+      tenantId: 'acme-analytics',
+    });
+  });
+
+  it('filters the runs by a schedule in one click, with a removable chip', async () => {
+    const api = fakeApi();
+    await renderWithApi(<EntityTenantJobsContent />, { api, entity: ENTITY });
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Show runs of schedule Data ETL #5c4e0d1a',
+      }),
+    );
+    const chip = await screen.findByTestId('schedule-filter');
+    expect(chip).toHaveTextContent('Schedule 5c4e0d1a');
+    await waitFor(() =>
+      expect(api.listRuns).toHaveBeenLastCalledWith({
+        entityRef: ENTITY_REF,
+        scheduleId: schedule().id,
+        limit: 20,
+        cursor: undefined,
+      }),
+    );
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Schedule 5c4e0d1a: remove this filter',
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByTestId('schedule-filter')).not.toBeInTheDocument(),
+    );
+    await waitFor(() =>
+      expect(api.listRuns).toHaveBeenLastCalledWith({
+        entityRef: ENTITY_REF,
+        limit: 20,
+        cursor: undefined,
+      }),
+    );
+  });
+
+  it('says a schedule has no runs yet when its filter finds none', async () => {
+    const api = fakeApi({
+      listRuns: jest.fn(async query => ({
+        items: query.scheduleId ? [] : [run()],
+      })),
+    });
+    await renderWithApi(<EntityTenantJobsContent />, { api, entity: ENTITY });
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Show runs of schedule Data ETL #5c4e0d1a',
+      }),
+    );
+    expect(
+      await screen.findByText('No runs of this schedule yet'),
+    ).toBeInTheDocument();
+  });
+
+  it('creates a schedule from the launch dialog and lists it', async () => {
+    const listSchedules = jest
+      .fn()
+      .mockResolvedValueOnce([])
+      .mockResolvedValue([schedule({ cron: '30 9 * * 1-5' })]);
+    const api = fakeApi({ listSchedules });
+    await renderWithApi(<EntityTenantJobsContent />, { api, entity: ENTITY });
+    expect(await screen.findByText('No schedules yet')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        screen.getAllByRole('button', { name: 'Launch a job' })[0],
+      ).toBeEnabled(),
+    );
+    fireEvent.click(screen.getAllByRole('button', { name: 'Launch a job' })[0]);
+    fireEvent.click(
+      await screen.findByRole('radio', { name: 'Run on a schedule' }),
+    );
+    fireEvent.mouseDown(screen.getByLabelText('Job type'));
+    fireEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'Data ETL',
+      }),
+    );
+    fireEvent.change(await screen.findByLabelText(/^Source/), {
+      target: { value: 'events-db' },
+    });
+    fireEvent.change(screen.getByLabelText(/^Destination/), {
+      target: { value: 'warehouse' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: /^Cron/ }), {
+      target: { value: '30 9 * * 1-5' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+    await waitFor(() =>
+      expect(api.createSchedule).toHaveBeenCalledWith(
+        expect.objectContaining({
+          tenantId: 'acme-analytics',
+          entityRef: ENTITY_REF,
+          cron: '30 9 * * 1-5',
+        }),
+      ),
+    );
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Scheduled Data ETL #5c4e0d1a: At 09:30 on Monday to Friday',
+    );
+    const table = await screen.findByRole('table', { name: 'Schedules' });
+    expect(
+      within(table).getByText('At 09:30 on Monday to Friday'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no schedules, rules or backup to a non-member', async () => {
+    const api = fakeApi({
+      getTenants: jest.fn(async () => [INITECH]),
+      listRuns: jest.fn(async () => ({ items: [] })),
+    });
+    await renderWithApi(<EntityTenantJobsContent />, { api, entity: ENTITY });
+    expect(await screen.findByTestId('not-member')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('heading', { name: 'Schedules' }),
+      ).not.toBeInTheDocument(),
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Download configuration' }),
     ).not.toBeInTheDocument();
   });
 });

@@ -19,7 +19,16 @@ import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
 import { QuotaBars } from '../QuotaBars/QuotaBars';
 import { LiveRunsTable } from '../RunsTable/LiveRunsTable';
 import { UsagePanel } from '../Usage/UsagePanel';
+import { ConfigurationBackup } from '../Configuration/ConfigurationBackup';
+import { ScheduledNotice } from '../Schedules/ScheduledNotice';
+import { ScheduleFilterChip } from '../Schedules/ScheduleFilterChip';
+import { SchedulesPanel } from '../Schedules/SchedulesPanel';
+import { TriggersPanel } from '../Triggers/TriggersPanel';
+import type { TenantJobScheduleWithLastRun } from '../../api';
 import { NotMemberNotice } from './NotMemberNotice';
+
+/** The runs card, scrolled to when a schedule's runs are asked for. */
+const RUNS_CARD_ID = 'tenant-jobs-entity-runs';
 
 function EntityJobs(props: { entity: Entity; tenantId: string }) {
   const { entity, tenantId } = props;
@@ -31,6 +40,11 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
   const [launching, setLaunching] = useState(false);
   const [launched, setLaunched] = useState<TenantJobRun>();
   const [listKey, setListKey] = useState(0);
+  // Schedules and rules: the runs one schedule created, a schedule just
+  // made, and a key that reads the panels again after a launch or restore.
+  const [scheduleId, setScheduleId] = useState<string>();
+  const [scheduled, setScheduled] = useState<TenantJobScheduleWithLastRun>();
+  const [panelsKey, setPanelsKey] = useState(0);
   // The quota is what running jobs use now: read it again as runs change.
   useLiveUpdates({
     tenantIds: [tenantId],
@@ -77,33 +91,88 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
           />
         </Grid>
       )}
-      <Grid item xs={12}>
+      {scheduled && (
+        <Grid item xs={12}>
+          <ScheduledNotice
+            schedule={scheduled}
+            title={titles[scheduled.jobType]}
+            onClose={() => setScheduled(undefined)}
+          />
+        </Grid>
+      )}
+      <Grid item xs={12} id={RUNS_CARD_ID}>
         <InfoCard
           title="Jobs"
           subheader={`Runs launched from ${name} for tenant ${tenantId}, newest first`}
           action={launchButton}
         >
+          {scheduleId && (
+            <ScheduleFilterChip
+              scheduleId={scheduleId}
+              onRemove={() => setScheduleId(undefined)}
+            />
+          )}
           <LiveRunsTable
             key={listKey}
-            filter={{ entityRef }}
+            filter={scheduleId ? { entityRef, scheduleId } : { entityRef }}
             tenantIds={[tenantId]}
             jobTypeTitles={titles}
             caption={`Jobs of ${name}`}
             empty={
-              <EmptyState
-                missing="data"
-                title={notMember ? 'No jobs you may see' : 'No jobs yet'}
-                description={
-                  notMember
-                    ? `Jobs of tenant ${tenantId} are visible to its members only.`
-                    : `Nothing has been launched from ${name} yet. Launch a job to see it here, with its status, logs and result.`
-                }
-                action={notMember ? undefined : launchButton}
-              />
+              scheduleId ? (
+                <EmptyState
+                  missing="data"
+                  title="No runs of this schedule yet"
+                  description="It has not started a run yet: its next starts are listed under Schedules. Remove the schedule filter to see every job again."
+                />
+              ) : (
+                <EmptyState
+                  missing="data"
+                  title={notMember ? 'No jobs you may see' : 'No jobs yet'}
+                  description={
+                    notMember
+                      ? `Jobs of tenant ${tenantId} are visible to its members only.`
+                      : `Nothing has been launched from ${name} yet. Launch a job to see it here, with its status, logs and result.`
+                  }
+                  action={notMember ? undefined : launchButton}
+                />
+              )
             }
           />
         </InfoCard>
       </Grid>
+      {!notMember && (
+        <Grid item xs={12}>
+          <SchedulesPanel
+            key={`schedules-${panelsKey}`}
+            tenantIds={[tenantId]}
+            entityRef={entityRef}
+            onShowRuns={id => {
+              setScheduleId(id);
+              document
+                .getElementById(RUNS_CARD_ID)
+                ?.scrollIntoView?.({ behavior: 'smooth' });
+            }}
+          />
+        </Grid>
+      )}
+      {!notMember && (
+        <Grid item xs={12}>
+          <TriggersPanel
+            key={`triggers-${panelsKey}`}
+            tenantIds={[tenantId]}
+            entityRef={entityRef}
+          />
+        </Grid>
+      )}
+      {tenant && (
+        <Grid item xs={12}>
+          <ConfigurationBackup
+            tenantIds={[tenantId]}
+            onRestored={() => setPanelsKey(k => k + 1)}
+          />
+        </Grid>
+      )}
       {tenant && (
         <Grid item xs={12}>
           <InfoCard
@@ -133,6 +202,10 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
           setLaunched(run);
           setListKey(k => k + 1);
         }}
+        onScheduled={schedule => {
+          setScheduled(schedule);
+          setPanelsKey(k => k + 1);
+        }}
       />
     </Grid>
   );
@@ -140,9 +213,10 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
 
 /**
  * The Jobs tab of a catalog entity: the runs launched from it (live,
- * paged on the server), launching, its tenant's quota, trends by job type,
- * and a run's detail view in place. Needs the entity's
- * `tenant-jobs.io/tenant-id` annotation.
+ * paged on the server, or those one schedule created), launching now or on
+ * a schedule, its schedules and trigger rules, its tenant's configuration
+ * backup, quota, trends by job type, and a run's detail view in place.
+ * Needs the entity's `tenant-jobs.io/tenant-id` annotation.
  */
 export function EntityTenantJobsContent() {
   const { entity } = useEntity();
