@@ -66,6 +66,8 @@ describe('Tenant Jobs templates through the scaffolder backend', () => {
   beforeAll(async () => {
     env = await startTenantJobsTestBackend({
       databases,
+      // The onboarding template provisions a tenant as bob.
+      provisionAllowed: true,
       extend: {
         features: [scaffolderPlugin, scaffolderModuleTenantJobs],
         entities: [template, onboarding, impatient],
@@ -232,7 +234,7 @@ describe('Tenant Jobs templates through the scaffolder backend', () => {
   });
 
   it("onboards a tenant: the template reads the Group's tenant id and provisions its namespace", async () => {
-    // The harness's policy allows provisioning to every signed-in user; the
+    // This suite's policy allows provisioning to every signed-in user; the
     // demo backend's keeps it to the platform team (policy.test.ts).
     const tenantB = env.org.tenants.b;
     const { task, log, completion } = await runTemplate(

@@ -1,8 +1,8 @@
 /*
  * The platform team on the local cluster: mallory, whose Group owns no
  * tenant, is made an admin by `tenantJobs.adminGroups` (the harness's
- * policy then allows `tenant-jobs.tenant.provision` to no one, so the
- * Groups alone decide).
+ * policy allows `tenant-jobs.tenant.provision` to no one, so the Groups
+ * alone decide).
  *
  * - usage: what `GET /usage` (JSON and CSV) reports for tenant a equals the
  *   sums computed here from the pods as the apiserver shows them (requests

@@ -70,13 +70,14 @@ export type TestBackendSettings = {
   entities?: Entity[];
   /** More root config beside `tenantJobs`, e.g. `app`. */
   rootConfig?: JsonObject;
-  /**
-   * Group refs of the platform team (`tenantJobs.adminGroups`). When set,
-   * the membership policy allows `tenant-jobs.tenant.provision` to no one,
-   * so members of these Groups alone are the platform team; unset, every
-   * signed-in user is allowed it (and so is an admin).
-   */
+  /** Group refs of the platform team (`tenantJobs.adminGroups`). */
   adminGroups?: string[];
+  /**
+   * Whether the membership policy allows `tenant-jobs.tenant.provision`
+   * to every signed-in user (who is then the platform team too); denied
+   * by default.
+   */
+  provisionAllowed?: boolean;
 };
 
 /**
@@ -148,8 +149,9 @@ function userInfoServiceFactory(org: TestOrg) {
 
 /**
  * The adopter's policy: tenant jobs are decided by the plugin's
- * IS_TENANT_MEMBER rule on the caller's ownership refs; everything else is
- * allowed. The conditions are sent back to the plugin, whose registered rule
+ * IS_TENANT_MEMBER rule on the caller's ownership refs; provisioning
+ * tenants (which makes the platform team) is denied unless the suite asks
+ * for it; everything else is allowed. The conditions are sent back to the plugin, whose registered rule
  * and resource loader give the answer.
  */
 function tenantMembershipPolicyModule(options: { provisionAllowed: boolean }) {
@@ -243,7 +245,7 @@ export function tenantJobsTestFeatures(
     permissionPlugin,
     options.permissionPolicy ??
       tenantMembershipPolicyModule({
-        provisionAllowed: settings.adminGroups === undefined,
+        provisionAllowed: settings.provisionAllowed ?? false,
       }),
     permissionsServiceFactory,
     permissionsRegistryServiceFactory,

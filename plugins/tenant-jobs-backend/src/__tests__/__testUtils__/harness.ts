@@ -481,11 +481,16 @@ export async function startTenantJobsTestBackend(options: {
   config?: Record<string, unknown>;
   /**
    * The test org's Groups that are the platform team
-   * (`tenantJobs.adminGroups`), e.g. `['outsiders']` for mallory. With it,
-   * the policy allows `tenant-jobs.tenant.provision` to no one, so these
-   * Groups' members alone are admins; without it, every user is.
+   * (`tenantJobs.adminGroups`), e.g. `['outsiders']` for mallory.
    */
   adminGroups?: Array<TenantKey | 'outsiders'>;
+  /**
+   * Whether the policy allows `tenant-jobs.tenant.provision` to every
+   * signed-in user, who is then the platform team too (the onboarding
+   * template's suite). Denied by default, as a policy keeps it to the
+   * platform team.
+   */
+  provisionAllowed?: boolean;
   /** The database; SQLite in memory unless told otherwise. */
   databaseId?: TestDatabaseId;
   /**
@@ -613,6 +618,7 @@ export async function startTenantJobsTestBackend(options: {
       entities: options.extend?.entities,
       rootConfig: options.extend?.rootConfig,
       adminGroups: options.adminGroups?.map(key => org.groups[key]),
+      provisionAllowed: options.provisionAllowed,
     };
     let children: ChildBackend[] = [];
     stopChild = async () => {
