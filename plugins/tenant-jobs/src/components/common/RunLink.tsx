@@ -5,18 +5,25 @@ import { ReactNode, useCallback } from 'react';
 /** The query parameter that opens a run's detail view in place. */
 export const RUN_PARAM = 'run';
 
-/** A link that opens a run's detail view on the current page. */
+/**
+ * A link that opens a run's detail view on the current page, keeping the
+ * page's other query parameters (its tab, `?view=`), so going back lands
+ * where the run was opened.
+ */
 export function RunLink(props: {
   runId: string;
   children: ReactNode;
   /** Underline it always, as links within text must be. */
   inText?: boolean;
 }) {
+  const [params] = useAppSearchParams();
+  const next = new URLSearchParams(params);
+  next.set(RUN_PARAM, props.runId);
   return (
     <MuiLink
       component={RouterLink}
       underline={props.inText ? 'always' : 'hover'}
-      href={`?${RUN_PARAM}=${encodeURIComponent(props.runId)}`}
+      href={`?${next.toString()}`}
     >
       {props.children}
     </MuiLink>
