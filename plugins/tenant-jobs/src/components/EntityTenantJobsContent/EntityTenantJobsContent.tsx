@@ -4,6 +4,7 @@ import {
   MissingAnnotationEmptyState,
   useEntity,
 } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import { TENANT_JOBS_ANNOTATIONS } from '@tenant-jobs/plugin-tenant-jobs-common';
@@ -107,10 +108,12 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
           action={launchButton}
         >
           {scheduleId && (
-            <ScheduleFilterChip
-              scheduleId={scheduleId}
-              onRemove={() => setScheduleId(undefined)}
-            />
+            <Box marginBottom={1}>
+              <ScheduleFilterChip
+                scheduleId={scheduleId}
+                onRemove={() => setScheduleId(undefined)}
+              />
+            </Box>
           )}
           <LiveRunsTable
             key={listKey}

@@ -1,4 +1,3 @@
-import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import { shortId } from '../../lib/format';
 
@@ -12,14 +11,12 @@ export function ScheduleFilterChip(props: {
 }) {
   const label = `Schedule ${shortId(props.scheduleId)}`;
   return (
-    <Box marginBottom={1}>
-      <Chip
-        label={label}
-        aria-label={`${label}: remove this filter`}
-        onClick={props.onRemove}
-        onDelete={props.onRemove}
-        data-testid="schedule-filter"
-      />
-    </Box>
+    <Chip
+      label={label}
+      aria-label={`${label}: remove this filter`}
+      onClick={props.onRemove}
+      onDelete={props.onRemove}
+      data-testid="schedule-filter"
+    />
   );
 }

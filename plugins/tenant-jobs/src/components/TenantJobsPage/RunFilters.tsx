@@ -12,6 +12,7 @@ import {
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { useState } from 'react';
 import type { TenantJobsFilter } from '../../api';
+import { ScheduleFilterChip } from '../Schedules/ScheduleFilterChip';
 
 export const TIME_RANGES = [
   { id: 'any', label: 'Any time', hours: 0 },
@@ -77,7 +78,8 @@ function MultiSelect<T extends string>(props: {
 
 /**
  * Filters of the page: tenant, status, job type, priority, time range,
- * and a search for a run id (opens it) or a submitter.
+ * and a search for a run id (opens it) or a submitter; a removable chip
+ * when only one schedule's runs are shown.
  */
 export function RunFilters(props: {
   filter: PageFilter;
@@ -181,6 +183,12 @@ export function RunFilters(props: {
         <Chip
           label={`Submitted by ${filter.submittedBy}`}
           onDelete={() => set({ submittedBy: undefined })}
+        />
+      )}
+      {filter.scheduleId && (
+        <ScheduleFilterChip
+          scheduleId={filter.scheduleId}
+          onRemove={() => set({ scheduleId: undefined })}
         />
       )}
     </Box>

@@ -2,7 +2,7 @@ import { useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { TenantJobsApiError } from '../../api';
 import { fakeApi } from '../../__testUtils__/fakeApi';
-import { ACME, INITECH, run } from '../../__testUtils__/fakeData';
+import { ACME, INITECH, run, schedule } from '../../__testUtils__/fakeData';
 import { renderWithApi } from '../../__testUtils__/render';
 import { ALICE, DAVE } from '../../__testUtils__/fakePlatformData';
 import { interpretSearch } from './RunFilters';
@@ -348,5 +348,132 @@ describe('TenantJobsPage tabs', () => {
       'true',
     );
     expect(screen.getByRole('tabpanel', { name: 'Runs' })).toBeInTheDocument();
+  });
+});
+
+describe('TenantJobsPage schedules and triggers', () => {
+  it("shows the schedules, rules and backup of the user's tenants on their tab", async () => {
+    const api = fakeApi({ getTenants: jest.fn(async () => [ACME, INITECH]) });
+    await renderWithApi(<TenantJobsPage />, { api, url: '/?view=schedules' });
+    expect(
+      await screen.findByRole('tab', { name: 'Schedules & triggers' }),
+    ).toHaveAttribute('aria-selected', 'true');
+    const schedules = await screen.findByRole('table', { name: 'Schedules' });
+    // Several tenants: one call, each row with its tenant.
+    expect(api.listSchedules).toHaveBeenCalledWith({});
+    expect(
+      within(schedules).getByRole('columnheader', { name: 'Tenant' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Trigger rules' }),
+    ).toBeInTheDocument();
+    // Backup and restore for either of the user's tenants.
+    fireEvent.mouseDown(screen.getByLabelText('Tenant'));
+    expect(
+      within(await screen.findByRole('listbox'))
+        .getAllByRole('option')
+        .map(option => option.textContent),
+    ).toEqual(['Acme Analytics', 'Initech Labs']);
+  });
+
+  it('switches to the Runs tab filtered by a schedule, with a removable chip', async () => {
+    const api = fakeApi();
+    await renderWithApi(
+      <>
+        <TenantJobsPage />
+        <SearchParams />
+      </>,
+      { api, url: '/?view=schedules' },
+    );
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Show runs of schedule Data ETL #5c4e0d1a',
+      }),
+    );
+    expect(await screen.findByRole('tab', { name: 'Runs' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(screen.getByTestId('search-params')).toHaveTextContent('view=runs');
+    expect(await screen.findByTestId('schedule-filter')).toHaveTextContent(
+      'Schedule 5c4e0d1a',
+    );
+    await waitFor(() =>
+      expect(api.listRuns).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          scheduleId: '5c4e0d1a-0000-4000-8000-000000000001',
+        }),
+      ),
+    );
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Schedule 5c4e0d1a: remove this filter',
+      }),
+    );
+    await waitFor(() =>
+      expect(api.listRuns).toHaveBeenLastCalledWith(
+        expect.not.objectContaining({ scheduleId: expect.anything() }),
+      ),
+    );
+    expect(screen.queryByTestId('schedule-filter')).not.toBeInTheDocument();
+  });
+
+  it('shows a schedule made in the launch dialog on its tab', async () => {
+    const listSchedules = jest
+      .fn()
+      .mockResolvedValueOnce([])
+      .mockResolvedValue([schedule({ cron: '@hourly' })]);
+    const api = fakeApi({ listSchedules });
+    await renderWithApi(<TenantJobsPage />, { api, url: '/?view=schedules' });
+    expect(await screen.findByText('No schedules yet')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Launch a job' }));
+    fireEvent.click(
+      await screen.findByRole('radio', { name: 'Run on a schedule' }),
+    );
+    fireEvent.mouseDown(screen.getByLabelText('Job type'));
+    fireEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'Data ETL',
+      }),
+    );
+    fireEvent.change(await screen.findByLabelText(/^Source/), {
+      target: { value: 'events-db' },
+    });
+    fireEvent.change(screen.getByLabelText(/^Destination/), {
+      target: { value: 'warehouse' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: /^Cron/ }), {
+      target: { value: '@hourly' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Scheduled Data ETL #5c4e0d1a: Every hour',
+    );
+    expect(api.createSchedule).toHaveBeenCalledWith(
+      expect.objectContaining({ tenantId: 'acme-analytics', cron: '@hourly' }),
+    );
+    expect(
+      screen.getByRole('tab', { name: 'Schedules & triggers' }),
+    ).toHaveAttribute('aria-selected', 'true');
+    const table = await screen.findByRole('table', { name: 'Schedules' });
+    expect(within(table).getByText('Every hour')).toBeInTheDocument();
+  });
+
+  it("shows an admin of no tenant every tenant's schedules, without a backup", async () => {
+    const api = fakeApi({
+      getMe: jest.fn(async () => DAVE),
+      getTenants: jest.fn(async () => []),
+      listSchedules: jest.fn(async () => [
+        schedule({ tenantId: 'globex-retail' }),
+      ]),
+    });
+    await renderWithApi(<TenantJobsPage />, { api, url: '/?view=schedules' });
+    const table = await screen.findByRole('table', { name: 'Schedules' });
+    expect(within(table).getByText('globex-retail')).toBeInTheDocument();
+    expect(api.listSchedules).toHaveBeenCalledWith({});
+    expect(api.listTriggers).toHaveBeenCalledWith({});
+    expect(
+      screen.queryByRole('button', { name: 'Download configuration' }),
+    ).not.toBeInTheDocument();
   });
 });

@@ -22,6 +22,9 @@ import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
 import { AuditView } from '../Audit/AuditView';
 import { PlatformView } from '../Platform/PlatformView';
 import { UsagePanel } from '../Usage/UsagePanel';
+import { ScheduledNotice } from '../Schedules/ScheduledNotice';
+import { SchedulesAndTriggersTab } from './SchedulesAndTriggersTab';
+import type { TenantJobScheduleWithLastRun } from '../../api';
 import { PageTab, PageTabs, usePageView } from './PageTabs';
 import { PageFilter } from './RunFilters';
 import { RunsTab } from './RunsTab';
@@ -42,7 +45,8 @@ function Frame(props: { header: boolean; children: ReactNode }) {
 /**
  * Every run the user may see, across their tenants, in tabs chosen by
  * `?view=`: Runs (filters, search and server-side pages; each tenant's
- * quota; charts per tenant), Usage (for chargeback) and Audit; for the
+ * quota; charts per tenant), Schedules & triggers (with the tenants'
+ * configuration backup), Usage (for chargeback) and Audit; for the
  * platform team every tenant's, and the Platform view (first for those of
  * no tenant). A run's detail view opens in place (`?run=<id>`).
  */
@@ -62,6 +66,8 @@ export function TenantJobsPage(props: {
   const [launching, setLaunching] = useState(false);
   const [launched, setLaunched] = useState<TenantJobRun>();
   const [listKey, setListKey] = useState(0);
+  const [scheduled, setScheduled] = useState<TenantJobScheduleWithLastRun>();
+  const [schedulesKey, setSchedulesKey] = useState(0);
   // Quotas are what running jobs use now: read them again as runs change.
   useLiveUpdates({
     tenantIds: (tenants.value ?? []).map(t => t.id),
@@ -138,6 +144,22 @@ export function TenantJobsPage(props: {
       ),
     },
     {
+      id: 'schedules',
+      label: 'Schedules & triggers',
+      render: () => (
+        <SchedulesAndTriggersTab
+          // The platform team's: every tenant's (the backend's default for them).
+          tenantIds={admin ? undefined : mine.map(t => t.id)}
+          memberOf={mine.map(t => t.id)}
+          refreshKey={schedulesKey}
+          onShowRuns={scheduleId => {
+            setFilter(previous => ({ ...previous, scheduleId }));
+            page.show('runs');
+          }}
+        />
+      ),
+    },
+    {
       id: 'usage',
       label: 'Usage',
       // The platform team's: every tenant's (the backend's default for them).
@@ -175,6 +197,15 @@ export function TenantJobsPage(props: {
           </Button>
         )}
       </ContentHeader>
+      {scheduled && (
+        <Box marginBottom={2}>
+          <ScheduledNotice
+            schedule={scheduled}
+            title={titles[scheduled.jobType]}
+            onClose={() => setScheduled(undefined)}
+          />
+        </Box>
+      )}
       {launched && (
         <Box marginBottom={2}>
           <LaunchedNotice
@@ -192,6 +223,11 @@ export function TenantJobsPage(props: {
           setLaunched(run);
           setListKey(k => k + 1);
           page.show('runs');
+        }}
+        onScheduled={schedule => {
+          setScheduled(schedule);
+          setSchedulesKey(k => k + 1);
+          page.show('schedules');
         }}
       />
     </Frame>
