@@ -31,7 +31,14 @@ const pageSchema = z
   .object({
     ...filterFields,
     limit: wholeNumber(1, 200).optional(),
-    cursor: z.string().max(64).optional(),
+    // base64url, as the API writes it: Node's decoder skips what is not,
+    // so `YTEw%00` would be read as the cursor `YTEw`.
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, {
+        error: 'not a cursor this API returned; start again without it',
+      })
+      .optional(),
   })
   .strict();
 

@@ -202,10 +202,11 @@ export class TenantConfiguration {
       problems.push(`apiVersion and kind must be ${API_VERSION} and ${KIND}`);
     }
     if (value.tenant !== undefined && value.tenant !== tenantId) {
+      // Not String(): a mapping with its own toString cannot be one.
       problems.push(
-        `tenant: the document is for '${String(
-          value.tenant,
-        )}', not '${tenantId}'`,
+        typeof value.tenant === 'string'
+          ? `tenant: the document is for '${value.tenant}', not '${tenantId}'`
+          : `tenant: must be the tenant id '${tenantId}'`,
       );
     }
     const unknown = Object.keys(value).filter(
