@@ -2,7 +2,9 @@
  * Over HTTP, against the local cluster: hundreds of hostile requests on
  * every route (see __testUtils__/hostileRequests.ts) are each refused with
  * a 4xx in the Backstage error shape, never a 5xx; together they create no
- * Job, namespace or run, and every refusal leaves a row in the audit trail.
+ * Job, namespace, run, schedule or trigger rule, and every refusal leaves a
+ * row in the audit trail. No user is the platform team's (adminGroups is
+ * empty), so alice, bob, carol and mallory are refused the admin routes.
  * Prints one summary line. See __testUtils__/harness.ts for the setup.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
@@ -294,6 +296,10 @@ describe('Tenant Jobs over HTTP: hostile input', () => {
     env = await startTenantJobsTestBackend({
       databases,
       jobTypes: [SEED_TYPE],
+      // An empty platform team, whatever the harness's default for
+      // `tenant-jobs.tenant.provision` (allowed, it makes every user an
+      // admin who reads and manages every tenant): here no user is one.
+      adminGroups: [],
     });
     const { tenants } = env.org;
 

@@ -59,6 +59,12 @@ export const ROUTES = [
   'DELETE /schedules/:scheduleId',
   'GET /tenants/:tenantId/configuration',
   'POST /tenants/:tenantId/configuration',
+  'GET /me',
+  'GET /admin/tenants',
+  'GET /admin/clusters',
+  'GET /audit',
+  'GET /audit/export',
+  'GET /usage',
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number];
@@ -1758,6 +1764,984 @@ function schedulesTriggersConfiguration(ctx: HostileContext): HostileRequest[] {
   ];
 }
 
+/** The read routes that take a query. */
+type QueryRoute = 'GET /audit' | 'GET /audit/export' | 'GET /usage';
+
+type QueryRouteShape = {
+  path: string;
+  /** A query the route accepts from alice: the export's time range. */
+  base: Record<string, string>;
+  /** For each parameter, a value the route accepts from alice. */
+  valid: Record<string, string>;
+};
+
+/**
+ * The query routes with, for each of their parameters, a value alice may
+ * send: a hostile request changes one parameter of an accepted query, so
+ * that parameter is what it must be refused for.
+ */
+function queryRoutes(ctx: HostileContext): Record<QueryRoute, QueryRouteShape> {
+  const { tenants, users } = ctx.org;
+  const filters = {
+    tenantId: tenants.a,
+    action: 'run-submit',
+    actor: users.alice,
+    outcome: 'refused',
+    from: '2026-01-01',
+    to: '2026-02-01',
+  };
+  return {
+    'GET /audit': {
+      path: '/audit',
+      base: {},
+      // An audit cursor as the API returns one: `a<id>` in base64url.
+      valid: { ...filters, limit: '10', cursor: auditCursor('10') },
+    },
+    'GET /audit/export': {
+      path: '/audit/export',
+      base: { from: filters.from, to: filters.to },
+      valid: { ...filters, format: 'jsonl' },
+    },
+    'GET /usage': {
+      path: '/usage',
+      base: {},
+      valid: {
+        tenantId: tenants.a,
+        from: filters.from,
+        to: filters.to,
+        groupBy: 'tenant,day',
+        format: 'csv',
+      },
+    },
+  };
+}
+
+/** An audit cursor of `id`, shaped as `GET /audit` returns them. */
+function auditCursor(id: string): string {
+  return Buffer.from(`a${id}`).toString('base64url');
+}
+
+/** A cursor of `GET /runs`, shaped as that route returns them. */
+function runsCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+/**
+ * The route's path and query: its base query with `params` (unencoded;
+ * null leaves a base parameter out), then `rest`, already encoded.
+ */
+function queryPath(
+  shape: QueryRouteShape,
+  params: Record<string, string | null> = {},
+  rest?: string,
+): string {
+  const parts = Object.entries({ ...shape.base, ...params })
+    .filter((entry): entry is [string, string] => entry[1] !== null)
+    .map(([key, value]) => `${key}=${enc(value)}`);
+  if (rest) parts.push(rest);
+  return parts.length > 0 ? `${shape.path}?${parts.join('&')}` : shape.path;
+}
+
+/** A query for a failure message; as sent when it cannot be decoded. */
+function shownQuery(path: string): string {
+  const at = path.indexOf('?');
+  if (at < 0) return '(no query)';
+  const query = path.slice(at);
+  let shown = query;
+  try {
+    shown = decodeURIComponent(query);
+  } catch {
+    // Malformed on purpose: shown as sent.
+  }
+  return shown.length > 120 ? `${shown.slice(0, 117)}...` : shown;
+}
+
+/**
+ * A configuration document alice may import into tenant a: one paused
+ * schedule. Sent where the import must not happen (a preview, or a
+ * refused query), so a request wrongly accepted creates a schedule and a
+ * CronJob, which the suite counts.
+ */
+function importableDocument(ctx: HostileContext): string {
+  return [
+    'apiVersion: tenant-jobs.io/v1',
+    'kind: TenantJobsConfiguration',
+    'schedules:',
+    `  - { jobType: ${ctx.jobType}, cron: '0 5 * * *', paused: true }`,
+    '',
+  ].join('\n');
+}
+
+/** POST /tenants/:tenantId/configuration with `query` (already encoded). */
+function configurationImport(
+  ctx: HostileContext,
+  fields: Omit<HostileRequest, 'route' | 'method' | 'path' | 'name'> & {
+    name: string;
+    query?: string;
+    tenantPath?: string;
+  },
+): HostileRequest {
+  const { query, tenantPath, ...rest } = fields;
+  return {
+    route: 'POST /tenants/:tenantId/configuration',
+    method: 'POST',
+    path: `/tenants/${tenantPath ?? enc(ctx.org.tenants.a)}/configuration${
+      query === undefined ? '' : `?${query}`
+    }`,
+    body: raw(importableDocument(ctx), 'application/yaml'),
+    ...rest,
+  };
+}
+
+/**
+ * Foreign characters, null bytes and injection strings in every query
+ * parameter of the read routes, and in the preview's `dryRun`.
+ */
+function readQueryStrings(ctx: HostileContext): HostileRequest[] {
+  const routes = queryRoutes(ctx);
+  const pairs = (Object.keys(routes) as QueryRoute[]).flatMap(route =>
+    Object.keys(routes[route].valid).map((param): [QueryRoute, string] => [
+      route,
+      param,
+    ]),
+  );
+  const graphemes = foreignStrings(pairs.length + 1, 7, 'grapheme');
+  const shell = draw(
+    fc.nat({ max: SHELL_AND_YAML_PAYLOADS.length - 1 }),
+    pairs.length + 1,
+    8,
+  );
+  const sql = [
+    "' OR '1'='1",
+    "'; DROP TABLE tenant_jobs_audit; --",
+    "' UNION SELECT * FROM tenant_jobs_runs --",
+    '%',
+    '_',
+    '*',
+  ];
+  const requests: HostileRequest[] = [];
+  pairs.forEach(([route, param], i) => {
+    const shape = routes[route];
+    const valid = shape.valid[param];
+    const get = (
+      category: HostileCategory,
+      name: string,
+      value: string,
+    ): HostileRequest => ({
+      category,
+      name: `${param} ${name}`,
+      route,
+      method: 'GET',
+      path: queryPath(shape, { [param]: value }),
+      expectedStatus: 400,
+    });
+    requests.push(
+      get('unicode-and-null-bytes', 'cut by a null byte', `${valid}\u0000`),
+      get(
+        'unicode-and-null-bytes',
+        'a null byte before a valid value',
+        `\u0000${valid}`,
+      ),
+      get('unicode-and-null-bytes', JSON.stringify(graphemes[i]), graphemes[i]),
+      get(
+        'yaml-and-shell',
+        JSON.stringify(SHELL_AND_YAML_PAYLOADS[shell[i]]),
+        SHELL_AND_YAML_PAYLOADS[shell[i]],
+      ),
+      get(
+        'yaml-and-shell',
+        `SQL ${JSON.stringify(sql[i % sql.length])} after a valid value`,
+        `${valid}${sql[i % sql.length]}`,
+      ),
+    );
+  });
+  const last = pairs.length;
+  for (const [category, name, value] of [
+    ['unicode-and-null-bytes', 'cut by a null byte', 'true\u0000'],
+    ['unicode-and-null-bytes', 'in full-width letters', 'ｔｒｕｅ'],
+    ['unicode-and-null-bytes', 'with a dotless i', 'truı'],
+    [
+      'unicode-and-null-bytes',
+      JSON.stringify(graphemes[last]),
+      graphemes[last],
+    ],
+    [
+      'yaml-and-shell',
+      JSON.stringify(SHELL_AND_YAML_PAYLOADS[shell[last]]),
+      SHELL_AND_YAML_PAYLOADS[shell[last]],
+    ],
+    ['yaml-and-shell', 'a YAML boolean', 'yes'],
+    ['yaml-and-shell', 'SQL after true', "true' OR '1'='1"],
+  ] as Array<[HostileCategory, string, string]>) {
+    requests.push(
+      configurationImport(ctx, {
+        category,
+        name: `preview: dryRun ${name}`,
+        query: `dryRun=${enc(value)}`,
+        expectedStatus: 400,
+      }),
+    );
+  }
+  return requests;
+}
+
+/**
+ * Query parameters of the wrong shape (arrays, objects) and prototype
+ * keys, on the read routes and the preview.
+ */
+function readQueryShapes(ctx: HostileContext): HostileRequest[] {
+  const routes = queryRoutes(ctx);
+  const requests: HostileRequest[] = [];
+  for (const route of Object.keys(routes) as QueryRoute[]) {
+    const shape = routes[route];
+    for (const [param, valid] of Object.entries(shape.valid)) {
+      // Lists (tenantId, action, outcome, groupBy) may be repeated, so
+      // only an object is the wrong shape for them.
+      const shapes = [`${param}[a]=${enc(valid)}`];
+      if (!['tenantId', 'action', 'outcome', 'groupBy'].includes(param)) {
+        shapes.push(
+          `${param}[]=${enc(valid)}`,
+          `${param}=${enc(valid)}&${param}=${enc(valid)}`,
+        );
+      }
+      for (const query of shapes) {
+        requests.push({
+          category: 'wrong-types',
+          name: shownQuery(`?${query}`),
+          route,
+          method: 'GET',
+          path: queryPath(shape, { [param]: null }, query),
+          expectedStatus: 400,
+        });
+      }
+    }
+  }
+  for (const query of [
+    'dryRun[]=true',
+    'dryRun[a]=true',
+    'dryRun[]=true&dryRun[]=true',
+    'dryRun[dryRun]=false',
+  ]) {
+    requests.push(
+      configurationImport(ctx, {
+        category: 'wrong-types',
+        name: `preview: ${shownQuery(`?${query}`)}`,
+        query,
+        expectedStatus: 400,
+      }),
+    );
+  }
+  // JSON bodies that are no YAML document text, previewed. JSON strings
+  // are refused by the JSON parser already (objects and arrays only).
+  for (const [name, payload] of [
+    ['a JSON object', JSON.stringify({ apiVersion: 'tenant-jobs.io/v1' })],
+    ['a JSON array', '[]'],
+    ['a JSON string of a YAML list', JSON.stringify('- a\n- b\n')],
+    ['an empty JSON string', '""'],
+  ]) {
+    requests.push(
+      configurationImport(ctx, {
+        category: 'wrong-types',
+        name: `preview of ${name}`,
+        query: 'dryRun=true',
+        body: raw(payload),
+        expectedStatus: 400,
+      }),
+    );
+  }
+
+  // qs drops a top-level __proto__ key before any route sees it, so each
+  // is paired with what must be refused.
+  const pollution: Array<[RouteId, string, Partial<HostileRequest>]> = [
+    ['GET /audit', '/audit?constructor[prototype][polluted]=yes', {}],
+    ['GET /audit', '/audit?__proto__[polluted]=yes&limit=0', {}],
+    [
+      'GET /audit',
+      `/audit?tenantId=${enc(
+        ctx.org.tenants.a,
+      )}&tenantId[__proto__][polluted]=yes&outcome=nope`,
+      {},
+    ],
+    ['GET /audit/export', '/audit/export?__proto__[polluted]=yes', {}],
+    [
+      'GET /audit/export',
+      '/audit/export?from=2026-01-01&to=2026-02-01&constructor[prototype][polluted]=yes',
+      {},
+    ],
+    ['GET /usage', '/usage?constructor[prototype][polluted]=yes', {}],
+    ['GET /usage', '/usage?groupBy[__proto__]=day&groupBy=month,day', {}],
+    ['GET /me', '/me?__proto__[polluted]=yes&x=1', {}],
+    ['GET /me', '/me?constructor[prototype][polluted]=yes', {}],
+    [
+      'GET /admin/tenants',
+      '/admin/tenants?constructor[prototype][admin]=true',
+      { expectedStatus: 403 },
+    ],
+    [
+      'GET /admin/clusters',
+      '/admin/clusters?__proto__[admin]=true',
+      { as: 'bob', expectedStatus: 403 },
+    ],
+  ];
+  for (const [route, path, extra] of pollution) {
+    requests.push({
+      category: 'prototype-pollution',
+      name: `query ${shownQuery(path)}`,
+      route,
+      method: 'GET',
+      path,
+      expectedStatus: 400,
+      ...extra,
+    });
+  }
+  for (const query of [
+    'dryRun=true&constructor[prototype][polluted]=yes',
+    '__proto__[dryRun]=false&dryRun=yes',
+    'dryRun=true&hasOwnProperty=x',
+  ]) {
+    requests.push(
+      configurationImport(ctx, {
+        category: 'prototype-pollution',
+        name: `preview: query ${shownQuery(`?${query}`)}`,
+        query,
+        expectedStatus: 400,
+      }),
+    );
+  }
+  // A tenant id in the path that is a name of the prototype: no tenant.
+  requests.push(
+    configurationImport(ctx, {
+      category: 'prototype-pollution',
+      name: 'preview into tenant constructor',
+      query: 'dryRun=true',
+      tenantPath: 'constructor',
+      expectedStatus: 403,
+    }),
+    configurationImport(ctx, {
+      category: 'prototype-pollution',
+      name: 'preview into tenant __proto__',
+      query: 'dryRun=true',
+      tenantPath: '__proto__',
+      expectedStatus: 400,
+    }),
+  );
+  // Mappings with keys of the prototype where the import expects a
+  // string or an entry (not previews: a preview lists such problems).
+  const document = (text: string) =>
+    `apiVersion: tenant-jobs.io/v1\nkind: TenantJobsConfiguration\n${text}`;
+  for (const [name, text] of [
+    ['a tenant with its own toString', 'tenant: { toString: 1 }\n'],
+    [
+      'a tenant with its own toString and valueOf',
+      'tenant: { toString: 1, valueOf: 2 }\n',
+    ],
+    [
+      'a schedule whose fields have their own toString',
+      `schedules:\n  - { jobType: { toString: 1 }, cron: { toString: 1 }, paused: true }\n`,
+    ],
+    [
+      'a rule whose fields have their own toString',
+      `triggers:\n  - { topic: { toString: 1 }, jobType: { valueOf: 1 }, filter: { toString: 1 } }\n`,
+    ],
+    ['a __proto__ key', 'schedules: []\n__proto__: { polluted: yes }\n'],
+    [
+      'a schedule with a __proto__ key',
+      `schedules:\n  - { jobType: ${ctx.jobType}, cron: '0 5 * * *', paused: true, __proto__: { polluted: yes } }\n`,
+    ],
+  ]) {
+    requests.push(
+      configurationImport(ctx, {
+        category: 'prototype-pollution',
+        name: `import of ${name}`,
+        body: raw(document(text), 'application/yaml'),
+        expectedStatus: 400,
+      }),
+    );
+  }
+  return requests;
+}
+
+/**
+ * Values the read routes refuse: times, limits, cursors (of another
+ * route, or huge), windows, groupings, formats, the export without its
+ * time range, unknown parameters, and the preview's `dryRun`.
+ */
+function readBadQueries(ctx: HostileContext): HostileRequest[] {
+  const { tenants } = ctx.org;
+  const routes = queryRoutes(ctx);
+  const tooManyTenants = Array.from({ length: 51 }, (_, i) => `t${i}`).join(
+    ',',
+  );
+  const audit = [
+    'limit=-1',
+    'limit=0',
+    'limit=201',
+    'limit=1000000000',
+    'limit=99999999999999999999999',
+    'limit=2.5',
+    'limit=ten',
+    'limit=0x10',
+    'limit=1e1',
+    'limit=%205',
+    'limit=',
+    'cursor=not-a-cursor',
+    'cursor=',
+    // A cursor of GET /runs (of the seeded run, and a short one).
+    `cursor=${runsCursor(Date.parse('2026-01-01'), ctx.seededRunId)}`,
+    `cursor=${runsCursor(1, 'x')}`,
+    `cursor=${auditCursor('-1')}`,
+    `cursor=${auditCursor('1'.repeat(16))}`,
+    `cursor=${auditCursor('1e3')}`,
+    `cursor=${auditCursor('10')}.`,
+    `cursor=${'c'.repeat(600)}`,
+    // Long, yet within the 16 kB Node takes for a request line.
+    `cursor=${'YTEw'.repeat(2000)}`,
+    'from=yesterday',
+    'from=0',
+    'from=-1',
+    'from=2026-02-30',
+    'from=2026-02-30T00:00:00Z',
+    'from=2026-01-01T24:00:00Z',
+    `from=${enc('2026-01-01 10:00:00Z')}`,
+    'from=2026-01-01T10:00:00',
+    'to=2026-13-45',
+    'to=%2B275760-09-13T00:00:00Z',
+    'from=2026-01-01&from=2026-01-02',
+    'from=2026-02-01&to=2026-02-01',
+    'from=2026-03-01&to=2026-02-01',
+    'action=Bogus',
+    'action=run-submit,Bogus',
+    'action=RUN-SUBMIT',
+    `action=${Array(21).fill('run-submit').join(',')}`,
+    'outcome=denied',
+    'outcome=Refused',
+    'outcome=refused,',
+    'actor=alice',
+    'actor=user:alice',
+    'actor=user:default/',
+    `actor=user:default/${'x'.repeat(600)}`,
+    `tenantId=${enc('Bad_Tenant')}`,
+    `tenantId=${tooManyTenants}`,
+    'tenantId=',
+    `tenantId=${enc(`${tenants.a},,${tenants.a}`)}`,
+    `tenant=${tenants.a}`,
+    'sort=asc',
+    'format=csv',
+  ];
+  const exportQueries: Array<[string, Record<string, string | null>]> = [
+    ['no time range', { from: null, to: null }],
+    ['no from', { from: null }],
+    ['no to', { to: null }],
+    ['no time range, only a format', { from: null, to: null, format: 'csv' }],
+    ['an empty from', { from: '' }],
+    ['an empty to', { to: '' }],
+    ['from equal to to', { from: '2026-01-01', to: '2026-01-01' }],
+    ['from after to', { from: '2026-03-01', to: '2026-01-01' }],
+    ['from yesterday', { from: 'yesterday' }],
+    ['to on February 30th', { to: '2026-02-30' }],
+    ['format xml', { format: 'xml' }],
+    ['format CSV', { format: 'CSV' }],
+    ['format json (the format of /usage)', { format: 'json' }],
+    ['an empty format', { format: '' }],
+    ['limit (the page size of /audit)', { limit: '10' }],
+    ['cursor (of /audit)', { cursor: auditCursor('10') }],
+    ['a tenant id that is not one', { tenantId: 'Bad_Tenant' }],
+    ['an unknown action', { action: 'export' }],
+  ];
+  const usage = [
+    // Windows longer than 400 days, or empty.
+    'from=2020-01-01&to=2026-01-01',
+    'from=2026-01-01&to=2027-02-06',
+    'to=9999-12-31',
+    'from=1970-01-01',
+    'from=2099-01-01',
+    'to=1970-01-02',
+    'from=2026-02-01&to=2026-02-01',
+    'from=2026-03-01&to=2026-02-01',
+    'from=yesterday',
+    'from=2026-02-30',
+    'to=2026-13-45',
+    'from=2026-01-01&from=2026-01-02',
+    // Groupings.
+    'groupBy=day,month',
+    'groupBy=month,tenant,day',
+    'groupBy=day&groupBy=month',
+    'groupBy[]=day&groupBy[]=month',
+    'groupBy=week',
+    'groupBy=hour',
+    'groupBy=Tenant',
+    'groupBy=tenant,,jobType',
+    'groupBy=',
+    `groupBy=${Array(21).fill('tenant').join(',')}`,
+    'groupBy=tenant;jobType',
+    // Formats.
+    'format=xml',
+    'format=CSV',
+    'format=jsonl',
+    'format=json&format=csv',
+    'format=',
+    // Filters and parameters it does not take.
+    `tenantId=${enc('Bad_Tenant')}`,
+    `tenantId=${tooManyTenants}`,
+    `tenant=${tenants.a}`,
+    'window=30d',
+    'bucket=day',
+    'limit=10',
+    'cursor=x',
+    'type=data-etl',
+  ];
+  const make = (route: RouteId, path: string): HostileRequest => ({
+    category: 'bad-query',
+    name: shownQuery(path),
+    route,
+    method: 'GET',
+    path,
+    expectedStatus: 400,
+  });
+  const requests: HostileRequest[] = [
+    ...audit.map(q => make('GET /audit', `/audit?${q}`)),
+    ...exportQueries.map(([name, params]) => ({
+      ...make(
+        'GET /audit/export',
+        queryPath(routes['GET /audit/export'], params),
+      ),
+      name: `export with ${name}`,
+    })),
+    ...usage.map(q => make('GET /usage', `/usage?${q}`)),
+    // A cursor of GET /audit is none of GET /runs.
+    make('GET /runs', `/runs?cursor=${auditCursor('10')}`),
+    // Routes that take no query parameters say so.
+    make('GET /me', '/me?verbose=true'),
+    make('GET /me', `/me?tenantId=${tenants.a}`),
+    make('GET /me', '/me?x='),
+    // Non-admins are refused before their query is read.
+    ...(
+      [
+        ['GET /admin/tenants', '/admin/tenants?limit=10'],
+        ['GET /admin/clusters', '/admin/clusters?cluster=local'],
+        ['GET /admin/tenants', `/admin/tenants?tenantId=${enc('Bad_Tenant')}`],
+      ] as const
+    ).map(([route, path]) => ({ ...make(route, path), expectedStatus: 403 })),
+  ];
+  // The preview's dryRun is true or false, once; nothing else.
+  for (const query of [
+    'dryRun=yes',
+    'dryRun=TRUE',
+    'dryRun=True',
+    'dryRun=1',
+    'dryRun=0',
+    'dryRun=on',
+    'dryRun=',
+    'dryRun',
+    `dryRun=${enc(' true')}`,
+    'dryRun=true&dryRun=true',
+    'dryRun=true&dryRun=false',
+    'dryRun=false&dryRun=true',
+    'dryRun=true&x=1',
+    'dryRun=true&dry_run=true',
+    'dry_run=true',
+    'dryrun=true',
+    'DryRun=true',
+    'dryRun=false&force=true',
+    'dryRun=true&tenantId=x',
+  ]) {
+    requests.push(
+      configurationImport(ctx, {
+        category: 'bad-query',
+        name: `preview: ?${query}`,
+        query,
+        expectedStatus: 400,
+      }),
+    );
+  }
+  return requests;
+}
+
+/**
+ * Query parameters that name the audit trail's and usage's internals
+ * or claim what the caller is not.
+ */
+function readUnknownParameters(ctx: HostileContext): HostileRequest[] {
+  const routes = queryRoutes(ctx);
+  const unknown: Array<[QueryRoute | 'GET /me', string[]]> = [
+    [
+      'GET /audit',
+      [
+        `runId=${enc(ctx.seededRunId)}`,
+        'asAdmin=true',
+        'detail=x',
+        'id=1',
+        'at=2026-01-01',
+        'tenantIds=x',
+        'actions=run-submit',
+        'admin=true',
+      ],
+    ],
+    [
+      'GET /audit/export',
+      [
+        'runId=x',
+        'asAdmin=true',
+        'filename=..%2F..%2Fetc%2Fpasswd',
+        'all=true',
+      ],
+    ],
+    [
+      'GET /usage',
+      ['jobType=data-etl', 'currency=EUR', 'runId=x', 'admin=true', 'all=true'],
+    ],
+    ['GET /me', ['admin=true', 'userEntityRef=user:default/admin']],
+  ];
+  const requests: HostileRequest[] = unknown.flatMap(([route, queries]) =>
+    queries.map(
+      (query): HostileRequest => ({
+        category: 'unknown-fields',
+        name: `query ${shownQuery(`?${query}`)}`,
+        route,
+        method: 'GET',
+        path:
+          route === 'GET /me'
+            ? `/me?${query}`
+            : queryPath(routes[route], {}, query),
+        expectedStatus: 400,
+      }),
+    ),
+  );
+  for (const route of ['GET /admin/tenants', 'GET /admin/clusters'] as const) {
+    requests.push({
+      category: 'unknown-fields',
+      name: 'query ?admin=true by a non-admin',
+      route,
+      method: 'GET',
+      path: `${route.slice(4)}?admin=true`,
+      expectedStatus: 403,
+    });
+  }
+  for (const query of [
+    'dryRun=true&force=true',
+    `dryRun=true&tenant=${enc(ctx.org.tenants.b)}`,
+    'dryRun=false&overwrite=true',
+  ]) {
+    requests.push(
+      configurationImport(ctx, {
+        category: 'unknown-fields',
+        name: `preview: query ?${query}`,
+        query,
+        expectedStatus: 400,
+      }),
+    );
+  }
+  return requests;
+}
+
+/**
+ * Other tenants' audit trails, the platform team's routes for non-admins
+ * (the suite configures no platform team), and previews of other
+ * tenants' imports.
+ */
+function readCrossTenant(ctx: HostileContext): HostileRequest[] {
+  const { tenants } = ctx.org;
+  const routes = queryRoutes(ctx);
+  const get = (
+    name: string,
+    route: RouteId,
+    path: string,
+    as: UserKey,
+    extra: Partial<HostileRequest> = {},
+  ): HostileRequest => ({
+    category: 'cross-tenant',
+    name,
+    route,
+    method: 'GET',
+    path,
+    as,
+    expectedStatus: 403,
+    ...extra,
+  });
+  const requests: HostileRequest[] = [
+    get(
+      "bob reads tenant a's audit",
+      'GET /audit',
+      `/audit?tenantId=${enc(tenants.a)}`,
+      'bob',
+    ),
+    get(
+      "bob reads his and tenant a's audit",
+      'GET /audit',
+      `/audit?tenantId=${enc(`${tenants.b},${tenants.a}`)}`,
+      'bob',
+    ),
+    get(
+      "bob reads his and tenant a's audit, repeated",
+      'GET /audit',
+      `/audit?tenantId=${enc(tenants.b)}&tenantId=${enc(tenants.a)}`,
+      'bob',
+    ),
+    get(
+      "carol reads tenant a's refused submissions",
+      'GET /audit',
+      `/audit?tenantId=${enc(
+        tenants.a,
+      )}&action=run-submit&outcome=refused&limit=200`,
+      'carol',
+    ),
+    get(
+      "mallory reads tenant a's audit",
+      'GET /audit',
+      `/audit?tenantId=${enc(tenants.a)}`,
+      'mallory',
+    ),
+    get(
+      'mallory reads the audit of a reserved tenant her group claims',
+      'GET /audit',
+      '/audit?tenantId=kube-system',
+      'mallory',
+    ),
+    get(
+      "alice reads tenant b's audit",
+      'GET /audit',
+      `/audit?tenantId=${enc(tenants.b)}`,
+      'alice',
+    ),
+    get(
+      'alice reads the audit of a tenant no group owns',
+      'GET /audit',
+      `/audit?tenantId=${enc(`${tenants.a}-x`)}`,
+      'alice',
+    ),
+    get(
+      "bob exports tenant a's audit",
+      'GET /audit/export',
+      queryPath(routes['GET /audit/export'], { tenantId: tenants.a }),
+      'bob',
+    ),
+    get(
+      "carol exports tenant a's audit as JSON Lines",
+      'GET /audit/export',
+      queryPath(routes['GET /audit/export'], {
+        tenantId: tenants.a,
+        format: 'jsonl',
+      }),
+      'carol',
+    ),
+    get(
+      "mallory exports tenants a's and b's audit",
+      'GET /audit/export',
+      queryPath(routes['GET /audit/export'], {
+        tenantId: `${tenants.a},${tenants.b}`,
+      }),
+      'mallory',
+    ),
+    get(
+      "a user the catalog does not know reads tenant a's audit",
+      'GET /audit',
+      `/audit?tenantId=${enc(tenants.a)}`,
+      'alice',
+      {
+        authorization: `Bearer mock-user-token:${JSON.stringify({
+          sub: 'user:default/eve',
+        })}`,
+      },
+    ),
+  ];
+  for (const route of ['GET /admin/tenants', 'GET /admin/clusters'] as const) {
+    for (const user of ['alice', 'bob', 'carol', 'mallory'] as const) {
+      requests.push(
+        get(`${user} (no admin)`, route, route.slice(4), user, {
+          expectedErrorName: 'NotAllowedError',
+        }),
+      );
+    }
+  }
+  for (const [name, as, tenantId, query] of [
+    ['bob previews an import into tenant a', 'bob', tenants.a, 'dryRun=true'],
+    [
+      'mallory previews an import into tenant a',
+      'mallory',
+      tenants.a,
+      'dryRun=true',
+    ],
+    [
+      'carol imports into tenant a with dryRun=false',
+      'carol',
+      tenants.a,
+      'dryRun=false',
+    ],
+    [
+      'bob previews into tenant a with a bad dryRun',
+      'bob',
+      tenants.a,
+      'dryRun=yes',
+    ],
+    [
+      'alice previews an import into tenant b',
+      'alice',
+      tenants.b,
+      'dryRun=true',
+    ],
+    [
+      'alice previews an import into a tenant no group owns',
+      'alice',
+      `${tenants.a}-x`,
+      'dryRun=true',
+    ],
+  ] as Array<[string, UserKey, string, string]>) {
+    requests.push(
+      configurationImport(ctx, {
+        category: 'cross-tenant',
+        name,
+        as,
+        query,
+        tenantPath: enc(tenantId),
+        expectedStatus: 403,
+      }),
+    );
+  }
+  return requests;
+}
+
+/**
+ * The preview with hostile tenant ids, bodies and content types: refused
+ * as an import is, creating nothing.
+ */
+function previewAbuse(ctx: HostileContext): HostileRequest[] {
+  const { tenants } = ctx.org;
+  const preview = (
+    category: HostileCategory,
+    name: string,
+    fields: Pick<
+      HostileRequest,
+      'body' | 'expectedStatus' | 'expectedErrorName'
+    > & { tenantPath?: string },
+  ) =>
+    configurationImport(ctx, {
+      category,
+      name: `preview: ${name}`,
+      query: 'dryRun=true',
+      ...fields,
+    });
+  const ids: Array<[string, string, number]> = [
+    ['null byte', '%00', 400],
+    ["tenant a's id and a null byte", `${enc(tenants.a)}%00`, 400],
+    ['path traversal', '..%2F..%2Fadmin%2Ftenants', 400],
+    ['an encoded slash', '%2F', 400],
+    ['SQL: always true', enc("' OR '1'='1"), 400],
+    ['malformed percent-encoding', '%E0%A4%A', 400],
+    ['a lone percent sign', '%', 400],
+    ['very long (8000 characters)', 'a'.repeat(8000), 400],
+    ['very long in multi-byte characters', enc('é'.repeat(1000)), 400],
+    ["tenant a's id upper-cased", enc(tenants.a.toUpperCase()), 400],
+    ["tenant a's id with a leading space", enc(` ${tenants.a}`), 400],
+    ...foreignStrings(3, 9, 'grapheme').map((id): [string, string, number] => [
+      `unicode ${JSON.stringify(id)}`,
+      enc(id),
+      400,
+    ]),
+  ];
+  const requests: HostileRequest[] = ids.map(([name, id, status]) =>
+    preview('hostile-id', `tenant id ${name}`, {
+      tenantPath: id,
+      expectedStatus: status,
+    }),
+  );
+  const document = (text: string) =>
+    `apiVersion: tenant-jobs.io/v1\nkind: TenantJobsConfiguration\n${text}`;
+  const entry = `{ jobType: ${ctx.jobType}, cron: '0 5 * * *', paused: true }`;
+  const laughs = [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(
+          98 + i,
+        )} [${Array(9)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(',')}]`,
+    ),
+  ].join('\n');
+  const yaml = (name: string, text: string, status = 400) =>
+    preview('schedules-triggers-configuration', name, {
+      body: raw(text, 'application/yaml'),
+      expectedStatus: status,
+    });
+  requests.push(
+    yaml('an alias', document(`schedules:\n  - &s ${entry}\n  - *s\n`)),
+    yaml('a billion laughs', `${laughs}\n`),
+    yaml('an explicit tag', document('schedules: !!seq []\n')),
+    yaml(
+      'a custom tag',
+      document(`schedules:\n  - !!python/object/apply:os.system ["id"]\n`),
+    ),
+    yaml(
+      'a merge key',
+      document(
+        `defaults: &d { paused: true }\nschedules:\n  - { <<: *d, jobType: ${ctx.jobType}, cron: '0 5 * * *' }\n`,
+      ),
+    ),
+    yaml(
+      'two documents, the second importable',
+      `${document('schedules: []\n')}---\n${importableDocument(ctx)}`,
+    ),
+    yaml('not a mapping', '- a\n- b\n'),
+    yaml('a scalar', 'importable\n'),
+    yaml('invalid YAML', document('schedules: [\n')),
+    yaml('a tab indentation', document(`schedules:\n\t- ${entry}\n`)),
+    yaml('only whitespace', ' \n\t\n'),
+    yaml(
+      'nested 5000 flow sequences deep',
+      document(`schedules: ${'['.repeat(5000)}${']'.repeat(5000)}\n`),
+    ),
+    preview('schedules-triggers-configuration', 'an empty body', {
+      body: raw('', 'application/yaml'),
+      expectedStatus: 400,
+    }),
+    preview('schedules-triggers-configuration', 'no body', {
+      body: undefined,
+      expectedStatus: 400,
+    }),
+  );
+  const big = (size: number) =>
+    `${importableDocument(ctx)}# ${'x'.repeat(size)}\n`;
+  requests.push(
+    preview('oversize-body', 'a 70 kB document', {
+      body: raw(big(70 * 1024), 'application/yaml'),
+      expectedStatus: 413,
+    }),
+    preview('oversize-body', 'a 1 MB document', {
+      body: raw(big(1024 * 1024), 'application/yaml'),
+      expectedStatus: 413,
+    }),
+  );
+  for (const contentType of [
+    'text/plain',
+    'application/xml',
+    'application/x-www-form-urlencoded',
+    'application/octet-stream',
+    'text/yaml; charset=utf-16',
+  ]) {
+    requests.push(
+      preview('wrong-content-type', `as ${contentType}`, {
+        body: raw(importableDocument(ctx), contentType),
+        // YAML in another encoding than UTF-8 is still YAML: 400 or 415.
+        expectedStatus: contentType.includes('charset') ? undefined : 415,
+      }),
+    );
+  }
+  requests.push(
+    preview('malformed-json', 'a truncated JSON body', {
+      body: raw('{"apiVersion":'),
+      expectedStatus: 400,
+      expectedErrorName: 'InputError',
+    }),
+    preview('malformed-json', 'a JSON string with an invalid escape', {
+      body: raw('"apiVersion: \\x41"'),
+      expectedStatus: 400,
+      expectedErrorName: 'InputError',
+    }),
+  );
+  return requests;
+}
+
 /**
  * The hostile requests of the suite, in a fixed order: the `last` ones
  * (see there) at the end.
@@ -1777,6 +2761,12 @@ export function hostileRequests(ctx: HostileContext): HostileRequest[] {
     ...auth(ctx),
     ...badQueries(ctx),
     ...schedulesTriggersConfiguration(ctx),
+    ...readQueryStrings(ctx),
+    ...readQueryShapes(ctx),
+    ...readBadQueries(ctx),
+    ...readUnknownParameters(ctx),
+    ...readCrossTenant(ctx),
+    ...previewAbuse(ctx),
   ];
   return [...all.filter(r => !r.last), ...all.filter(r => r.last)];
 }
