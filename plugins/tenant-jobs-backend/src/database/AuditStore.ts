@@ -106,7 +106,11 @@ function decodeAuditCursor(value: string): number | undefined {
   const match = /^a([0-9]{1,15})$/.exec(
     Buffer.from(value, 'base64url').toString('utf8'),
   );
-  return match ? Number(match[1]) : undefined;
+  if (!match) return undefined;
+  // Only the exact text this API wrote: the decoder skips what base64url
+  // has not and ignores trailing bits.
+  const id = Number(match[1]);
+  return encodeAuditCursor(id) === value ? id : undefined;
 }
 
 /** The plugin's own audit trail, kept beside the runs. */

@@ -20,7 +20,10 @@ export function decodeCursor(value: string): RunCursor | undefined {
       typeof parsed[1] === 'string' &&
       parsed[1].length <= 128
     ) {
-      return { createdAt: parsed[0], id: parsed[1] };
+      const cursor = { createdAt: parsed[0], id: parsed[1] };
+      // Only the exact text this API wrote: the decoder skips what
+      // base64url has not.
+      return encodeCursor(cursor) === value ? cursor : undefined;
     }
   } catch {
     // not JSON: not ours

@@ -11,7 +11,14 @@ export const CONFIGURATION_PATH = /^\/tenants\/[^/]+\/configuration\/?$/;
 /** `?dryRun=true` (a preview) or no query at all. */
 function parseDryRun(query: Record<string, unknown>): boolean {
   const { dryRun, ...rest } = query ?? {};
-  rejectQuery(rest);
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) {
+    throw new InputError(
+      `unknown query parameter(s) ${unknown
+        .map(key => key.slice(0, 64))
+        .join(', ')}; this route takes only dryRun`,
+    );
+  }
   if (dryRun === undefined) return false;
   if (dryRun !== 'true' && dryRun !== 'false') {
     throw new InputError('dryRun: must be true or false');
@@ -20,7 +27,7 @@ function parseDryRun(query: Record<string, unknown>): boolean {
 }
 
 /**
- * Export (`GET`) and import (`POST`, a YAML or JSON-string body) of a
+ * Export (`GET`) and import (`POST`, a YAML body) of a
  * tenant's schedules and triggers as one YAML document. Reading needs
  * `tenant-jobs.run.read` on the tenant, importing `tenant-jobs.run.create`;
  * imports are audited. `?dryRun=true` previews an import: what it would
