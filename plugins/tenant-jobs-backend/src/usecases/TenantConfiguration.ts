@@ -205,7 +205,10 @@ export class TenantConfiguration {
       // Not String(): a mapping with its own toString cannot be one.
       problems.push(
         typeof value.tenant === 'string'
-          ? `tenant: the document is for '${value.tenant}', not '${tenantId}'`
+          ? `tenant: the document is for '${value.tenant.slice(
+              0,
+              64,
+            )}', not '${tenantId}'; to copy it into '${tenantId}', remove its tenant line`
           : `tenant: must be the tenant id '${tenantId}'`,
       );
     }
