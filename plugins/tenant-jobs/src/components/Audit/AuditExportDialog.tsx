@@ -21,14 +21,20 @@ import { isoOfLocal, localOf } from './auditWords';
 
 const DAY_MS = 86_400_000;
 
-/** The range an export starts with: the filter's, else the last 30 days. */
+const MINUTE_MS = 60_000;
+
+/**
+ * The range an export starts with: the filter's, else the last 30 days up
+ * to the next whole minute, so what happened this minute is in it (the
+ * field holds minutes, and the end is exclusive).
+ */
 export function exportRange(
   values: AuditFilterValues,
   now = Date.now(),
 ): { from: string; to: string } {
   return {
     from: values.from || localOf(now - 30 * DAY_MS),
-    to: values.to || localOf(now),
+    to: values.to || localOf((Math.floor(now / MINUTE_MS) + 1) * MINUTE_MS),
   };
 }
 

@@ -15,8 +15,12 @@ import { TenantsOverviewTable } from './TenantsOverviewTable';
  * opens in place, where it can be cancelled). Kept current by the
  * tenants' signals; the clusters every 30 seconds.
  */
-export function PlatformView() {
-  const tenants = useAdminTenants(true);
+export function PlatformView(props: {
+  /** Every tenant, when the page has read them already (one request). */
+  tenants?: ReturnType<typeof useAdminTenants>;
+}) {
+  const own = useAdminTenants(!props.tenants);
+  const tenants = props.tenants ?? own;
   const titles = useJobTypeTitles();
   const tenantIds = (tenants.value ?? []).map(tenant => tenant.id);
   useLiveUpdates({ tenantIds, active: false, onChange: tenants.retry });

@@ -177,7 +177,7 @@ export function TenantJobsPage(props: {
     const platform: PageTab = {
       id: 'platform',
       label: 'Platform',
-      render: () => <PlatformView />,
+      render: () => <PlatformView tenants={everyTenant} />,
     };
     // The platform team's members of no tenant start with it.
     if (mine.length === 0) tabs.unshift(platform);
