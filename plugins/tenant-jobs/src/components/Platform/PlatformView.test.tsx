@@ -25,7 +25,7 @@ describe('PlatformView', () => {
       '2 / 1 / 10',
       '80% (8 of 10)',
       'CPU 25%, memory 25%',
-      '12.50 core-hours, 40.13 GiB-hours, 0.00 GPU-hours42 runs',
+      '12.50 core-hours40.13 GiB-hours0.00 GPU-hours42 runs',
     ]);
     const globexCells = within(globex)
       .getAllByRole('cell')
@@ -37,7 +37,7 @@ describe('PlatformView', () => {
       '0 / 0 / 2',
       'No run finished',
       'Not measured yet',
-      '0.00 core-hours, 0.00 GiB-hours, 0.00 GPU-hours0 runs',
+      '0.00 core-hours0.00 GiB-hours0.00 GPU-hours0 runs',
     ]);
   });
 

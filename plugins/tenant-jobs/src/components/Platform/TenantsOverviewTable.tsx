@@ -8,6 +8,9 @@ import type { AdminTenant } from '../../api';
 import { formatUsage } from '../Usage/formatUsage';
 import { quotaUseText, slotsText, successText } from './tenantLoad';
 
+/** Short values that read wrong when broken across lines. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 /**
  * Every tenant in a row: plan, cluster, runs active / queued / slots, the
  * 7-day success rate, quota use and this month's usage.
@@ -29,7 +32,7 @@ export function TenantsOverviewTable(props: { tenants: AdminTenant[] }) {
       <TableBody>
         {props.tenants.map(tenant => (
           <TableRow key={tenant.id} data-tenant-id={tenant.id}>
-            <TableCell component="th" scope="row">
+            <TableCell component="th" scope="row" style={NO_WRAP}>
               {tenant.title ?? tenant.id}
               {tenant.title && (
                 <Typography
@@ -41,8 +44,8 @@ export function TenantsOverviewTable(props: { tenants: AdminTenant[] }) {
                 </Typography>
               )}
             </TableCell>
-            <TableCell>{tenant.plan}</TableCell>
-            <TableCell>
+            <TableCell style={NO_WRAP}>{tenant.plan}</TableCell>
+            <TableCell style={NO_WRAP}>
               {tenant.cluster}
               <Typography
                 variant="caption"
@@ -52,11 +55,17 @@ export function TenantsOverviewTable(props: { tenants: AdminTenant[] }) {
                 {tenant.namespace}
               </Typography>
             </TableCell>
-            <TableCell>{slotsText(tenant)}</TableCell>
+            <TableCell style={NO_WRAP}>{slotsText(tenant)}</TableCell>
             <TableCell>{successText(tenant.successRate7d)}</TableCell>
             <TableCell>{quotaUseText(tenant.quota)}</TableCell>
-            <TableCell>
-              {formatUsage(tenant.usageThisMonth)}
+            <TableCell style={NO_WRAP}>
+              {formatUsage(tenant.usageThisMonth)
+                .split(', ')
+                .map(part => (
+                  <span key={part} style={{ display: 'block' }}>
+                    {part}
+                  </span>
+                ))}
               <Typography
                 variant="caption"
                 color="textSecondary"

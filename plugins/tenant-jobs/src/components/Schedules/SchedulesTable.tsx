@@ -106,7 +106,9 @@ export function SchedulesTable(props: {
                   <code>{schedule.cron}</code>
                 </Typography>
               </TableCell>
-              <TableCell>{schedule.timeZone}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {schedule.timeZone}
+              </TableCell>
               <TableCell className={classes.nowrap}>
                 {schedule.paused || schedule.nextRunTimes.length === 0 ? (
                   <Typography variant="body2" color="textSecondary">

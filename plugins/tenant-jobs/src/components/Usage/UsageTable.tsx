@@ -2,10 +2,23 @@ import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableFooter from '@material-ui/core/TableFooter';
+import { makeStyles } from '@material-ui/core/styles';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import type { UsageFigures, UsageReport } from '../../api';
 import { formatHours } from './formatUsage';
+
+// A footer's cells are small and grey by default; the total is a figure
+// like the others, and the one most read.
+const useStyles = makeStyles(theme => ({
+  total: {
+    '& > *': {
+      fontSize: theme.typography.body2.fontSize,
+      fontWeight: theme.typography.fontWeightBold,
+      color: theme.palette.text.primary,
+    },
+  },
+}));
 
 function FigureCells(props: { figures: UsageFigures }) {
   const { figures } = props;
@@ -30,6 +43,7 @@ export function UsageTable(props: {
   jobTypeTitles: Record<string, string>;
 }) {
   const { report } = props;
+  const classes = useStyles();
   const columns = report.groupBy.map(group => {
     switch (group) {
       case 'tenant':
@@ -77,7 +91,7 @@ export function UsageTable(props: {
         ))}
       </TableBody>
       <TableFooter>
-        <TableRow>
+        <TableRow className={classes.total}>
           <TableCell
             component="th"
             scope="row"
