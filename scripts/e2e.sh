@@ -44,4 +44,5 @@ fi
 wait_for_url e2e-backend "$BACKEND_READY_URL" 300 || exit 1
 wait_for_url e2e-app "$APP_URL" 600 || exit 1
 
-yarn backstage-cli repo test --watchAll=false --testPathPatterns '\.e2e\.test\.' "$@"
+# One suite at a time: they share the portal, its database and the cluster.
+yarn backstage-cli repo test --watchAll=false --runInBand --testPathPatterns '\.e2e\.test\.' "$@"
