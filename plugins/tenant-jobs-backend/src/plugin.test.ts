@@ -35,6 +35,8 @@ describe('tenantJobsPlugin without a reachable cluster', () => {
             oneJob: { maxTier: 'small', quota: { cpu: '1', memory: '2Gi' } },
           },
           jobTypes: [],
+          // alice reads the health details as the platform team.
+          adminGroups: [org.groups.a],
           config: {
             defaultPlan: 'basic',
             clusters: [

@@ -220,6 +220,9 @@ describe('deriveRunState', () => {
           exitCode: 0,
           reason: 'Completed',
           restarts: 0,
+          // When the job container ran: what its usage is counted over.
+          ranFrom: at(2).toISOString(),
+          ranUntil: at(60).toISOString(),
         },
       ]);
     });
