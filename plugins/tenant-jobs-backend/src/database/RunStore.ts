@@ -5,7 +5,7 @@ import {
   getPriority,
   isPriorityId,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { usageOf } from '../lib/usage';
+import { allPodsSeen, usageOf } from '../lib/usage';
 import { decodeCursor, encodeCursor } from './cursor';
 import { countSlotHolders, lockTenant } from './tenantSlots';
 import {
@@ -483,7 +483,16 @@ export class KnexRunStore implements RunStore {
       observed_version: observation.version,
       observed: JSON.stringify(observation.observed),
       ...(FINAL_STATUSES.has(observation.status)
-        ? usageColumns(observation.observed, observation.finishedAt)
+        ? usageColumns(
+            {
+              ...observation.observed,
+              pods: allPodsSeen(
+                before.observed?.pods,
+                observation.observed.pods,
+              ),
+            },
+            observation.finishedAt,
+          )
         : {}),
     };
     // Compare-and-set on what was read: a concurrent observation or a

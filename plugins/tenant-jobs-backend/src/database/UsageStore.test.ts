@@ -204,6 +204,62 @@ describe.each(databases.eachSupportedId())('usage on %s', databaseId => {
     });
   });
 
+  it('still counts an attempt whose pod was deleted before the run ended', async () => {
+    const { runs, usage } = await open();
+    await runs.create(newRun('d1', 'acme', 'data-etl'));
+    const first = pod(
+      'd1-0',
+      1,
+      1,
+      0,
+      '2026-12-06T10:00:00Z',
+      '2026-12-06T10:10:00Z',
+    );
+    await runs.observe('d1', {
+      ...finished([first], '2026-12-06T10:10:00Z', 1),
+      status: 'Running',
+      reason: 'Running',
+      finishedAt: undefined,
+    });
+    // The failed attempt's pod is gone by the time the run succeeds.
+    const second = pod(
+      'd1-1',
+      1,
+      1,
+      0,
+      '2026-12-06T10:11:00Z',
+      '2026-12-06T10:16:00Z',
+    );
+    await runs.observe('d1', finished([second], '2026-12-06T10:16:00Z', 2));
+    const [row] = await usage.usage(
+      {
+        from: new Date('2026-12-01T00:00:00Z'),
+        to: new Date('2027-01-01T00:00:00Z'),
+      },
+      ['tenant'],
+    );
+    expect(row.cpuCoreSeconds).toBe(600 + 300);
+  });
+
+  it('never counts a pod from before it existed', async () => {
+    const { runs, usage } = await open();
+    await runs.create(newRun('e1', 'acme', 'data-etl'));
+    // A start time the runtime got wrong: counted from the pod's start.
+    const odd = {
+      ...pod('e1-0', 2, 1, 0, '2026-12-06T09:00:00Z', '2026-12-06T10:01:00Z'),
+      startedAt: '2026-12-06T10:00:00Z',
+    };
+    await runs.observe('e1', finished([odd], '2026-12-06T10:01:00Z', 1));
+    const [row] = await usage.usage(
+      {
+        from: new Date('2026-12-01T00:00:00Z'),
+        to: new Date('2027-01-01T00:00:00Z'),
+      },
+      ['tenant'],
+    );
+    expect(row.cpuCoreSeconds).toBe(2 * 60);
+  });
+
   it("counts each tenant's active and queued runs and how its recent runs ended", async () => {
     const { runs, usage } = await open();
     await runs.create(newRun('r1', 'acme', 'data-etl'));

@@ -68,5 +68,23 @@ describe('podRanInterval', () => {
       }),
     ).toEqual({ ranFrom: '2026-12-01T10:00:05.000Z' });
     expect(podRanInterval(undefined)).toEqual({});
+    // A container that failed to start reports the epoch: it never ran.
+    expect(
+      podRanInterval({
+        name: 'job',
+        image: 'x',
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        state: {
+          terminated: {
+            exitCode: 128,
+            reason: 'StartError',
+            startedAt: new Date(0),
+            finishedAt: new Date('2026-12-01T10:00:05Z'),
+          },
+        },
+      }),
+    ).toEqual({});
   });
 });

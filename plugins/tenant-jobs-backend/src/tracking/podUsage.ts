@@ -7,10 +7,16 @@ import {
 
 type Timestamp = Date | string | undefined;
 
-function iso(value: Timestamp): string | undefined {
-  if (value === undefined) return undefined;
+/**
+ * The time as ISO 8601; none for a missing or zero time (a container that
+ * failed to start reports `startedAt` as the epoch).
+ */
+function iso(value: Timestamp | null): string | undefined {
+  if (value === undefined || value === null) return undefined;
   const millis = new Date(value).getTime();
-  return Number.isNaN(millis) ? undefined : new Date(millis).toISOString();
+  return Number.isNaN(millis) || millis <= 0
+    ? undefined
+    : new Date(millis).toISOString();
 }
 
 function requestsOf(container: V1Container): TenantJobPodRequests {
