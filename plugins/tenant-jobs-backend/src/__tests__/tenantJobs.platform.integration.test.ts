@@ -786,6 +786,28 @@ describe('Tenant Jobs for the platform team on the local cluster', () => {
       await expectNothingCreated();
     });
 
+    it('judges each schedule as its own route would, and the import agrees with the preview', async () => {
+      // Valid YAML and a valid tier id, but above what tenant a's plan allows.
+      const text = document([
+        { jobType: SHORT, cron: '15 3 * * *' },
+        { jobType: SHORT, cron: '20 3 * * *', tier: 'enterprise' },
+      ]);
+      const res = await preview('alice', text);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ schedules: [], triggers: [] });
+      expect(res.body.problems).toEqual([
+        expect.stringMatching(/^schedules\[1\]: .*enterprise/),
+      ]);
+      const imported = await request(env.server)
+        .post(`/api/tenant-jobs/tenants/${env.org.tenants.a}/configuration`)
+        .set('Authorization', env.as('alice'))
+        .set('Content-Type', 'application/yaml')
+        .send(text);
+      expect(imported.status).toBe(400);
+      expect(imported.body.error.message).toContain(res.body.problems[0]);
+      await expectNothingCreated();
+    });
+
     it("refuses previews into a tenant by anyone not its member, the platform team's included", async () => {
       const text = document([{ jobType: SHORT, cron: '15 3 * * *' }]);
       for (const user of ['bob', 'mallory'] as const) {

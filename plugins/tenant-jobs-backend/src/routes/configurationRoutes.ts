@@ -101,7 +101,7 @@ export function registerConfigurationRoutes(
             );
           }
           if (dryRun) {
-            const preview = await configuration.preview(req.body, id);
+            const preview = await configuration.preview(req.body, id, actor);
             ctx.detail = {
               dryRun,
               schedules: preview.schedules.length,

@@ -133,6 +133,27 @@ export class ScheduleService {
     };
   }
 
+  /**
+   * Everything a run of the schedule is checked for (job type, plan, tier,
+   * priority, parameters, entity, the cluster's dry run when the tenant's
+   * namespace exists), creating nothing; throws what to fix, else answers
+   * the request with its tier resolved. The plan's limit on schedules is
+   * the caller's to check.
+   */
+  async check(
+    request: ScheduleRequest,
+    actor: string,
+  ): Promise<ScheduleRequest> {
+    const verdict = await this.deps.jobs.submit(
+      { ...asJobRequest(request), dryRun: true },
+      actor,
+    );
+    if (verdict.kind !== 'dryRun') {
+      throw new Error('A dry run created something');
+    }
+    return { ...request, tier: verdict.dryRun.tier };
+  }
+
   async create(
     request: ScheduleRequest,
     actor: string,
@@ -144,18 +165,7 @@ export class ScheduleService {
       1,
     );
     if (limit) throw new ConflictError(limit);
-    // Everything a submission is checked for, creating nothing.
-    const verdict = await this.deps.jobs.submit(
-      { ...asJobRequest(request), dryRun: true },
-      actor,
-    );
-    if (verdict.kind !== 'dryRun') {
-      throw new Error('A dry run created something');
-    }
-    const resolved: ScheduleRequest = {
-      ...request,
-      tier: verdict.dryRun.tier,
-    };
+    const resolved = await this.check(request, actor);
     const tenant = await this.deps.jobs.resolveTenant(request.tenantId);
     const id = randomUUID();
     const name = cronJobName(request.jobType, id);

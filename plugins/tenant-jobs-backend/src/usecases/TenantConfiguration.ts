@@ -9,6 +9,7 @@ import {
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { Document, isAlias, parseDocument, stringify, visit } from 'yaml';
 import { ScheduleStore, TriggerStore } from '../database';
+import { statusOf } from '../lib/errorStatus';
 import { ScheduleService } from './ScheduleService';
 import { TriggerService } from './TriggerService';
 
@@ -116,9 +117,18 @@ export class TenantConfiguration {
    * refused (what to fix in the document, or a plan limit it would pass).
    * A text that is no plain YAML mapping is still a 400.
    */
-  async preview(text: string, tenantId: string): Promise<ConfigurationPreview> {
+  async preview(
+    text: string,
+    tenantId: string,
+    actor: string,
+  ): Promise<ConfigurationPreview> {
     const { schedules, triggers, problems } = this.read(text, tenantId);
     problems.push(...(await this.limitProblems(tenantId, schedules, triggers)));
+    if (problems.length === 0) {
+      problems.push(
+        ...(await this.requestProblems(schedules, triggers, actor)),
+      );
+    }
     const refused = problems.length > 0;
     return {
       dryRun: true,
@@ -135,6 +145,39 @@ export class TenantConfiguration {
         : triggers.map(t => ({ jobType: t.jobType, topic: t.topic })),
       problems,
     };
+  }
+
+  /**
+   * Why the import would refuse any of the schedules and rules as their
+   * own routes would (job type, plan, tier, priority, parameters, entity,
+   * topic, the cluster's dry run), each naming its place in the document.
+   */
+  private async requestProblems(
+    schedules: ScheduleRequest[],
+    triggers: TriggerRequest[],
+    actor: string,
+  ): Promise<string[]> {
+    const problems: string[] = [];
+    const judge = async (where: string, check: () => Promise<unknown>) => {
+      try {
+        await check();
+      } catch (error) {
+        // A refusal says what to fix; anything else is the backend's.
+        if (statusOf(error) >= 500) throw error;
+        problems.push(`${where}: ${(error as Error).message}`);
+      }
+    };
+    for (const [i, request] of schedules.entries()) {
+      await judge(`schedules[${i}]`, () =>
+        this.deps.schedules.check(request, actor),
+      );
+    }
+    for (const [i, request] of triggers.entries()) {
+      await judge(`triggers[${i}]`, () =>
+        this.deps.triggers.check(request, actor),
+      );
+    }
+    return problems;
   }
 
   /** Why the document's schedules and rules would pass the plan's limits. */
@@ -256,6 +299,10 @@ export class TenantConfiguration {
     const { schedules, triggers } = this.parse(text, tenantId);
     const limits = await this.limitProblems(tenantId, schedules, triggers);
     if (limits.length > 0) throw new ConflictError(limits.join('; '));
+    // Every item is judged before the first is created, as the preview
+    // judges them: a refusal creates nothing and names every item to fix.
+    const refusals = await this.requestProblems(schedules, triggers, actor);
+    if (refusals.length > 0) throw new InputError(refusals.join('; '));
     const createdSchedules = [];
     const createdTriggers = [];
     try {

@@ -202,6 +202,27 @@ export class TriggerService {
       1,
     );
     if (limit) throw new ConflictError(limit);
+    await this.check(request, actor);
+    const rule = await this.deps.triggers.create({
+      id: randomUUID(),
+      tenantId: tenant.id,
+      request,
+      createdBy: actor,
+    });
+    await this.subscribe(request.topic);
+    return rule;
+  }
+
+  /**
+   * Everything a rule is checked for when created (its topic, the job
+   * type, plan, tier, priority and parameters, its creator a member of the
+   * tenant), creating nothing; throws what to fix. The plan's limit on
+   * rules is the caller's to check.
+   */
+  async check(request: TriggerRequest, actor: string): Promise<void> {
+    const topicRefusal = this.topicRefusal(request.topic);
+    if (topicRefusal) throw new InputError(topicRefusal);
+    const tenant = await this.deps.jobs.resolveTenant(request.tenantId);
     const jobType = this.deps.jobTypes.get(request.jobType);
     if (!jobType) {
       throw new InputError(`jobType: unknown job type '${request.jobType}'`);
@@ -234,14 +255,6 @@ export class TriggerService {
         `A trigger rule launches as the user who creates it, who must be a member of tenant '${tenant.id}' in the catalog (memberOf its Group); ${actor} is not`,
       );
     }
-    const rule = await this.deps.triggers.create({
-      id: randomUUID(),
-      tenantId: tenant.id,
-      request,
-      createdBy: actor,
-    });
-    await this.subscribe(request.topic);
-    return rule;
   }
 
   async delete(rule: TriggerRecord): Promise<void> {
