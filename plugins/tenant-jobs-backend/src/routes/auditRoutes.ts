@@ -59,6 +59,9 @@ function parse<T extends z.ZodTypeAny>(schema: T, query: unknown): z.output<T> {
   return parsed.data;
 }
 
+/** The longest time range one export covers. */
+export const MAX_EXPORT_WINDOW_DAYS = 400;
+
 /** The export's query; its time range is required. */
 function parseExport(query: unknown) {
   const given = (query ?? {}) as Record<string, unknown>;
@@ -70,7 +73,14 @@ function parseExport(query: unknown) {
       )}: required; give the export's time range as from and to (ISO 8601, e.g. 2026-12-01)`,
     );
   }
-  return parse(exportSchema, query);
+  const parsed = parse(exportSchema, query);
+  const days = (Date.parse(parsed.to) - Date.parse(parsed.from)) / 86_400_000;
+  if (days > MAX_EXPORT_WINDOW_DAYS) {
+    throw new InputError(
+      `from: the range is longer than ${MAX_EXPORT_WINDOW_DAYS} days; export it in parts`,
+    );
+  }
+  return parsed;
 }
 
 /**
@@ -145,7 +155,14 @@ export function registerAuditRoutes(context: RouteContext, log: AuditLog) {
       )}.${query.format}"`,
     );
     res.setHeader('Cache-Control', 'no-store');
-    await log.export(filter, query.format, chunk => writeChunk(res, chunk));
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    await log.export(
+      filter,
+      query.format,
+      chunk => writeChunk(res, chunk),
+      gone.signal,
+    );
     res.end();
   });
 }

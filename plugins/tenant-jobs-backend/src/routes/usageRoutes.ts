@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { z } from 'zod';
 import { USAGE_GROUPINGS, UsageGrouping } from '../database';
 import { Clock, systemClock } from '../lib/clock';
@@ -53,7 +53,8 @@ export function parseUsageQuery(query: unknown, now: Date) {
  * `GET /usage`: CPU core-hours, memory GiB-hours, GPU-hours and runs of
  * the runs that finished in a window, by tenant, job type and period
  * (`format=csv` for a download). Members get their tenants' usage (naming
- * another tenant counts nothing of it); the platform team every tenant's.
+ * another tenant is a 403, as on `GET /audit`); the platform team every
+ * tenant's.
  */
 export function registerUsageRoutes(
   context: RouteContext,
@@ -70,6 +71,14 @@ export function registerUsageRoutes(
       admin && !query.tenantIds
         ? undefined
         : await access.readableTenantIds(credentials, query.tenantIds);
+    const refused = (query.tenantIds ?? []).filter(
+      id => !tenantIds?.includes(id),
+    );
+    if (refused.length > 0) {
+      throw new NotAllowedError(
+        `You may not read the usage of tenant '${refused[0]}': you are not a member of it`,
+      );
+    }
     const report = await reports.report({ ...query, tenantIds });
     if (query.format === 'csv') {
       res

@@ -43,15 +43,20 @@ export class AuditLog {
     return this.deps.store.page(filter, page);
   }
 
-  /** Writes every matching entry to `write`, newest first; the count. */
+  /**
+   * Writes every matching entry to `write`, newest first; the count. Stops
+   * reading when `signal` aborts (the client went away).
+   */
   async export(
     filter: AuditFilter,
     format: AuditExportFormat,
     write: (chunk: string) => Promise<void> | void,
+    signal?: AbortSignal,
   ): Promise<number> {
     let count = 0;
     let buffer = format === 'csv' ? csvLine([...AUDIT_CSV_COLUMNS]) : '';
     for await (const entry of this.deps.store.each(filter)) {
+      if (signal?.aborted) return count;
       buffer += format === 'csv' ? toCsv(entry) : `${JSON.stringify(entry)}\n`;
       count += 1;
       if (buffer.length > 64 * 1024) {

@@ -9,6 +9,9 @@ import { TenantClusters, TenantQuotaUsage } from '../cluster/TenantCluster';
 import { RunStore } from '../database';
 import { ResolvedTenant, RunService } from './RunService';
 
+/** How long the platform view reuses a tenant's quota read, in ms. */
+export const QUOTA_READ_TTL_MS = 15_000;
+
 /** What `POST /tenants/:tenantId/provision` answers. */
 export type ProvisionResult = {
   tenantId: string;
@@ -44,28 +47,33 @@ export class TenantService {
     return Promise.all(mine.map(tenant => this.summaryOf(tenant.id)));
   }
 
-  /** Every tenant with its quota use, for the platform team. */
+  /**
+   * Every tenant with its plan, place and quota use, for the platform
+   * team. Quotas read in the last {@link QUOTA_READ_TTL_MS} are reused, so
+   * every admin's refresh does not read every tenant's quota again.
+   */
   async summariesOfAll() {
     const all = await this.deps.tenants.listTenants();
-    return Promise.all(all.map(tenant => this.summaryOf(tenant.id)));
+    return Promise.all(
+      all.map(async tenant => {
+        const resolved = await this.deps.runService.resolveTenant(tenant.id);
+        return {
+          id: resolved.id,
+          title: resolved.title,
+          groupRef: resolved.groupRef,
+          plan: resolved.plan,
+          cluster: resolved.cluster,
+          namespace: resolved.namespace,
+          quota: await this.recentQuotaOf(resolved),
+        };
+      }),
+    );
   }
 
-  /** The tenant's plan, place and quota use (null when unreadable). */
+  /** The tenant's plan, place, active runs and quota use (null when unreadable). */
   async summaryOf(tenantId: string) {
     const resolved = await this.deps.runService.resolveTenant(tenantId);
-    let quota: TenantQuotaUsage | null = null;
-    try {
-      quota =
-        (await this.deps.clusters
-          .get(resolved.cluster)
-          .getQuota(resolved.namespace)) ?? null;
-    } catch (error) {
-      this.deps.logger.warn(
-        `Could not read the quota of tenant '${tenantId}': ${
-          (error as Error).message
-        }`,
-      );
-    }
+    const quota = await this.quotaOf(resolved);
     return {
       id: resolved.id,
       title: resolved.title,
@@ -76,6 +84,42 @@ export class TenantService {
       activeJobs: await this.deps.runs.countActive(resolved.id),
       quota,
     };
+  }
+
+  private readonly quotas = new Map<
+    string,
+    { at: number; quota: Promise<TenantQuotaUsage | null> }
+  >();
+
+  /** The tenant's quota use as read at most a few seconds ago. */
+  private recentQuotaOf(tenant: ResolvedTenant) {
+    const now = Date.now();
+    const key = `${tenant.cluster}/${tenant.namespace}`;
+    const known = this.quotas.get(key);
+    if (known && now - known.at < QUOTA_READ_TTL_MS) return known.quota;
+    const quota = this.quotaOf(tenant);
+    this.quotas.set(key, { at: now, quota });
+    return quota;
+  }
+
+  /** The tenant's quota use now; null when unreadable or not there yet. */
+  private async quotaOf(
+    tenant: ResolvedTenant,
+  ): Promise<TenantQuotaUsage | null> {
+    try {
+      return (
+        (await this.deps.clusters
+          .get(tenant.cluster)
+          .getQuota(tenant.namespace)) ?? null
+      );
+    } catch (error) {
+      this.deps.logger.warn(
+        `Could not read the quota of tenant '${tenant.id}': ${
+          (error as Error).message
+        }`,
+      );
+      return null;
+    }
   }
 
   /**

@@ -4032,7 +4032,7 @@ export const spec = {
         operationId: 'ExportAuditEvents',
         tags: ['Audit'],
         description:
-          'The audit trail of a time range as an attachment, CSV (columns\nid, at, actor, action, tenantId, runId, outcome, asAdmin, detail)\nor JSON Lines (one AuditEvent a line), newest first; the same\nreaders and filters as `GET /audit`.',
+          'The audit trail of a time range (at most 400 days) as an\nattachment, CSV (columns id, at, actor, action, tenantId, runId,\noutcome, asAdmin, detail) or JSON Lines (one AuditEvent a line),\nnewest first; the same readers and filters as `GET /audit`.',
         responses: {
           '200': {
             description: 'The entries.',
@@ -4120,7 +4120,7 @@ export const spec = {
         operationId: 'GetUsage',
         tags: ['Usage'],
         description:
-          "Usage for chargeback: CPU core-hours, memory GiB-hours, GPU-hours\nand runs of the runs that finished in the window, each run's pods'\nrequests times the time their job containers ran, as the tracker\nrecorded them. Members get their tenants'; the platform team\nevery tenant's. `format=csv` answers the same rows as CSV.",
+          "Usage for chargeback: CPU core-hours, memory GiB-hours, GPU-hours\nand runs of the runs that finished in the window, each run's pods'\nrequests times the time their job containers ran, as the tracker\nrecorded them. Members get their tenants' (naming another tenant\nis a 403); the platform team every tenant's. `format=csv` answers\nthe same rows as CSV.",
         responses: {
           '200': {
             description: 'Ok',
@@ -4142,6 +4142,9 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
           },
           default: {
             $ref: '#/components/responses/ErrorResponse',

@@ -404,7 +404,7 @@ export type GetUsage = {
     groupBy?: Array<UsageGrouping>;
     format?: 'json' | 'csv';
   };
-  response: UsageReport | Error | Error | Error;
+  response: UsageReport | Error | Error | Error | Error;
 };
 
 export type EndpointMap = {

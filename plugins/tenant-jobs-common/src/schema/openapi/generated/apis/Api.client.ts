@@ -355,7 +355,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * The audit trail of a time range as an attachment, CSV (columns id, at, actor, action, tenantId, runId, outcome, asAdmin, detail) or JSON Lines (one AuditEvent a line), newest first; the same readers and filters as `GET /audit`.
+   * The audit trail of a time range (at most 400 days) as an attachment, CSV (columns id, at, actor, action, tenantId, runId, outcome, asAdmin, detail) or JSON Lines (one AuditEvent a line), newest first; the same readers and filters as `GET /audit`.
    * @param from - The range\&#39;s start, inclusive, ISO 8601.
    * @param to - The range\&#39;s end, exclusive, ISO 8601.
    * @param tenantId - Only entries of these tenants, comma-separated or repeated (at most 50); naming a tenant the caller may not read is a 403.
@@ -1225,7 +1225,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Usage for chargeback: CPU core-hours, memory GiB-hours, GPU-hours and runs of the runs that finished in the window, each run\'s pods\' requests times the time their job containers ran, as the tracker recorded them. Members get their tenants\'; the platform team every tenant\'s. `format=csv` answers the same rows as CSV.
+   * Usage for chargeback: CPU core-hours, memory GiB-hours, GPU-hours and runs of the runs that finished in the window, each run\'s pods\' requests times the time their job containers ran, as the tracker recorded them. Members get their tenants\' (naming another tenant is a 403); the platform team every tenant\'s. `format=csv` answers the same rows as CSV.
    * @param tenantId - Only runs of these tenants, comma-separated (at most 50).
    * @param from - The window\&#39;s start, inclusive, ISO 8601; the start of this month (UTC) when absent.
    * @param to - The window\&#39;s end, exclusive, ISO 8601; the start of next month (UTC) when absent.
