@@ -161,6 +161,28 @@ describe('AuditView', () => {
     });
   });
 
+  it('starts a new filter at its first page, never asking for an old page with it', async () => {
+    const api = fakeApi({
+      listAuditEvents: jest.fn(async query => ({
+        items: [auditEvent({ id: query.cursor ? 2 : 1 })],
+        nextCursor: query.cursor ? undefined : 'cursor-2',
+      })),
+    });
+    await renderWithApi(<AuditView tenants={TENANTS} />, { api });
+    await screen.findByText('Events 1–1');
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await screen.findByText('Events 51–51');
+
+    await choose('Outcome', 'Refused');
+    await screen.findByText('Events 1–1');
+    const withFilter = api.listAuditEvents.mock.calls
+      .map(([query]) => query)
+      .filter(query => query.outcome);
+    expect(withFilter).toEqual([
+      { outcome: ['refused'], limit: 50, cursor: undefined },
+    ]);
+  });
+
   it('exports the last 30 days by default as CSV, with the filters', async () => {
     const api = fakeApi();
     await renderWithApi(<AuditView tenants={TENANTS} />, { api });

@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { AuditFilter, tenantJobsApiRef } from '../../api';
 
@@ -14,10 +14,23 @@ export const AUDIT_PAGE_SIZE = 50;
 export function useAuditPage(filter: AuditFilter) {
   const api = useApi(tenantJobsApiRef);
   const filterKey = JSON.stringify(filter);
-  const [cursors, setCursors] = useState<Array<string | undefined>>([
-    undefined,
-  ]);
-  useEffect(() => setCursors([undefined]), [filterKey]);
+  // The cursors belong to the filter they were read with: a new filter
+  // starts at the first page at once, without asking for an old page.
+  const [paging, setPaging] = useState<{
+    filterKey: string;
+    cursors: Array<string | undefined>;
+  }>({ filterKey, cursors: [undefined] });
+  const cursors = paging.filterKey === filterKey ? paging.cursors : [undefined];
+  const setCursors = useCallback(
+    (update: (list: Array<string | undefined>) => Array<string | undefined>) =>
+      setPaging(previous => ({
+        filterKey,
+        cursors: update(
+          previous.filterKey === filterKey ? previous.cursors : [undefined],
+        ),
+      })),
+    [filterKey],
+  );
   const cursor = cursors[cursors.length - 1];
   const state = useAsyncRetry(
     () => api.listAuditEvents({ ...filter, limit: AUDIT_PAGE_SIZE, cursor }),
@@ -27,8 +40,8 @@ export function useAuditPage(filter: AuditFilter) {
   const nextCursor = state.value?.nextCursor;
   const next = useCallback(() => {
     if (nextCursor) setCursors(list => [...list, nextCursor]);
-  }, [nextCursor]);
-  const first = useCallback(() => setCursors([undefined]), []);
+  }, [nextCursor, setCursors]);
+  const first = useCallback(() => setCursors(() => [undefined]), [setCursors]);
   return useMemo(
     () => ({
       items: state.value?.items,

@@ -231,5 +231,13 @@ export function EntityTenantJobsContent() {
       />
     );
   }
-  return <EntityJobs entity={entity} tenantId={tenantId} />;
+  // A fresh view per entity: a schedule filter or notice of one entity
+  // never carries over to the next.
+  return (
+    <EntityJobs
+      key={stringifyEntityRef(entity)}
+      entity={entity}
+      tenantId={tenantId}
+    />
+  );
 }

@@ -123,6 +123,37 @@ describe('UsagePanel', () => {
     );
   });
 
+  it("never shows the last period's figures under another period's caption", async () => {
+    // Last month's answers (table and chart) wait until released.
+    const waiting: Array<() => void> = [];
+    const answerLastMonth = () => waiting.splice(0).forEach(go => go());
+    const api = fakeApi({
+      getUsage: jest.fn(async query =>
+        query.from === periodRange('last-month').from
+          ? new Promise<typeof USAGE>(resolve => {
+              waiting.push(() => resolve(USAGE));
+            })
+          : USAGE,
+      ),
+    });
+    await renderWithApi(<UsagePanel />, { api });
+    await screen.findByRole('table', {
+      name: 'Usage by tenant and job type, this month',
+    });
+    await choose('Period', 'Last month');
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('table', { name: /^Usage by / }),
+      ).not.toBeInTheDocument(),
+    );
+    answerLastMonth();
+    expect(
+      await screen.findByRole('table', {
+        name: 'Usage by tenant and job type, last month',
+      }),
+    ).toBeInTheDocument();
+  });
+
   it('downloads the same rows as CSV', async () => {
     const api = fakeApi();
     await renderWithApi(<UsagePanel tenantIds={['acme-analytics']} />, {

@@ -58,7 +58,16 @@ export function UsagePanel(props: { tenantIds?: string[] }) {
     }),
     [tenantKey, period, grouping],
   );
-  const table = useAsyncRetry(() => api.getUsage(query), [api, query]);
+  // Each report with the query it answers: a refresh of the same query
+  // keeps the figures on screen, another query waits for its own.
+  const answer = useAsyncRetry(
+    async () => ({ query, report: await api.getUsage(query) }),
+    [api, query],
+  );
+  const table = {
+    ...answer,
+    value: answer.value?.query === query ? answer.value.report : undefined,
+  };
   const chart = useAsyncRetry(
     () => api.getUsage({ ...query, groupBy: ['tenant', 'day'] }),
     [api, query],
