@@ -95,6 +95,8 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
     startedAt = Math.floor(Date.now() / 1000);
     env = await startTenantJobsTestBackend({
       databases,
+      // mallory is the platform team, who reads the health details.
+      adminGroups: ['outsiders'],
       jobTypes: [
         testJobType(OK, { simulate: 'duration=3s' }),
         testJobType(FAIL, { simulate: 'fail=1,duration=2s' }),
@@ -364,7 +366,7 @@ describe('metrics scraped by Prometheus while jobs run on the local cluster', ()
     });
     const health = await request(env.server)
       .get('/api/tenant-jobs/health')
-      .set('Authorization', env.as('alice'));
+      .set('Authorization', env.as('mallory'));
     expect(health.status).toBe(200);
     expect(health.body.clusters[0]).toMatchObject({
       cluster: 'local',
