@@ -29,6 +29,8 @@ export function wasAudited(error: unknown): boolean {
 /**
  * Runs an action under audit: an event through the auditor service and a
  * row in the plugin's own audit table, with who, what, tenant and outcome.
+ * `req` is the HTTP request of a REST call; an action (for agents and the
+ * CLI) has none, and its event then names the actor in its metadata.
  */
 export function createAudit(options: {
   auditor: AuditorService;
@@ -37,7 +39,7 @@ export function createAudit(options: {
 }) {
   return async function audited<T>(
     action: AuditAction,
-    req: Request,
+    req: Request | undefined,
     actor: string | undefined,
     context: AuditContext,
     fn: (context: AuditContext) => Promise<T>,
@@ -46,7 +48,11 @@ export function createAudit(options: {
       eventId: action,
       severityLevel: 'medium',
       request: req,
-      meta: { tenantId: context.tenantId, runId: context.runId },
+      meta: {
+        tenantId: context.tenantId,
+        runId: context.runId,
+        ...(!req && { actor: actor ?? 'anonymous', via: 'action' }),
+      },
     });
     const record = async (
       outcome: 'succeeded' | 'refused' | 'failed',

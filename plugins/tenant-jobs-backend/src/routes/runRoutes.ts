@@ -1,17 +1,6 @@
-import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
-import {
-  parseJobRequest,
-  tenantJobsRunCancelPermission,
-} from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
-import { AuditAction } from '../database';
-import type { SubmissionRequest } from '../metrics';
+import { RunCommands } from '../usecases/RunCommands';
 import { SubmitResult } from '../usecases/RunService';
-import { AuditContext } from './audit';
 import { RouteContext } from './context';
 import {
   parseListQuery,
@@ -19,11 +8,6 @@ import {
   parseStatsOptions,
   rejectQuery,
 } from './listQuery';
-
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
-
-const notMember = (tenantId: string) =>
-  `You may not launch jobs for tenant '${tenantId}': you are not a member of it`;
 
 function send(res: express.Response, result: SubmitResult) {
   if (result.kind === 'dryRun') {
@@ -39,58 +23,24 @@ function send(res: express.Response, result: SubmitResult) {
  */
 export function registerRunRoutes(context: RouteContext): void {
   const { access, audit, useCases, observability, route } = context;
-  const { runs, queries } = useCases;
+  const { queries } = useCases;
 
-  /** A submission or retry under audit, counted and traced as well. */
-  function auditedSubmission<T extends SubmitResult>(
-    request: SubmissionRequest,
-    action: AuditAction,
-    req: express.Request,
-    actor: string,
-    auditContext: AuditContext,
-    fn: (ctx: AuditContext) => Promise<T>,
-  ): Promise<T> {
-    const run = () => audit.audited(action, req, actor, auditContext, fn);
-    return observability?.submission(request, run) ?? run();
-  }
+  const commands = new RunCommands({
+    access,
+    audit,
+    runs: useCases.runs,
+    observability,
+  });
 
   route('post', '/runs', 'run-submit', async (req, res) => {
     const credentials = await access.user(req);
-    const actor = credentials.principal.userEntityRef;
-    const parsed = parseJobRequest(req.body);
-    const tenantId = parsed.success ? parsed.request.tenantId : undefined;
-    // Counted under its tenant only once the caller may launch there.
-    const counted: SubmissionRequest = parsed.success
-      ? { jobType: parsed.request.jobType, priority: parsed.request.priority }
-      : {};
-    const result = await auditedSubmission(
-      counted,
-      'run-submit',
-      req,
-      actor,
-      { tenantId },
-      async ctx => {
-        rejectQuery(req.query);
-        if (!parsed.success) {
-          throw new InputError(parsed.message);
-        }
-        const request = parsed.request;
-        await access.requireUsable(credentials, request.tenantId);
-        await access.requireMember(
-          credentials,
-          request.tenantId,
-          notMember(request.tenantId),
-        );
-        counted.tenantId = request.tenantId;
-        const outcome = await runs.submit(request, actor);
-        if (outcome.kind !== 'dryRun') {
-          ctx.runId = outcome.run.id;
-        }
-        ctx.detail = { jobType: request.jobType, dryRun: request.dryRun };
-        return outcome;
-      },
+    send(
+      res,
+      await commands.submit(
+        { credentials, request: req, checkInput: () => rejectQuery(req.query) },
+        req.body,
+      ),
     );
-    send(res, result);
   });
 
   route('get', '/runs', undefined, async (req, res) => {
@@ -157,66 +107,22 @@ export function registerRunRoutes(context: RouteContext): void {
   });
 
   route('post', '/runs/:runId/cancel', 'run-cancel', async (req, res) => {
-    const credentials: UserCredentials = await access.user(req);
-    const actor = credentials.principal.userEntityRef;
-    const id = req.params.runId;
-    // Its tenant goes to the audit trail, never to the caller.
-    const found = await access.findRun(id);
-    const cancelled = await audit.audited(
-      'run-cancel',
-      req,
-      actor,
-      { tenantId: found?.tenantId, runId: id },
-      async ctx => {
-        const run = await access.readableRun(credentials, id, found);
-        const { asAdmin } = await access.requireOnRun(
-          credentials,
-          tenantJobsRunCancelPermission,
-          run,
-          `You may not cancel jobs of tenant '${run.tenantId}': you are not a member of it`,
-        );
-        ctx.asAdmin = asAdmin;
-        rejectQuery(req.query);
-        return runs.cancel(run, actor);
-      },
-    );
-    res.json(cancelled);
+    const credentials = await access.user(req);
+    const caller = {
+      credentials,
+      request: req,
+      checkInput: () => rejectQuery(req.query),
+    };
+    res.json(await commands.cancel(caller, req.params.runId));
   });
 
   route('post', '/runs/:runId/retry', 'run-retry', async (req, res) => {
     const credentials = await access.user(req);
-    const actor = credentials.principal.userEntityRef;
-    const id = req.params.runId;
-    const found = await access.findRun(id);
-    // Counted under the run's tenant only once the caller may retry it:
-    // a refused caller neither writes into nor learns of its series.
-    const counted: SubmissionRequest = { retry: true };
-    const result = await auditedSubmission(
-      counted,
-      'run-retry',
-      req,
-      actor,
-      { tenantId: found?.tenantId, runId: id },
-      async ctx => {
-        const run = await access.readableRun(credentials, id, found);
-        await access.requireMember(
-          credentials,
-          run.tenantId,
-          notMember(run.tenantId),
-        );
-        rejectQuery(req.query);
-        Object.assign(counted, {
-          tenantId: run.tenantId,
-          jobType: run.jobType,
-          priority: run.priority,
-        });
-        const outcome = await runs.retry(run, actor);
-        if (outcome.kind !== 'dryRun') {
-          ctx.detail = { newRunId: outcome.run.id };
-        }
-        return outcome;
-      },
-    );
-    send(res, result);
+    const caller = {
+      credentials,
+      request: req,
+      checkInput: () => rejectQuery(req.query),
+    };
+    send(res, await commands.retry(caller, req.params.runId));
   });
 }

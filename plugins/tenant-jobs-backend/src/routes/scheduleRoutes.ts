@@ -2,6 +2,10 @@ import { InputError } from '@backstage/errors';
 import { parseScheduleRequest } from '@tenant-jobs/plugin-tenant-jobs-common';
 import express from 'express';
 import { ScheduleRecord } from '../database';
+import {
+  ScheduleChange,
+  ScheduleCommands,
+} from '../usecases/ScheduleCommands';
 import { ScheduleService } from '../usecases/ScheduleService';
 import { UserCredentials } from '../access';
 import { RouteContext } from './context';
@@ -23,13 +27,13 @@ export function registerScheduleRoutes(
   const notMember = (tenantId: string) =>
     `You may not manage schedules of tenant '${tenantId}': you are not a member of it`;
 
-  /** The schedule, if the caller may read it; else the same 404. */
-  const readable = async (credentials: UserCredentials, id: string) =>
-    access.readableOf(
-      credentials,
-      await schedules.find(id),
-      `No schedule with id '${id}'`,
-    );
+  const commands = new ScheduleCommands({
+    access,
+    audit: context.audit,
+    schedules,
+  });
+  const readable = (credentials: UserCredentials, id: string) =>
+    commands.readable(credentials, id);
 
   route('get', '/schedules', undefined, async (req, res) => {
     const credentials = await user(req);
@@ -77,11 +81,7 @@ export function registerScheduleRoutes(
 
   const change =
     (
-      action:
-        | 'schedule-pause'
-        | 'schedule-resume'
-        | 'schedule-run'
-        | 'schedule-delete',
+      action: ScheduleChange,
       fn: (
         schedule: ScheduleRecord,
         actor: string,
@@ -90,33 +90,13 @@ export function registerScheduleRoutes(
     ) =>
     async (req: express.Request, res: express.Response) => {
       const credentials = await user(req);
-      const actor = credentials.principal.userEntityRef;
-      const found = await schedules.find(req.params.scheduleId);
-      await audited(
-        action,
-        req,
-        actor,
-        { tenantId: found?.tenantId, detail: { scheduleId: found?.id } },
-        async ctx => {
-          const schedule = await readable(credentials, req.params.scheduleId);
-          if (action === 'schedule-run') {
-            // Running one now launches a run: for members only.
-            await access.requireMember(
-              credentials,
-              schedule.tenantId,
-              notMember(schedule.tenantId),
-            );
-          } else {
-            const { asAdmin } = await access.requireManager(
-              credentials,
-              schedule.tenantId,
-              notMember(schedule.tenantId),
-            );
-            ctx.asAdmin = asAdmin;
-          }
-          rejectQuery(req.query);
-          await fn(schedule, actor, res);
-        },
+      const caller = {
+        credentials,
+        request: req,
+        checkInput: () => rejectQuery(req.query),
+      };
+      await commands.change(action, caller, req.params.scheduleId, (s, a) =>
+        fn(s, a, res),
       );
     };
 

@@ -1,5 +1,6 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { z } from 'zod';
+import { TenantAccess, UserCredentials } from '../access';
 import { USAGE_GROUPINGS, UsageGrouping } from '../database';
 import { Clock, systemClock } from '../lib/clock';
 import { currentMonth, UsageReports } from '../usecases/UsageReport';
@@ -50,6 +51,33 @@ export function parseUsageQuery(query: unknown, now: Date) {
 }
 
 /**
+ * The usage report the caller may read: members their tenants' (naming
+ * another tenant is a 403, as on `GET /audit`), the platform team every
+ * tenant's. The REST API and the actions both ask here.
+ */
+export async function usageReportFor(
+  access: TenantAccess,
+  reports: UsageReports,
+  credentials: UserCredentials,
+  query: ReturnType<typeof parseUsageQuery>,
+) {
+  const admin = await access.isAdmin(credentials);
+  const tenantIds =
+    admin && !query.tenantIds
+      ? undefined
+      : await access.readableTenantIds(credentials, query.tenantIds);
+  const refused = (query.tenantIds ?? []).filter(
+    id => !tenantIds?.includes(id),
+  );
+  if (refused.length > 0) {
+    throw new NotAllowedError(
+      `You may not read the usage of tenant '${refused[0]}': you are not a member of it`,
+    );
+  }
+  return reports.report({ ...query, tenantIds });
+}
+
+/**
  * `GET /usage`: CPU core-hours, memory GiB-hours, GPU-hours and runs of
  * the runs that finished in a window, by tenant, job type and period
  * (`format=csv` for a download). Members get their tenants' usage (naming
@@ -66,20 +94,7 @@ export function registerUsageRoutes(
   route('get', '/usage', undefined, async (req, res) => {
     const credentials = await access.user(req);
     const query = parseUsageQuery(req.query, new Date(clock.now()));
-    const admin = await access.isAdmin(credentials);
-    const tenantIds =
-      admin && !query.tenantIds
-        ? undefined
-        : await access.readableTenantIds(credentials, query.tenantIds);
-    const refused = (query.tenantIds ?? []).filter(
-      id => !tenantIds?.includes(id),
-    );
-    if (refused.length > 0) {
-      throw new NotAllowedError(
-        `You may not read the usage of tenant '${refused[0]}': you are not a member of it`,
-      );
-    }
-    const report = await reports.report({ ...query, tenantIds });
+    const report = await usageReportFor(access, reports, credentials, query);
     if (query.format === 'csv') {
       res
         .status(200)
