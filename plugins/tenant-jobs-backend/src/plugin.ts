@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -46,6 +49,10 @@ import { systemClock } from './lib/clock';
 import { AuditLog } from './usecases/AuditLog';
 import { PlatformOverview } from './usecases/PlatformOverview';
 import { UsageReports } from './usecases/UsageReport';
+import { registerTenantJobsActions } from './actions';
+import { RunCommands } from './usecases/RunCommands';
+import { ScheduleCommands } from './usecases/ScheduleCommands';
+import { TenantJobsUseCases } from './routes/context';
 
 /**
  * The Tenant Jobs backend plugin: REST API under /api/tenant-jobs.
@@ -81,6 +88,7 @@ export const tenantJobsPlugin = createBackendPlugin({
         notifications: notificationService,
         events: eventsServiceRef,
         metrics: metricsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const config = readTenantJobsConfig(deps.config);
@@ -241,44 +249,64 @@ export const tenantJobsPlugin = createBackendPlugin({
             logger: deps.logger,
           }),
         );
+        const auditTrail = new AuditTrail({
+          auditor: deps.auditor,
+          store: audit,
+          logger: deps.logger,
+        });
+        const useCases: TenantJobsUseCases = {
+          runs: jobs,
+          queries: new RunQueries({ runs, archives, clusters }),
+          queue: runQueue,
+          schedules: scheduleService,
+          triggers: triggerService,
+          configuration: new TenantConfiguration({
+            schedules: scheduleService,
+            scheduleStore: schedules,
+            triggers: triggerService,
+            triggerStore: triggers,
+            planOf: async id => (await jobs.resolveTenant(id)).plan,
+          }),
+          tenants: tenantService,
+          jobTypes,
+          platform: new PlatformOverview({
+            tenants: tenantService,
+            usage,
+            reports: usageReports,
+            health: observability.health,
+            clock: systemClock,
+          }),
+          auditLog: new AuditLog({ store: audit }),
+          usage: usageReports,
+        };
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             logger: deps.logger,
             access,
-            audit: new AuditTrail({
-              auditor: deps.auditor,
-              store: audit,
-              logger: deps.logger,
-            }),
-            useCases: {
-              runs: jobs,
-              queries: new RunQueries({ runs, archives, clusters }),
-              queue: runQueue,
-              schedules: scheduleService,
-              triggers: triggerService,
-              configuration: new TenantConfiguration({
-                schedules: scheduleService,
-                scheduleStore: schedules,
-                triggers: triggerService,
-                triggerStore: triggers,
-                planOf: async id => (await jobs.resolveTenant(id)).plan,
-              }),
-              tenants: tenantService,
-              jobTypes,
-              platform: new PlatformOverview({
-                tenants: tenantService,
-                usage,
-                reports: usageReports,
-                health: observability.health,
-                clock: systemClock,
-              }),
-              auditLog: new AuditLog({ store: audit }),
-              usage: usageReports,
-            },
+            audit: auditTrail,
+            useCases,
             observability,
           }),
         );
+        // The same use cases for agents and the CLI, acting as their
+        // caller (MCP clients through the MCP actions backend; see README).
+        registerTenantJobsActions({
+          registry: deps.actionsRegistry,
+          access,
+          useCases,
+          runs: new RunCommands({
+            access,
+            audit: auditTrail,
+            runs: jobs,
+            observability,
+          }),
+          schedules: new ScheduleCommands({
+            access,
+            audit: auditTrail,
+            schedules: scheduleService,
+          }),
+        });
       },
     });
   },

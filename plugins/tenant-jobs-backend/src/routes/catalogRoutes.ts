@@ -12,20 +12,7 @@ export function registerCatalogRoutes(context: RouteContext): void {
   route('get', '/job-types', undefined, async (req, res) => {
     await access.user(req);
     rejectQuery(req.query);
-    res.json({
-      items: useCases.jobTypes.list().map(type => ({
-        id: type.id,
-        title: type.title,
-        description: type.description,
-        category: type.category,
-        gpu: type.gpu ?? false,
-        defaultTier: type.defaultTier,
-        allowedTiers: type.allowedTiers,
-        defaultDeadlineSeconds: type.defaultDeadlineSeconds,
-        retries: type.retries,
-        parameterSchema: type.parameterSchema,
-      })),
-    });
+    res.json({ items: useCases.jobTypes.describe() });
   });
 
   route('get', '/tiers', undefined, async (req, res) => {

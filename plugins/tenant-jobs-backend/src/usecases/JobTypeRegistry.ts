@@ -58,6 +58,25 @@ export class JobTypeRegistry {
     return [...this.types.values()];
   }
 
+  /**
+   * Every job type as callers see it (`GET /job-types`, the
+   * `list-job-types` action): what to launch and its parameters' schema.
+   */
+  describe() {
+    return this.list().map(type => ({
+      id: type.id,
+      title: type.title,
+      description: type.description,
+      category: type.category,
+      gpu: type.gpu ?? false,
+      defaultTier: type.defaultTier,
+      allowedTiers: type.allowedTiers,
+      defaultDeadlineSeconds: type.defaultDeadlineSeconds,
+      retries: type.retries,
+      parameterSchema: type.parameterSchema,
+    }));
+  }
+
   get(id: string): JobTypeDefinition | undefined {
     return this.types.get(id);
   }
