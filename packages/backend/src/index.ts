@@ -43,4 +43,9 @@ backend.add(import('./modules/demoRunHistory'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 
+// MCP clients (coding agents) list and call the actions of the plugins in
+// backend.actions.pluginSources at /api/mcp-actions/v1, each call made with
+// the caller's own Backstage token as a Bearer token (see the README)
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();
