@@ -4,6 +4,7 @@ import {
   isError,
   InputError,
   serializeError,
+  ServiceUnavailableError,
 } from '@backstage/errors';
 import express from 'express';
 import { randomBytes } from 'node:crypto';
@@ -92,6 +93,35 @@ export function jsonBody(
 }
 
 /**
+ * What a caller is told of a 5xx (misconfiguration, an unreachable
+ * cluster, a bug): logged in full under a reference, answered with a
+ * generic message naming it (and the cluster that is down), so
+ * service-account names, file paths and stack traces stay in the log. The
+ * REST API and the actions tell the same.
+ */
+export function publicError(
+  error: Error,
+  logger: LoggerService,
+  what: string,
+): Error {
+  const reference = randomBytes(6).toString('hex');
+  logger.error(`${what} failed (log reference ${reference})`, error);
+  // Which cluster is down is the caller's to know (its runs name their
+  // cluster); why, with addresses and files, stays in the log.
+  const cluster = /^Cluster '([^']{1,63})'/.exec(error.message)?.[1];
+  if (statusOf(error) === 503) {
+    return new ServiceUnavailableError(
+      cluster
+        ? `Cluster '${cluster}' is unavailable; try again shortly (log reference ${reference})`
+        : `A service this request needs (a cluster or the catalog) is unavailable; try again shortly (log reference ${reference})`,
+    );
+  }
+  return new Error(
+    `An internal error occurred (log reference ${reference}); an administrator finds the details in the backend log`,
+  );
+}
+
+/**
  * The plugin's last error handler: answers in Backstage's error shape. A
  * 4xx keeps its message, written for the caller. A 5xx (misconfiguration,
  * an unreachable cluster, a bug) is logged in full under a reference and
@@ -113,26 +143,11 @@ export function errorHandler(options: {
     const status = statusOf(error);
     let shown: Error = error;
     if (status >= 500) {
-      const reference = randomBytes(6).toString('hex');
-      options.logger.error(
-        `${req.method} ${req.originalUrl} failed (log reference ${reference})`,
+      shown = publicError(
         error,
+        options.logger,
+        `${req.method} ${req.originalUrl}`,
       );
-      // Which cluster is down is the caller's to know (its runs name their
-      // cluster); why, with addresses and files, stays in the log.
-      const cluster = /^Cluster '([^']{1,63})'/.exec(error.message)?.[1];
-      shown =
-        status === 503
-          ? Object.assign(new Error(''), {
-              name: 'ServiceUnavailableError',
-              message: cluster
-                ? `Cluster '${cluster}' is unavailable; try again shortly (log reference ${reference})`
-                : `A service this request needs (a cluster or the catalog) is unavailable; try again shortly (log reference ${reference})`,
-            })
-          : Object.assign(new Error(''), {
-              name: 'Error',
-              message: `An internal error occurred (log reference ${reference}); an administrator finds the details in the backend log`,
-            });
     } else {
       try {
         await options.onRefusal?.(error, req, status, res);
