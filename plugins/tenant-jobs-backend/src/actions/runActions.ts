@@ -166,7 +166,7 @@ export function registerRunActions(context: ActionContext): void {
             .number()
             .int()
             .optional()
-            .describe('How many runs at most (1 to 100; 20 when absent)'),
+            .describe('How many runs at most (1 to 200; 50 when absent)'),
           cursor: z
             .string()
             .optional()
