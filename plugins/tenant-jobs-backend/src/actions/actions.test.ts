@@ -14,7 +14,7 @@ import { TenantAccess } from '../access';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { TenantClusters } from '../cluster/TenantCluster';
 import { readTenantJobsConfig } from '../config/readConfig';
-import { openDatabase } from '../database';
+import { ArchiveStore, openDatabase, RunStore } from '../database';
 import { testLifecycle } from '../lifecycle/__testUtils__/testLifecycle';
 import { AuditTrail } from '../routes/audit';
 import { FakeCluster } from '../routes/__testUtils__/FakeCluster';
@@ -77,6 +77,8 @@ describe('tenant-jobs actions', () => {
   let knex: Knex;
   let cluster: FakeCluster;
   let registry: ReturnType<typeof actionsRegistryServiceMock>;
+  let store: RunStore;
+  let archiveStore: ArchiveStore;
   /** Whether bob's permission checks are denied (he is in no tenant). */
   const members = new Set([ALICE]);
 
@@ -86,6 +88,8 @@ describe('tenant-jobs actions', () => {
       database: mockServices.database({ knex }),
     });
     const { runs, archives, audit } = opened;
+    store = runs;
+    archiveStore = archives;
     const lifecycle = testLifecycle(opened);
     cluster = new FakeCluster();
     const clusters: TenantClusters = {
@@ -312,7 +316,7 @@ describe('tenant-jobs actions', () => {
     ]);
   });
 
-  it('cancels a run of a member and tails its log', async () => {
+  it("cancels a member's run, whose log without a pod is the REST API's 404", async () => {
     const { output } = (await invoke('launch-run', etl())) as any;
     const id = output.run.id;
     const cancelled = (await invoke('cancel-run', { runId: id })) as any;
@@ -323,6 +327,40 @@ describe('tenant-jobs actions', () => {
     ).rejects.toMatchObject({
       name: 'NotFoundError',
       message: expect.stringContaining(`Run ${id} has no pod yet`),
+    });
+  });
+
+  it("tails a run's log: the last lines, live from its pod, then from the archive", async () => {
+    const { output } = (await invoke('launch-run', etl())) as any;
+    const { id, jobName } = output.run;
+    const pod = `${jobName}-abcde`;
+    await store.observe(id, {
+      status: 'Succeeded',
+      reason: 'Completed',
+      message: 'Finished successfully after 1 attempt.',
+      attempts: 1,
+      version: 5,
+      observed: {
+        conditions: [],
+        pods: [{ name: pod, phase: 'Succeeded', exitCode: 0, restarts: 0 }],
+      },
+    });
+    cluster.logs.set(pod, 'one\ntwo\nthree\nfour\n');
+    expect(
+      ((await invoke('tail-run-logs', { runId: id, lines: 2 })) as any).output,
+    ).toEqual({ source: 'live', lines: ['three', 'four'], truncated: true });
+
+    await archiveStore.save(id, {
+      logs: [{ podName: pod, log: 'archived\nlast\n', truncated: false }],
+      events: [],
+    });
+    cluster.logs.delete(pod);
+    expect(
+      ((await invoke('tail-run-logs', { runId: id })) as any).output,
+    ).toEqual({
+      source: 'archive',
+      lines: ['archived', 'last'],
+      truncated: false,
     });
   });
 

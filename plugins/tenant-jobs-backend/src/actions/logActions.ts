@@ -17,7 +17,7 @@ export function registerLogActions(context: ActionContext): void {
     name: 'tail-run-logs',
     title: "Tail a run's log",
     description:
-      "The last lines of a run's log: from its pod while the run is active, from the archive once it finished. source says which. Call again to follow a running run. A run the caller may not read answers the same 'not found' as one that does not exist.",
+      "The last lines of a run's log (its newest pod's, or the pod named): live from the pod, or from the archive once the run finished and its log was kept. source says which. Call again to follow a running run. A run the caller may not read answers the same 'not found' as one that does not exist.",
     attributes: { readOnly: true, destructive: false, idempotent: true },
     schema: {
       input: z =>
@@ -49,7 +49,9 @@ export function registerLogActions(context: ActionContext): void {
           lines: z.array(z.string()).describe('The last lines, oldest first'),
           truncated: z
             .boolean()
-            .describe('Whether earlier lines were left out'),
+            .describe(
+              'Whether earlier lines were (or, read live, may have been) left out',
+            ),
         }),
     },
     async action({ input, credentials }) {
@@ -61,7 +63,8 @@ export function registerLogActions(context: ActionContext): void {
         ...(input.pod && { pod: input.pod }),
         tailLines: wanted,
       });
-      let source: LogSource | 'none' = 'none';
+      // Set by the read once it opened, from the live pod or the archive.
+      const read: { source: LogSource | 'none' } = { source: 'none' };
       let text = '';
       const collect = new Writable({
         write(chunk, _encoding, callback) {
@@ -78,7 +81,7 @@ export function registerLogActions(context: ActionContext): void {
         ...query,
         follow: false,
         open(from) {
-          source = from;
+          read.source = from;
           opened = true;
           return collect;
         },
@@ -89,9 +92,14 @@ export function registerLogActions(context: ActionContext): void {
       const lines = all.slice(-wanted);
       return {
         output: {
-          source,
+          source: read.source,
           lines,
-          truncated: lines.length < all.length || text.length > MAX_LOG_CHARS,
+          // A live read asks the apiserver for the last lines only: as
+          // many as asked means there may have been more before.
+          truncated:
+            lines.length < all.length ||
+            text.length > MAX_LOG_CHARS ||
+            (read.source === 'live' && lines.length === wanted),
         },
       };
     },
