@@ -216,6 +216,19 @@ describe('tenant-jobs actions', () => {
     }
   });
 
+  it('runs the examples the actions give agents', async () => {
+    const { actions } = await registry.list();
+    const examples = actions.flatMap(action =>
+      (action.examples ?? []).map(example => ({ action, example })),
+    );
+    expect(examples.length).toBeGreaterThan(0);
+    for (const { action, example } of examples) {
+      await expect(invoke(action.name, example.input)).resolves.toBeDefined();
+    }
+    // The dry run created nothing; the billing report one run.
+    expect(await runCount()).toBe(1);
+  });
+
   it('lists job types with their parameter schemas and the plan of the caller', async () => {
     const { output } = (await invoke('list-job-types', {})) as any;
     expect(output.jobTypes.map((t: any) => t.id)).toContain('data-etl');

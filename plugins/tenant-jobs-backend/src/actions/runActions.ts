@@ -37,6 +37,27 @@ export function registerRunActions(context: ActionContext): void {
     description:
       "Launches a run of a job type in one of the caller's tenants, as POST /api/tenant-jobs/runs does, under the caller's permissions and the tenant's plan (job types, tier, priority, concurrent runs and quota). Call list-job-types first for the tenant ids, job types and their parameters. With dryRun true nothing is created: the cluster checks the Job and the answer says what would run. An idempotencyKey makes a repeated launch return the run it created the first time.",
     attributes: { readOnly: false, destructive: false, idempotent: false },
+    examples: [
+      {
+        title: 'Check a data ETL without launching it',
+        input: {
+          tenantId: 'acme',
+          jobType: 'data-etl',
+          parameters: { source: 'events-db', destination: 'warehouse' },
+          dryRun: true,
+        },
+      },
+      {
+        title: 'Launch an urgent billing report once',
+        input: {
+          tenantId: 'acme',
+          jobType: 'billing-report',
+          priority: 'high',
+          parameters: { period: '2026-11' },
+          idempotencyKey: 'billing-2026-11',
+        },
+      },
+    ],
     schema: {
       input: z =>
         z.object({
