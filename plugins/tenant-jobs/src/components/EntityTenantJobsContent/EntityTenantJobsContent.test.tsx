@@ -197,6 +197,10 @@ describe('EntityTenantJobsContent usage', () => {
     expect(
       screen.queryByRole('table', { name: /^Usage by/ }),
     ).not.toBeInTheDocument();
+    // Not even while the user's tenants load: the backend would answer 403.
+    expect(api.getUsage).not.toHaveBeenCalled();
+    expect(api.listSchedules).not.toHaveBeenCalled();
+    expect(api.listTriggers).not.toHaveBeenCalled();
   });
 });
 

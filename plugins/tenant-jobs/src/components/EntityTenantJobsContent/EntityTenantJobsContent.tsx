@@ -54,6 +54,9 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
   });
   const tenant = tenants.value?.find(t => t.id === tenantId);
   const notMember = Boolean(tenants.value) && !tenant;
+  // The tenant's schedules, rules, backup and usage: for its members only,
+  // asked for once the user's tenants are known.
+  const member = Boolean(tenant);
 
   if (selected.runId) {
     return (
@@ -144,7 +147,7 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
           />
         </InfoCard>
       </Grid>
-      {!notMember && (
+      {member && (
         <Grid item xs={12}>
           <SchedulesPanel
             key={`schedules-${panelsKey}`}
@@ -159,7 +162,7 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
           />
         </Grid>
       )}
-      {!notMember && (
+      {member && (
         <Grid item xs={12}>
           <TriggersPanel
             key={`triggers-${panelsKey}`}
@@ -186,12 +189,12 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
           </InfoCard>
         </Grid>
       )}
-      {!notMember && (
+      {member && (
         <Grid item xs={12}>
           <LazyStatsCharts filter={{ entityRef }} jobTypeTitles={titles} />
         </Grid>
       )}
-      {!notMember && (
+      {member && (
         <Grid item xs={12}>
           <UsagePanel tenantIds={[tenantId]} />
         </Grid>
