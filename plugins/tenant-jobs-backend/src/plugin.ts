@@ -35,7 +35,7 @@ import { JobTypeRegistry } from './usecases/JobTypeRegistry';
 import { createHealthRouter } from './routes/healthRoutes';
 import { NotFoundError } from '@backstage/errors';
 import { TenantAccess } from './access';
-import { AuditTrail } from './routes/audit';
+import { AuditTrail } from './audit';
 import { TenantService } from './usecases/TenantService';
 import { createRouter } from './routes/router';
 import { RunQueries } from './usecases/RunQueries';

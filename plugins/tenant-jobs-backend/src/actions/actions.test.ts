@@ -16,7 +16,7 @@ import { TenantClusters } from '../cluster/TenantCluster';
 import { readTenantJobsConfig } from '../config/readConfig';
 import { ArchiveStore, openDatabase, RunStore } from '../database';
 import { testLifecycle } from '../lifecycle/__testUtils__/testLifecycle';
-import { AuditTrail } from '../routes/audit';
+import { AuditTrail } from '../audit';
 import { FakeCluster } from '../routes/__testUtils__/FakeCluster';
 import { JobTypeRegistry } from '../usecases/JobTypeRegistry';
 import { RunCommands } from '../usecases/RunCommands';

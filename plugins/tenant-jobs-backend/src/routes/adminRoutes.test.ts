@@ -18,7 +18,7 @@ import { TenantAccess } from '../access';
 import { TenantDirectory } from '../catalog/TenantDirectory';
 import { TenantService } from '../usecases/TenantService';
 import { registerAdminRoutes } from './adminRoutes';
-import { AuditTrail } from './audit';
+import { AuditTrail } from '../audit';
 import { createRoutes, TenantJobsUseCases } from './context';
 import { errorHandler, jsonBody } from './httpErrors';
 import { ResolvedTenant } from '../usecases/RunService';

@@ -14,7 +14,7 @@ import { TenantService } from '../usecases/TenantService';
 import { CountedSubmission, TriggerService } from '../usecases/TriggerService';
 import { UsageReports } from '../usecases/UsageReport';
 import { createOpenApiRouter } from '../schema/openapi';
-import { AuditTrail } from './audit';
+import { AuditTrail } from '../audit';
 
 /** What the routes call: the use cases, nothing below them. */
 export type TenantJobsUseCases = {

@@ -32,7 +32,7 @@ import { RunQueries } from '../usecases/RunQueries';
 import { TenantAccess } from '../access';
 import { testLifecycle } from '../lifecycle/__testUtils__/testLifecycle';
 import { TenantService } from '../usecases/TenantService';
-import { AuditTrail } from './audit';
+import { AuditTrail } from '../audit';
 import { RunQueue } from '../usecases/RunQueue';
 import { createRouter } from './router';
 import { FakeCluster } from './__testUtils__/FakeCluster';

@@ -3,7 +3,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { TenantAccess } from '../access';
 import { registerAdminRoutes } from './adminRoutes';
-import { AuditTrail, wasAudited } from './audit';
+import { AuditTrail, wasAudited } from '../audit';
 import { registerAuditRoutes } from './auditRoutes';
 import { registerCatalogRoutes } from './catalogRoutes';
 import {

@@ -9,7 +9,7 @@ import { TenantConfiguration } from '../usecases/TenantConfiguration';
 import { TriggerService } from '../usecases/TriggerService';
 import { UsageReports } from '../usecases/UsageReport';
 import { registerAdminRoutes } from './adminRoutes';
-import { AuditTrail } from './audit';
+import { AuditTrail } from '../audit';
 import { registerAuditRoutes } from './auditRoutes';
 import { registerCatalogRoutes } from './catalogRoutes';
 import { registerConfigurationRoutes } from './configurationRoutes';

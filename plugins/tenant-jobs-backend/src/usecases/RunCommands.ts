@@ -8,7 +8,7 @@ import type { Request } from 'express';
 import { TenantAccess, UserCredentials } from '../access';
 import { AuditAction } from '../database';
 import type { SubmissionRequest } from '../metrics';
-import type { AuditContext, AuditTrail } from '../routes/audit';
+import type { AuditContext, AuditTrail } from '../audit';
 import type { SubmitResult } from './RunService';
 import { RunService } from './RunService';
 import type { CountedSubmission } from './TriggerService';

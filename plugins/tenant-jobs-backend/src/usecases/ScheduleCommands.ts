@@ -1,6 +1,6 @@
 import { TenantAccess, UserCredentials } from '../access';
 import { ScheduleRecord } from '../database';
-import type { AuditTrail } from '../routes/audit';
+import type { AuditTrail } from '../audit';
 import type { Caller } from './RunCommands';
 import { ScheduleService } from './ScheduleService';
 

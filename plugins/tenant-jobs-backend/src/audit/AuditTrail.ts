@@ -2,7 +2,7 @@ import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import { Request } from 'express';
 import { AuditAction, AuditStore } from '../database';
-import { statusOf } from './httpErrors';
+import { statusOf } from '../lib/errorStatus';
 
 export type AuditContext = {
   tenantId?: string;

@@ -1,0 +1,2 @@
+export { AuditTrail, wasAudited } from './AuditTrail';
+export type { AuditContext } from './AuditTrail';
