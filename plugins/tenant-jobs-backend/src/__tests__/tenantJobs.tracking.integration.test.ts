@@ -2,7 +2,8 @@
  * Tracking over HTTP, against the local cluster: 50 runs with mixed
  * outcomes across three tenants reach the right final state and reason
  * through the watch alone; a finished Job deleted from the cluster keeps its
- * state; logs and events are served live and from the archive; another
+ * state; logs and events are served live and from the archive, and a
+ * followed log ends when its pod does; another
  * tenant sees none of it; concurrent submissions respect the plan's limit;
  * and a backend that was down catches up with what happened meanwhile.
  */
@@ -469,5 +470,25 @@ describe('Tenant Jobs over HTTP: tracking, history, logs and events', () => {
       'adopted and Succeeded',
     );
     expect(adopted).toMatchObject({ tenantId: b, jobType: 'it-ok' });
+  });
+
+  it('ends a followed log once its pod has ended', async () => {
+    // The local cluster's kubelet (KWOK) keeps a followed log open after the
+    // container exits; the plugin ends it once the tracker sees the pod end.
+    const run = await submit('alice', env.org.tenants.a, 'it-ok');
+    await waitForRun(
+      'alice',
+      run.id,
+      r => r.pods.some(pod => pod.phase === 'Running'),
+      'running',
+    );
+    const followed = await api('alice')
+      .get(`/runs/${run.id}/logs?follow=true`)
+      .timeout({ response: 60_000, deadline: 60_000 });
+    expect(followed.status).toBe(200);
+    expect(followed.headers['tenant-jobs-log-source']).toBe('live');
+    expect(followed.text).toContain('tenant-jobs simulated container: done');
+    const final = await detail('alice', run.id);
+    expect(final.pods.map(pod => pod.phase)).toEqual(['Succeeded']);
   });
 });

@@ -37,7 +37,7 @@ export async function readLogTail(
 
 /**
  * Streams a pod's log into `out`; resolves when the apiserver ends the
- * stream (at once unless `follow`), or when `signal` aborts.
+ * stream (at once unless `follow`), or when `signal` aborts (ending `out`).
  */
 export async function streamLog(
   apis: KubernetesApis,
@@ -58,7 +58,12 @@ export async function streamLog(
     out,
     { follow: options.follow, tailLines: options.tailLines },
   );
-  const abort = () => controller.abort();
+  // An aborted request does not end what it was piped into: end it here.
+  const abort = () => {
+    controller.abort();
+    out.end();
+  };
+  if (options.signal?.aborted) abort();
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
     await finished;

@@ -24,6 +24,12 @@ import { computeStats, computeStatsBuckets } from './stats';
 /** Where a log came from. */
 export type LogSource = 'live' | 'archive';
 
+/** How often a followed log looks whether its pod has ended. */
+const FOLLOW_CHECK_MS = 2000;
+
+/** Pod phases after which a log gets no more lines. */
+const POD_ENDED = new Set(['Succeeded', 'Failed']);
+
 /**
  * Reads of runs: lists, details and statistics from the database only;
  * logs and events from the cluster on demand, or from the archive once
@@ -35,8 +41,49 @@ export class RunQueries {
       runs: RunStore;
       archives: ArchiveStore;
       clusters: TenantClusters;
+      followCheckMs?: number;
     },
   ) {}
+
+  /**
+   * A signal that aborts once the tracker has recorded the pod's end (or
+   * the run's), one check later so its last lines arrive, or when
+   * `signal` aborts. Not every cluster ends a followed log when the
+   * container exits, so the follow does not rely on it.
+   */
+  private untilPodEnds(
+    runId: string,
+    pod: string,
+    signal: AbortSignal | undefined,
+  ): { signal: AbortSignal; stop(): void } {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    let ended = false;
+    const timer = setInterval(async () => {
+      if (ended) {
+        abort();
+        return;
+      }
+      try {
+        const run = await this.deps.runs.get(runId);
+        const phase = run.observed?.pods.find(p => p.name === pod)?.phase;
+        ended =
+          FINAL_STATUSES.has(run.status) ||
+          (phase !== undefined && POD_ENDED.has(phase));
+      } catch {
+        // Looked again at the next check.
+      }
+    }, this.deps.followCheckMs ?? FOLLOW_CHECK_MS);
+    timer.unref?.();
+    return {
+      signal: controller.signal,
+      stop() {
+        clearInterval(timer);
+        signal?.removeEventListener('abort', abort);
+      },
+    };
+  }
 
   async list(
     filter: RunFilter,
@@ -181,13 +228,22 @@ export class RunQueries {
         callback();
       },
     });
-    const found = await this.deps.clusters
-      .get(run.cluster)
-      .streamPodLog(run.namespace, pod, lazy, {
-        follow: options.follow && !FINAL_STATUSES.has(run.status),
-        tailLines: options.tailLines,
-        signal: options.signal,
-      });
+    const follow = options.follow && !FINAL_STATUSES.has(run.status);
+    const until = follow
+      ? this.untilPodEnds(run.id, pod, options.signal)
+      : { signal: options.signal, stop() {} };
+    let found: boolean;
+    try {
+      found = await this.deps.clusters
+        .get(run.cluster)
+        .streamPodLog(run.namespace, pod, lazy, {
+          follow,
+          tailLines: options.tailLines,
+          signal: until.signal,
+        });
+    } finally {
+      until.stop();
+    }
     if (found) return;
     if (archived) {
       options.open('archive').end(archived.log);
