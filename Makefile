@@ -4,11 +4,28 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help bootstrap dev dev-reset test typecheck lint test-unit test-integration \
-	test-e2e cluster-build cluster-up cluster-down cluster-status clean
+	test-e2e cluster-build cluster-up cluster-down cluster-status clean \
+	login logout create-ml-job create-etl-job create-backup-job \
+	create-security-job create-billing-job create-tenant-jobs list-jobs \
+	monitor-job backup-job-configs restore-job-configs health-check
 
 help: ## List the targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
-		awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^(##@|[a-z0-9-]+:.*## )' $(MAKEFILE_LIST) | \
+		awk -F ':.*## ' '/^##@/ {printf "\n%s\n", substr($$0, 5); next} \
+			{printf "  make %-20s %s\n", $$1, $$2}'
+	@echo
+	@echo 'Job targets act as you: sign in once with make login. Variables:'
+	@echo '  TENANT_ID (when you have several tenants), PRIORITY (critical..batch),'
+	@echo '  RESOURCE_TIER (micro..enterprise), DRY_RUN=true, ENTITY, IDEMPOTENCY_KEY,'
+	@echo '  OUTPUT=json, and the job type'"'"'s parameters in upper case (EPOCHS=3,'
+	@echo '  LEARNING_RATE=0.01). Exit codes: 0 done or Succeeded, 1 refused, failed'
+	@echo '  or Failed, 2 a variable is missing or wrong, 3 Cancelled, 4 not signed in.'
+	@echo 'make login signs in to BACKEND_URL (default http://localhost:7007); NO_BROWSER=true'
+	@echo 'prints the address to open instead of opening a browser. The job targets use'
+	@echo 'the sign-in of BACKEND_URL when given, of INSTANCE (backstage-cli auth list) or'
+	@echo 'the one backstage-cli has selected.'
+
+##@ Set up, run and test
 
 bootstrap: ## Install the toolchain (Node 24, yarn) and packages; quick when done
 	@scripts/bootstrap.sh
@@ -48,6 +65,58 @@ cluster-down: ## Stop the local cluster
 
 cluster-status: ## Show the local cluster's state
 	@scripts/cluster/cluster.sh status
+
+##@ Tenant jobs from the terminal, as yourself (a running portal: make dev)
+
+# Where `make login` signs in; the job targets then use that sign-in.
+export BACKEND_URL ?= http://localhost:7007
+# The names of the variables given on make's command line: the job targets
+# read only those (their values reach them through the environment), so a
+# variable left in the shell never becomes a job's parameter.
+export TENANT_JOBS_CLI_VARIABLES := $(strip $(foreach v,$(.VARIABLES),\
+	$(if $(filter command line,$(origin $(v))),$(v))))
+JOBS := scripts/jobs.sh
+
+login: ## Sign in as yourself in the browser (backstage-cli auth login)
+	@scripts/jobs.sh login "$$BACKEND_URL"
+
+logout: ## Forget the sign-in
+	@scripts/jobs.sh logout "$$BACKEND_URL"
+
+create-ml-job: ## Launch an ML training run (MODEL, DATASET, EPOCHS, ...)
+	@$(JOBS) create ml-training
+
+create-etl-job: ## Launch a data ETL run (SOURCE, DESTINATION, MODE)
+	@$(JOBS) create data-etl
+
+create-backup-job: ## Launch a tenant backup run (TARGET, RETENTION_DAYS)
+	@$(JOBS) create tenant-backup
+
+create-security-job: ## Launch a security scan run (SCAN_TYPE, TARGET, ...)
+	@$(JOBS) create security-scan
+
+create-billing-job: ## Launch a billing report run (PERIOD=YYYY-MM, FORMAT)
+	@$(JOBS) create billing-report
+
+create-tenant-jobs: ## One run of each job type TENANT_ID's plan allows
+	@$(JOBS) create-tenant-jobs
+
+list-jobs: ## Your runs, newest first (FILTER=running|failed|active|..., TENANT_ID, LIMIT)
+	@$(JOBS) list-jobs
+
+monitor-job: ## Follow RUN (default: your latest) with its log; exit code from its outcome
+	@$(JOBS) monitor-job
+
+backup-job-configs: ## Save TENANT_ID's schedules and trigger rules (BACKUP_FILE)
+	@$(JOBS) backup-job-configs
+
+restore-job-configs: ## Preview, then restore BACKUP_FILE (DRY_RUN=true: preview only)
+	@$(JOBS) restore-job-configs
+
+health-check: ## Backend, Tenant Jobs, your sign-in and (platform team) each cluster
+	@$(JOBS) health-check
+
+##@ Clean up
 
 clean: ## Remove packages, build output and local state (not the caches)
 	rm -rf node_modules packages/*/node_modules plugins/*/node_modules \

@@ -59,7 +59,7 @@ lint_and_reports() {
   yarn check:openapi || rc=1
   # The backend's folders import each other in one direction only.
   node scripts/architecture-report.mjs --fail-on-cycles >/dev/null || rc=1
-  node --test scripts/*.test.mjs || rc=1
+  node --test scripts/*.test.mjs scripts/jobs/*.test.mjs || rc=1
   return "$rc"
 }
 stage lint check lint_and_reports
