@@ -101,7 +101,7 @@ create-billing-job: ## Launch a billing report run (PERIOD=YYYY-MM, FORMAT)
 create-tenant-jobs: ## One run of each job type TENANT_ID's plan allows
 	@$(JOBS) create-tenant-jobs
 
-list-jobs: ## Your runs, newest first (FILTER=running|failed|active|..., TENANT_ID, LIMIT)
+list-jobs: ## Runs of your tenants, newest first (FILTER=running|failed|active|..., TENANT_ID, LIMIT)
 	@$(JOBS) list-jobs
 
 monitor-job: ## Follow RUN (default: your latest) with its log; exit code from its outcome
