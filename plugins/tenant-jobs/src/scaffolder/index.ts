@@ -1,4 +1,5 @@
 export { TenantJobPicker } from './TenantJobPicker';
+export { TenantJobPickerFieldExtension } from './fieldExtension';
 export { TENANT_JOB_PICKER, validateTenantJob } from './field';
 export {
   tenantJobPickerFormField,
