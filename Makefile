@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help bootstrap dev dev-reset test typecheck lint test-unit test-integration \
-	test-e2e cluster-build cluster-up cluster-down cluster-status clean \
+	test-e2e test-adoption cluster-build cluster-up cluster-down cluster-status clean \
 	login logout create-ml-job create-etl-job create-backup-job \
 	create-security-job create-billing-job create-tenant-jobs list-jobs \
 	monitor-job backup-job-configs restore-job-configs health-check
@@ -53,6 +53,9 @@ test-integration: bootstrap ## Integration tests against the local cluster
 
 test-e2e: bootstrap ## Browser tests (Debian chromium + playwright-core)
 	@TEST_STAGES=e2e scripts/test.sh
+
+test-adoption: bootstrap ## Install the packed plugins into a stock app, statically and dynamically
+	@TEST_STAGES=adoption scripts/test.sh
 
 cluster-build: ## Build the local control plane and KWOK (cached outside the repo)
 	@scripts/cluster/cluster.sh build

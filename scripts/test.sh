@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: every check and suite, in order: type-check, lint, unit,
-# integration (real local cluster), e2e (real browser). A failing stage does
+# integration (real local cluster), e2e (real browser), adoption (the
+# plugins installed into a stock app, and as dynamic plugins). A failing stage does
 # not stop the others; the run ends with one line of totals over all suites,
 # `N passed, N failed`, and a non-zero exit when anything failed.
-# Select stages with TEST_STAGES="typecheck lint unit integration dev-restart e2e".
+# Select stages with TEST_STAGES="typecheck lint unit integration dev-restart e2e adoption".
 set -uo pipefail
 # shellcheck source=scripts/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -12,7 +13,7 @@ cd "$TJ_ROOT"
 REPORTS="$TJ_ROOT/.local/reports"
 rm -rf "$REPORTS"
 mkdir -p "$REPORTS"
-STAGES="${TEST_STAGES:-typecheck lint unit integration dev-restart e2e}"
+STAGES="${TEST_STAGES:-typecheck lint unit integration dev-restart e2e adoption}"
 export CI="${CI:-true}" # jest: no watch mode, no interactive output
 
 # stage NAME KIND COMMAND... : KIND is `check` (one pass/fail) or `jest`
@@ -69,5 +70,8 @@ stage integration jest scripts/integration.sh
 # make dev's state on disk: the Jobs tab shows the same runs after a restart.
 stage dev-restart check scripts/dev-restart-check.sh
 stage e2e jest scripts/e2e.sh
+# An adopter's install: packed plugins into a stock create-app app, then
+# loaded as dynamic plugins (docs/install.md, docs/dynamic-plugins.md).
+stage adoption check scripts/adoption-test.sh
 
 node scripts/summarize-tests.mjs "$REPORTS"
