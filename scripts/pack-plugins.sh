@@ -40,7 +40,8 @@ for tarball in "$OUT"/*.tgz; do
     log "npm publish --dry-run failed for $(basename "$tarball")"
     exit 1
   fi
-  echo "$report" | grep -E 'npm notice (name|version|filename|package size|unpacked size|total files):' |
+  # The summary, and any warning npm has about the package
+  echo "$report" | grep -E 'npm (warn|notice (name|version|filename|package size|unpacked size|total files):)' |
     sed 's/^npm notice /  /' >&2
 done
 ls "$OUT"/*.tgz
