@@ -133,9 +133,14 @@ check_api() {
   answer="$(get /api/tenant-jobs/runs "$token")"
   echo "GET /api/tenant-jobs/runs as guest: ${answer##*$'\n'} $(echo "${answer%$'\n'*}" | json "d.items.length + ' runs'")"
   [ "${answer##*$'\n'}" = 200 ] || return 1
-  dry="$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"tenantId":"data-team","jobType":"data-etl","tier":"small","parameters":{"source":"events-db","destination":"warehouse"},"dryRun":true}' \
-    "$BASE/api/tenant-jobs/runs")"
+  # The catalog reads the tenant's Group a few seconds after the start
+  for _ in $(seq 1 60); do
+    dry="$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d '{"tenantId":"data-team","jobType":"data-etl","tier":"small","parameters":{"source":"events-db","destination":"warehouse"},"dryRun":true}' \
+      "$BASE/api/tenant-jobs/runs")"
+    [[ "$dry" == *"No tenant 'data-team' in the catalog"* ]] || break
+    sleep 2
+  done
   echo "POST /api/tenant-jobs/runs as guest, a dry run in data-team: ${dry##*$'\n'} $(echo "${dry%$'\n'*}" | json "d.jobName ? 'Job ' + d.jobName + ' in ' + d.namespace : JSON.stringify(d)")"
   [ "${dry##*$'\n'}" = 200 ] || return 1
   echo "api: health, job types, runs and a dry run answered"
