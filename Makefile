@@ -36,7 +36,7 @@ dev: bootstrap ## Run the demo portal: app on :3000, backend on :7007 (state kep
 dev-reset: ## Forget the demo's state: its database and the local cluster
 	@scripts/dev.sh reset
 
-test: bootstrap ## Type-check, lint, unit, integration and e2e; ends with `N passed, N failed`
+test: bootstrap ## Type-check, lint, unit, integration, e2e, adoption; ends with `N passed, N failed`
 	@scripts/test.sh
 
 typecheck: bootstrap ## Type-check the whole repo
