@@ -107,11 +107,6 @@ start_backend() {
   echo "backend ready at $BASE"
 }
 
-# json EXPRESSION : evaluates EXPRESSION over the JSON on stdin (as `d`)
-json() {
-  node -e "let s='';process.stdin.on('data',c=>s+=c).on('end',()=>{const d=JSON.parse(s);console.log($1)})"
-}
-
 # get PATH [TOKEN] : the status and body of GET $BASE/PATH
 get() {
   curl -s -w '\n%{http_code}' ${2:+-H "Authorization: Bearer $2"} "$BASE$1"

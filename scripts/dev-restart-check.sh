@@ -63,11 +63,6 @@ start_backend() {
   fail "the tenant-jobs plugin did not become healthy"
 }
 
-# json EXPRESSION : evaluates EXPRESSION over the JSON on stdin (as `d`).
-json() {
-  node -e "let s='';process.stdin.on('data',c=>s+=c).on('end',()=>{const d=JSON.parse(s);console.log($1)})"
-}
-
 # token USER : a demo user's token, once the catalog knows the user.
 token() {
   local answer

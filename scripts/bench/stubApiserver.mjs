@@ -278,7 +278,7 @@ function watch(kind, url, res) {
 }
 
 const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://stub');
+  const url = new URL(req.url, 'http://127.0.0.1');
   const kind =
     url.pathname === '/apis/batch/v1/jobs'
       ? 'jobs'

@@ -54,3 +54,8 @@ wait_for_url() {
   done
   echo "[$name] ready after ${waited}s at $url" >&2
 }
+
+# json EXPRESSION : evaluates EXPRESSION over the JSON on stdin (as `d`).
+json() {
+  node -e "let s='';process.stdin.on('data',c=>s+=c).on('end',()=>{const d=JSON.parse(s);console.log($1)})"
+}

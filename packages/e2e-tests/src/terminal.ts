@@ -13,6 +13,16 @@ export const REPO_ROOT = path.resolve(
   '../../..',
 );
 
+/** How a terminal command runs. */
+export type RunOptions = {
+  /** Sees stdout as it comes (the sign-in prints an address to open). */
+  onOutput?: (text: string) => void;
+  /** Who runs it, for the transcript. */
+  user?: string;
+  /** Keep it out of the transcript (a token). */
+  unrecorded?: boolean;
+};
+
 /** What a command printed and how it ended. */
 export type Outcome = { code: number; stdout: string; stderr: string };
 
@@ -43,11 +53,7 @@ export class Terminal {
   run(
     command: string,
     args: string[],
-    options: {
-      onOutput?: (text: string) => void;
-      user?: string;
-      unrecorded?: boolean;
-    } = {},
+    options: RunOptions = {},
   ): Promise<Outcome> {
     return this.start(command, args, options).done;
   }
@@ -56,12 +62,7 @@ export class Terminal {
   start(
     command: string,
     args: string[],
-    options: {
-      onOutput?: (text: string) => void;
-      user?: string;
-      /** Keep it out of the transcript (a token). */
-      unrecorded?: boolean;
-    } = {},
+    options: RunOptions = {},
   ): { done: Promise<Outcome>; kill(): void } {
     const child = spawn(command, args, {
       cwd: REPO_ROOT,
