@@ -30,8 +30,8 @@ help: ## List the targets
 bootstrap: ## Install the toolchain (Node 24, yarn) and packages; quick when done
 	@scripts/bootstrap.sh
 
-dev: bootstrap ## Run the demo portal: app on :3000, backend on :7007 (state kept in .local/dev)
-	@scripts/dev.sh
+dev: bootstrap ## Run the demo portal: app on :3000, backend on :7007 (state kept in .local/dev); CLUSTERS=2 puts initech-labs on a second cluster
+	@CLUSTERS=$(or $(CLUSTERS),1) scripts/dev.sh
 
 dev-reset: ## Forget the demo's state: its database and the local cluster
 	@scripts/dev.sh reset
@@ -60,14 +60,14 @@ test-adoption: bootstrap ## Install the packed plugins into a stock app, statica
 cluster-build: ## Build the local control plane and KWOK (cached outside the repo)
 	@scripts/cluster/cluster.sh build
 
-cluster-up: ## Start (or reuse) the local cluster; kubeconfig in .local/cluster
-	@scripts/cluster/cluster.sh up
+cluster-up: ## Start (or reuse) local clusters: CLUSTERS=2 adds tenant-jobs-2 beside the first
+	@scripts/cluster/cluster.sh --clusters $(or $(CLUSTERS),1) up
 
-cluster-down: ## Stop the local cluster
-	@scripts/cluster/cluster.sh down
+cluster-down: ## Stop every local cluster of this clone
+	@scripts/cluster/cluster.sh --all down
 
-cluster-status: ## Show the local cluster's state
-	@scripts/cluster/cluster.sh status
+cluster-status: ## Show each local cluster's state
+	@scripts/cluster/cluster.sh --all status
 
 ##@ Tenant jobs from the terminal, as yourself (a running portal: make dev)
 

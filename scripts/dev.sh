@@ -21,7 +21,7 @@ postgres_url() {
 }
 
 if [ "${1:-}" = reset ]; then
-  scripts/cluster/cluster.sh down
+  scripts/cluster/cluster.sh --all down
   rm -rf "$SQLITE_DIR"
   echo "[dev] removed $SQLITE_DIR" >&2
   pg_bin="$(find /usr/lib/postgresql -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -1)"
@@ -57,7 +57,23 @@ case "$DATABASE" in
     ;;
 esac
 
-scripts/cluster/cluster.sh up
+# CLUSTERS=2: a second local cluster, tenant-jobs-2, and the demo tenant
+# initech-labs pinned to it (app-config.two-clusters.yaml); one by default.
+CLUSTERS="${CLUSTERS:-1}"
+case "$CLUSTERS" in
+  1) scripts/cluster/cluster.sh up ;;
+  2)
+    scripts/cluster/cluster.sh --clusters 2 up
+    TENANT_JOBS_KUBECONFIG_2="$TJ_ROOT/.local/cluster/tenant-jobs-2/kubeconfig"
+    export TENANT_JOBS_KUBECONFIG_2
+    config+=(--config "$TJ_ROOT/app-config.two-clusters.yaml")
+    echo "[dev] initech-labs runs on the second cluster, local-2 (kubeconfig: $TENANT_JOBS_KUBECONFIG_2)" >&2
+    ;;
+  *)
+    echo "[dev] CLUSTERS must be 1 or 2, not '$CLUSTERS'" >&2
+    exit 2
+    ;;
+esac
 echo "[dev] app: http://localhost:3000  backend: http://localhost:7007  kubeconfig: $TENANT_JOBS_KUBECONFIG" >&2
 echo "[dev] state: $where; 'make dev-reset' starts clean" >&2
 # OpenTelemetry first (packages/backend/src/instrumentation.js): metrics on

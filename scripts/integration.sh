@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Integration suites against the real local cluster: starts it (or reuses a
-# running one), runs every *.integration.test.ts with its kubeconfig, and
-# stops the cluster again if this run started it.
+# Integration suites against the real local clusters: starts them (or
+# reuses running ones), runs every *.integration.test.ts with the first's
+# kubeconfig, and stops the clusters again that this run started.
 # Usage: scripts/integration.sh [jest args...]
 #
 # The suites that start the real scaffolder backend (scaffolder*.integration)
@@ -15,10 +15,23 @@ set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$TJ_ROOT"
 
-if ! scripts/cluster/cluster.sh status >/dev/null 2>&1; then
-  scripts/cluster/cluster.sh up || exit 1
-  trap 'scripts/cluster/cluster.sh down >/dev/null 2>&1 || true' EXIT
-fi
+# Two clusters: the second (tenant-jobs-2) for the suite that pins a
+# tenant to it (tenantJobs.clusters.integration). Each started here is
+# stopped again at the end.
+started=()
+for name in tenant-jobs tenant-jobs-2; do
+  if ! scripts/cluster/cluster.sh --name "$name" status >/dev/null 2>&1; then
+    scripts/cluster/cluster.sh --name "$name" up || exit 1
+    started+=("$name")
+  fi
+done
+stop_started() {
+  local name
+  for name in "${started[@]}"; do
+    scripts/cluster/cluster.sh --name "$name" down >/dev/null 2>&1 || true
+  done
+}
+trap stop_started EXIT
 
 out=""
 args=()

@@ -3,8 +3,11 @@
 # kube-apiserver, kube-controller-manager, kube-scheduler) built from the Go
 # module proxy, with nodes and pods simulated by KWOK. See README.md here.
 #
-# Usage: scripts/cluster/cluster.sh build|up|down|status|kubeconfig|kubectl ARGS...
-#        scripts/cluster/cluster.sh kueue-build|kueue-up|kueue-down|kueue-status
+# Usage: scripts/cluster/cluster.sh [--name NAME | --clusters N | --all] COMMAND
+#   COMMAND: build|up|down|status|kubeconfig|kubectl ARGS...|list
+#            stop-apiserver|start-apiserver|restart-apiserver
+#            kueue-build|kueue-up|kueue-down|kueue-status
+# Several named clusters run side by side, each with its own ports and state.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -21,43 +24,101 @@ ETCD_DIR=${CACHE_ROOT}/etcd-${ETCD_VERSION}
 KWOK_DIR=${CACHE_ROOT}/kwok-${KWOK_VERSION}
 KUEUE_DIR=${CACHE_ROOT}/kueue-${KUEUE_VERSION}
 
-STATE_DIR=${REPO_ROOT}/.local/cluster
-KUBECONFIG_PATH=${STATE_DIR}/kubeconfig
-CLUSTER_NAME=tenant-jobs
-# kwokctl keeps everything of the cluster (pki, etcd data, pids, logs) under
-# its work dir: kept inside this clone so clones never share a cluster.
-KWOK_WORKDIR=${STATE_DIR}/kwok
-CLUSTER_DIR=${KWOK_WORKDIR}/clusters/${CLUSTER_NAME}
-FINGERPRINT_PATH=${STATE_DIR}/cluster.fingerprint
-# Kueue's pid, log, certificates and configuration (kueue-up).
-KUEUE_STATE_DIR=${STATE_DIR}/kueue
+# The first cluster keeps its state in .local/cluster; any other named
+# cluster in .local/cluster/<name>, beside it.
+CLUSTERS_ROOT=${REPO_ROOT}/.local/cluster
+DEFAULT_CLUSTER=tenant-jobs
+# Folders of the first cluster's state that no other cluster may be named.
+RESERVED_NAMES=" kwok kueue pod-logs kubectl-cache "
+
+# select_cluster NAME: every path below is of that cluster.
+select_cluster() {
+  CLUSTER_NAME=$1
+  if [[ ! "${CLUSTER_NAME}" =~ ^[a-z][a-z0-9-]{0,38}[a-z0-9]$ ]]; then
+    die "a cluster name is 2 to 40 lower-case letters, digits and dashes, starting with a letter: '${CLUSTER_NAME}'"
+  fi
+  if [[ "${RESERVED_NAMES}" == *" ${CLUSTER_NAME} "* ]]; then
+    die "'${CLUSTER_NAME}' names a folder of the first cluster's state; pick another name"
+  fi
+  if [[ "${CLUSTER_NAME}" == "${DEFAULT_CLUSTER}" ]]; then
+    STATE_DIR=${CLUSTERS_ROOT}
+  else
+    STATE_DIR=${CLUSTERS_ROOT}/${CLUSTER_NAME}
+  fi
+  KUBECONFIG_PATH=${STATE_DIR}/kubeconfig
+  # kwokctl keeps everything of the cluster (pki, etcd data, pids, logs)
+  # under its work dir: kept inside this clone so clones never share one.
+  KWOK_WORKDIR=${STATE_DIR}/kwok
+  CLUSTER_DIR=${KWOK_WORKDIR}/clusters/${CLUSTER_NAME}
+  FINGERPRINT_PATH=${STATE_DIR}/cluster.fingerprint
+  # The apiserver's command line while stop-apiserver holds it down.
+  STOPPED_APISERVER=${STATE_DIR}/apiserver.stopped
+  # Kueue's pid, log, certificates and configuration (kueue-up).
+  KUEUE_STATE_DIR=${STATE_DIR}/kueue
+  # kubectl keeps its discovery cache here rather than in ~/.kube.
+  export KUBECACHEDIR=${STATE_DIR}/kubectl-cache
+}
+
+# The names of the clusters that have state in this clone, first one first.
+cluster_names() {
+  local dir
+  [[ -d "${CLUSTERS_ROOT}/kwok/clusters/${DEFAULT_CLUSTER}" ]] && echo "${DEFAULT_CLUSTER}"
+  for dir in "${CLUSTERS_ROOT}"/*/kwok/clusters/*/; do
+    [[ -d "${dir}" ]] || continue
+    dir=${dir%/}
+    echo "${dir##*/}"
+  done
+}
+
+# The first N cluster names: tenant-jobs, tenant-jobs-2, ..., tenant-jobs-N.
+first_names() {
+  local n=$1 i
+  [[ "${n}" =~ ^[1-9][0-9]?$ ]] || die "CLUSTERS is a count from 1 to 99, not '${n}'"
+  echo "${DEFAULT_CLUSTER}"
+  for ((i = 2; i <= n; i++)); do echo "${DEFAULT_CLUSTER}-${i}"; done
+}
 # Kueue v0.17 loads its metrics certificate from this fixed path whenever
 # its internal certificate management is off, even with metrics off.
 KUEUE_METRICS_CERT_DIR=/etc/kueue/metrics/certs
 
 UP_TIMEOUT=${TENANT_JOBS_CLUSTER_TIMEOUT:-180}
 
-log() { printf '[cluster] %s\n' "$*" >&2; }
-die() { printf '[cluster] error: %s\n' "$*" >&2; exit 1; }
+# Messages name the cluster when it is not the first.
+tag() { [[ "${CLUSTER_NAME:-${DEFAULT_CLUSTER}}" == "${DEFAULT_CLUSTER}" ]] && echo cluster || echo "cluster ${CLUSTER_NAME}"; }
+log() { printf '[%s] %s\n' "$(tag)" "$*" >&2; }
+die() { printf '[%s] error: %s\n' "$(tag)" "$*" >&2; exit 1; }
 
 usage() {
   cat >&2 <<EOF
-Usage: ${0##*/} COMMAND
+Usage: ${0##*/} [--name NAME | --clusters N | --all] COMMAND
 
 Commands:
   build        build the pinned binaries into ${CACHE_ROOT} (no-op when cached)
   up           build, then start the local cluster (reused when already healthy)
   down         stop the cluster and delete its state
   status       print the cluster state; exit 0 when it is up and healthy
+  list         print the names of the clusters that have state in this clone
   kubeconfig   print the path of the admin kubeconfig
   kubectl ...  run the pinned kubectl against the local cluster
+  stop-apiserver
+               kill the kube-apiserver and keep it down (failure tests);
+               etcd, the nodes and the cluster's state stay
+  start-apiserver
+               start a stopped kube-apiserver again with its command line
   restart-apiserver
-               stop the kube-apiserver and start it again (failure tests)
+               stop-apiserver, then start-apiserver
   kueue-build  build Kueue into ${CACHE_ROOT} (no-op when cached)
   kueue-up     build Kueue, install its CRDs and run it against the cluster
                (reused when already running for this cluster)
   kueue-down   stop Kueue (its CRDs and objects stay)
   kueue-status exit 0 when Kueue runs for this cluster and is ready
+
+Which cluster:
+  (none)       the first cluster, ${DEFAULT_CLUSTER}: state in .local/cluster
+  --name NAME  a named cluster beside it: state in .local/cluster/NAME,
+               its own ports, kubeconfig .local/cluster/NAME/kubeconfig
+  --clusters N the first N: ${DEFAULT_CLUSTER}, ${DEFAULT_CLUSTER}-2, ... ${DEFAULT_CLUSTER}-N
+  --all        every cluster with state here (for down and status)
 
 Versions: Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}, KWOK ${KWOK_VERSION}, Kueue ${KUEUE_VERSION}
 EOF
@@ -79,9 +140,6 @@ run_kwokctl() {
     PATH="${K8S_DIR}/bin:${PATH}" \
     "${KWOK_DIR}/bin/kwokctl" --name "${CLUSTER_NAME}" "$@" 8>&- 9>&-
 }
-
-# kubectl keeps its discovery cache here rather than in ~/.kube.
-export KUBECACHEDIR=${KUBECACHEDIR:-${STATE_DIR}/kubectl-cache}
 
 kc() {
   "${K8S_DIR}/bin/kubectl" --kubeconfig "${KUBECONFIG_PATH}" "$@"
@@ -303,7 +361,7 @@ delete_cluster() {
   kueue_stop
   # kwokctl leaves the folder when its config is unreadable: remove it anyway.
   rm -rf "${CLUSTER_DIR}"
-  rm -f "${KUBECONFIG_PATH}" "${FINGERPRINT_PATH}"
+  rm -f "${KUBECONFIG_PATH}" "${FINGERPRINT_PATH}" "${STOPPED_APISERVER}"
 }
 
 create_cluster() {
@@ -401,11 +459,16 @@ cmd_down() {
 }
 
 cmd_status() {
+  echo "cluster:    ${CLUSTER_NAME}"
   echo "kubernetes: ${K8S_VERSION}  etcd: ${ETCD_VERSION}  kwok: ${KWOK_VERSION}"
   echo "cache:      ${CACHE_ROOT}"
   echo "kubeconfig: ${KUBECONFIG_PATH}"
   if [[ ! -x "${K8S_DIR}/bin/kubectl" ]]; then
     echo "state:      not built (run: $0 build)"
+    return 1
+  fi
+  if [[ -f "${STOPPED_APISERVER}" ]]; then
+    echo "state:      kube-apiserver stopped (run: $0 $(name_option)start-apiserver)"
     return 1
   fi
   if ! cluster_healthy; then
@@ -426,34 +489,59 @@ relaunch() {
   echo $! >"${CLUSTER_DIR}/pids/${name}.pid"
 }
 
-# Stops the kube-apiserver and starts it again with the same command line,
-# as a failure test: clients see their connections drop and watches end,
-# and must resume; etcd keeps the state. The controller-manager and the
-# scheduler exit when they cannot renew their leases for a while; like a
-# kubelet restarting static pods, this starts again any that did.
-cmd_restart_apiserver() {
+# Kills the kube-apiserver, as a crash would: clients see their connections
+# drop and watches end. etcd keeps the state, the other components stay up
+# (retrying), and the apiserver's command line is kept for start-apiserver.
+cmd_stop_apiserver() {
   mkdir -p "${STATE_DIR}"
   exec 9>"${STATE_DIR}/.lock"
   flock 9
   cluster_healthy || die "the cluster is not up; run: $0 up"
   local name pid i
-  local -A argv_of=()
+  # The command lines, NUL-separated argv kept with NULs as \x01, one a line.
+  : >"${STOPPED_APISERVER}.tmp"
   for name in kube-apiserver kube-controller-manager kube-scheduler; do
     pid=$(cat "${CLUSTER_DIR}/pids/${name}.pid")
     is_component "${pid}" || die "no ${name} of this cluster at pid ${pid}"
-    # NUL-separated argv, kept as one string with NULs turned into \x01
-    argv_of[${name}]=$(tr '\0' '\001' <"/proc/${pid}/cmdline")
+    printf '%s\t%s\n' "${name}" "$(tr '\0' '\001' <"/proc/${pid}/cmdline")" >>"${STOPPED_APISERVER}.tmp"
   done
-  # A crash, not a graceful stop: connections just drop.
+  mv "${STOPPED_APISERVER}.tmp" "${STOPPED_APISERVER}"
   pid=$(cat "${CLUSTER_DIR}/pids/kube-apiserver.pid")
   kill -KILL "${pid}"
   for ((i = 0; i < 100; i++)); do
     kill -0 "${pid}" 2>/dev/null || break
     sleep 0.1
   done
-  local -a argv=()
-  IFS=$'\001' read -r -a argv <<<"${argv_of[kube-apiserver]%$'\001'}"
-  relaunch kube-apiserver "${argv[@]}"
+  log "kube-apiserver stopped (was pid ${pid}); start it with: $0 $(name_option)start-apiserver"
+  flock -u 9
+}
+
+# The option that selects this cluster, for messages.
+name_option() {
+  [[ "${CLUSTER_NAME}" == "${DEFAULT_CLUSTER}" ]] || printf -- '--name %s ' "${CLUSTER_NAME}"
+}
+
+# argv_of NAME: the kept command line of a component, into the array ARGV.
+argv_of() {
+  local line
+  line=$(grep -m1 "^$1"$'\t' "${STOPPED_APISERVER}") || die "no command line of $1 kept in ${STOPPED_APISERVER}"
+  line=${line#*$'\t'}
+  IFS=$'\001' read -r -a ARGV <<<"${line%$'\001'}"
+}
+
+# Starts the kube-apiserver stop-apiserver killed, with the command line it
+# had. The controller-manager and the scheduler exit when they cannot renew
+# their leases for a while; like a kubelet restarting static pods, this
+# starts again any that did.
+cmd_start_apiserver() {
+  mkdir -p "${STATE_DIR}"
+  exec 9>"${STATE_DIR}/.lock"
+  flock 9
+  [[ -f "${STOPPED_APISERVER}" ]] || die "no kube-apiserver was stopped here (run: $0 $(name_option)stop-apiserver first)"
+  local name pid i
+  local -a ARGV=()
+  argv_of kube-apiserver
+  relaunch kube-apiserver "${ARGV[@]}"
   for ((i = 0; i < 600; i++)); do
     apiserver_ready && break
     sleep 0.1
@@ -464,15 +552,21 @@ cmd_restart_apiserver() {
     for name in kube-controller-manager kube-scheduler; do
       pid=$(cat "${CLUSTER_DIR}/pids/${name}.pid" 2>/dev/null || true)
       if ! is_component "${pid}"; then
-        IFS=$'\001' read -r -a argv <<<"${argv_of[${name}]%$'\001'}"
-        relaunch "${name}" "${argv[@]}"
+        argv_of "${name}"
+        relaunch "${name}" "${ARGV[@]}"
         log "${name} had exited; started it again"
       fi
     done
     sleep 0.5
   done
-  log "kube-apiserver restarted (pid $(cat "${CLUSTER_DIR}/pids/kube-apiserver.pid"))"
+  rm -f "${STOPPED_APISERVER}"
+  log "kube-apiserver started (pid $(cat "${CLUSTER_DIR}/pids/kube-apiserver.pid"))"
   flock -u 9
+}
+
+cmd_restart_apiserver() {
+  cmd_stop_apiserver
+  cmd_start_apiserver
 }
 
 # ---------------------------------------------------------------------------
@@ -694,15 +788,21 @@ cmd_kubeconfig() {
   echo "${KUBECONFIG_PATH}"
 }
 
-main() {
-  local cmd=${1:-}
-  [[ $# -gt 0 ]] && shift
+cmd_list() { cluster_names; }
+
+# One command on one cluster.
+run_command() {
+  local cmd=$1
+  shift
   case "${cmd}" in
     build) cmd_build ;;
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
+    list) cmd_list ;;
     kubeconfig) cmd_kubeconfig ;;
+    stop-apiserver) cmd_stop_apiserver ;;
+    start-apiserver) cmd_start_apiserver ;;
     restart-apiserver) cmd_restart_apiserver ;;
     kueue-build) cmd_kueue_build ;;
     kueue-up) cmd_kueue_up ;;
@@ -718,6 +818,37 @@ main() {
       exit 2
       ;;
   esac
+}
+
+main() {
+  local name=${DEFAULT_CLUSTER} many="" name_given=""
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --name) name=${2:-}; name_given=1; shift 2 || die "--name needs a NAME" ;;
+      --name=*) name=${1#*=}; name_given=1; shift ;;
+      --clusters) many=$(first_names "${2:-}") || exit 1; shift 2 ;;
+      --clusters=*) many=$(first_names "${1#*=}") || exit 1; shift ;;
+      --all) many=$(cluster_names); [[ -n "${many}" ]] || many=${DEFAULT_CLUSTER}; shift ;;
+      *) break ;;
+    esac
+  done
+  local cmd=${1:-}
+  [[ $# -gt 0 ]] && shift
+  if [[ -n "${many}" ]]; then
+    [[ -z "${name_given}" ]] || die "--name and --clusters/--all do not go together"
+    case "${cmd}" in
+      build | kubectl | kubeconfig | list | -h | --help | help | "")
+        die "${cmd:-a command} is for one cluster: drop --clusters/--all" ;;
+    esac
+    # One after the other, each in a process of its own (locks, exits).
+    local n rc=0
+    for n in ${many}; do
+      "$0" --name "${n}" "${cmd}" "$@" || rc=1
+    done
+    return "${rc}"
+  fi
+  select_cluster "${name}"
+  run_command "${cmd}" "$@"
 }
 
 main "$@"
