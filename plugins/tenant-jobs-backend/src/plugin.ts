@@ -228,6 +228,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           clusters,
           logger: deps.logger,
           config,
+          clusterState: name => observability.health.stateOf(name),
         });
         const usageReports = new UsageReports({ usage });
         await tracking.schedule(deps.scheduler);

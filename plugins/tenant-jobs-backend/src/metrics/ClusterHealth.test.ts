@@ -73,6 +73,32 @@ describe('ClusterHealth', () => {
     expect(readiness.body.unreachableClusters).toEqual([]);
   });
 
+  it("tells a tenant's members whether their cluster answers, without its error", () => {
+    const h = health();
+    h.onRequest({
+      cluster: 'west',
+      verb: 'list',
+      resource: 'jobs',
+      durationSeconds: 0.01,
+      status: 200,
+    });
+    const answeredAt = new Date(now).toISOString();
+    now += 5000;
+    h.onRequest({
+      cluster: 'west',
+      verb: 'watch',
+      resource: 'pods',
+      durationSeconds: 1,
+      errorType: 'network',
+    });
+    expect(h.stateOf('west')).toEqual({
+      reachable: false,
+      lastAnsweredAt: answeredAt,
+    });
+    // Nothing asked of it yet: not known to be down.
+    expect(h.stateOf('east')).toEqual({ reachable: true });
+  });
+
   it('names a watch that has heard nothing for too long, or cannot sync', () => {
     const h = new ClusterHealth({
       clusters: ['east'],

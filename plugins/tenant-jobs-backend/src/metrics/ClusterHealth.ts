@@ -57,10 +57,18 @@ type WatchEntry = {
   unsyncedSince?: number;
 };
 
-type ClusterState = {
+type ClusterRecord = {
   lastAnsweredAt?: number;
   lastUnreachableAt?: number;
   lastError?: string;
+};
+
+/** Whether a cluster answers, as its tenants' members see it. */
+export type ClusterState = {
+  /** False when its last requests got no answer (timeout, network, 502-504). */
+  reachable: boolean;
+  /** When the apiserver last answered a request, ISO 8601. */
+  lastAnsweredAt?: string;
 };
 
 /**
@@ -70,7 +78,7 @@ type ClusterState = {
  * `tenant_jobs.cluster.reachable` and `tenant_jobs.watch.*`.
  */
 export class ClusterHealth {
-  private readonly states = new Map<string, ClusterState>();
+  private readonly states = new Map<string, ClusterRecord>();
   private readonly watches = new Set<WatchEntry>();
 
   constructor(
@@ -90,7 +98,7 @@ export class ClusterHealth {
 
   /** Records how a request to a cluster ended. */
   onRequest(event: KubernetesRequestEvent): void {
-    let state = this.states.get(event.cluster);
+    let state: ClusterRecord | undefined = this.states.get(event.cluster);
     if (!state) {
       state = {};
       this.states.set(event.cluster, state);
@@ -162,19 +170,30 @@ export class ClusterHealth {
     });
   }
 
+  /**
+   * Whether one cluster answers now, without its error or watches: what
+   * a tenant's members may know of their tenant's cluster.
+   */
+  stateOf(cluster: string): ClusterState {
+    const state = this.states.get(cluster) ?? {};
+    return {
+      reachable: !(
+        state.lastUnreachableAt !== undefined &&
+        (state.lastAnsweredAt ?? 0) < state.lastUnreachableAt
+      ),
+      ...(state.lastAnsweredAt
+        ? { lastAnsweredAt: new Date(state.lastAnsweredAt).toISOString() }
+        : {}),
+    };
+  }
+
   /** Every cluster with its reachability and watches. */
   report(): ClusterHealthReport[] {
     const watches = this.watchHealth();
     return [...this.states.entries()].map(([cluster, state]) => ({
       cluster,
-      reachable: !(
-        state.lastUnreachableAt !== undefined &&
-        (state.lastAnsweredAt ?? 0) < state.lastUnreachableAt
-      ),
+      ...this.stateOf(cluster),
       ...(state.lastError ? { lastError: state.lastError } : {}),
-      ...(state.lastAnsweredAt
-        ? { lastAnsweredAt: new Date(state.lastAnsweredAt).toISOString() }
-        : {}),
       watches: watches.filter(w => w.cluster === cluster),
     }));
   }

@@ -38,6 +38,14 @@ export class TenantService {
       clusters: TenantClusters;
       logger: LoggerService;
       config: { namespacePattern: string; preemptingPriorities: PriorityId[] };
+      /**
+       * Whether a cluster answers now (the plugin's cluster health), so a
+       * tenant's members learn that theirs is down.
+       */
+      clusterState?: (cluster: string) => {
+        reachable: boolean;
+        lastAnsweredAt?: string;
+      };
     },
   ) {}
 
@@ -80,6 +88,9 @@ export class TenantService {
       groupRef: resolved.groupRef,
       plan: resolved.plan,
       cluster: resolved.cluster,
+      ...(this.deps.clusterState && {
+        clusterState: this.deps.clusterState(resolved.cluster),
+      }),
       namespace: resolved.namespace,
       activeJobs: await this.deps.runs.countActive(resolved.id),
       quota,

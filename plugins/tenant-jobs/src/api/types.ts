@@ -51,6 +51,16 @@ export interface TenantSummary {
   groupRef: string;
   plan: TenantPlan;
   cluster: string;
+  /**
+   * Whether the tenant's cluster answers the backend now. While it does
+   * not, its runs cannot be launched, cancelled or followed live; they
+   * catch up when it returns. Absent from backends that do not say.
+   */
+  clusterState?: {
+    reachable: boolean;
+    /** When the cluster last answered the backend, ISO 8601. */
+    lastAnsweredAt?: string;
+  };
   namespace: string;
   /** Runs holding one of the tenant's slots now. */
   activeJobs: number;

@@ -57,6 +57,16 @@ import type { TestOrg } from './harness';
 /** What a test backend needs to know; JSON, so a child process can get it. */
 export type TestBackendSettings = {
   org: TestOrg;
+  /**
+   * A second cluster beside `local`, and the tenant ids pinned to it.
+   */
+  secondCluster?: {
+    name: string;
+    server: string;
+    caPem: string;
+    tokenFile: string;
+    tenants: string[];
+  };
   /** The apiserver URL and CA (PEM). */
   server: string;
   caPem: string;
@@ -275,6 +285,19 @@ export function tenantJobsTestFeatures(
                 tokenFile: settings.tokenFile,
               },
             },
+            ...(settings.secondCluster
+              ? [
+                  {
+                    name: settings.secondCluster.name,
+                    url: settings.secondCluster.server,
+                    caData: settings.secondCluster.caPem,
+                    auth: {
+                      type: 'serviceAccountToken',
+                      tokenFile: settings.secondCluster.tokenFile,
+                    },
+                  },
+                ]
+              : []),
           ],
           defaultPlan: 'basic',
           plans: settings.plans,
@@ -282,7 +305,19 @@ export function tenantJobsTestFeatures(
           // location; c's plan and group come from config.
           trustedGroupLocations: [TRUSTED_GROUP_LOCATION],
           tenants: {
-            [org.tenants.c]: { plan: 'oneJob', group: org.groups.c },
+            ...Object.fromEntries(
+              (settings.secondCluster?.tenants ?? []).map(id => [
+                id,
+                { cluster: settings.secondCluster!.name },
+              ]),
+            ),
+            [org.tenants.c]: {
+              plan: 'oneJob',
+              group: org.groups.c,
+              ...(settings.secondCluster?.tenants.includes(org.tenants.c) && {
+                cluster: settings.secondCluster.name,
+              }),
+            },
           },
           // Topics the test suites' trigger rules listen to.
           triggers: {

@@ -302,19 +302,37 @@ function databasePerPluginFactory(knex: Knex, databases: TestDatabases) {
   });
 }
 
-/** The admin kubeconfig of the local cluster. */
-export function adminKubeConfig(): KubeConfig {
-  const file =
-    process.env.TENANT_JOBS_KUBECONFIG?.trim() ||
-    path.join(REPO_ROOT, '.local/cluster/kubeconfig');
+/** The name the test backend gives the first local cluster. */
+export const FIRST_CLUSTER = 'local';
+
+/**
+ * The admin kubeconfig of the local cluster, or of a named local cluster
+ * beside it (`scripts/cluster/cluster.sh --name NAME up`).
+ */
+export function adminKubeConfig(localClusterName?: string): KubeConfig {
+  const file = localClusterName
+    ? path.join(REPO_ROOT, '.local/cluster', localClusterName, 'kubeconfig')
+    : process.env.TENANT_JOBS_KUBECONFIG?.trim() ||
+      path.join(REPO_ROOT, '.local/cluster/kubeconfig');
   if (!fs.existsSync(file)) {
     throw new Error(
-      `No kubeconfig at ${file}: start the local cluster with scripts/cluster/cluster.sh up, or set TENANT_JOBS_KUBECONFIG`,
+      localClusterName
+        ? `No kubeconfig at ${file}: start that cluster with scripts/cluster/cluster.sh --name ${localClusterName} up`
+        : `No kubeconfig at ${file}: start the local cluster with scripts/cluster/cluster.sh up, or set TENANT_JOBS_KUBECONFIG`,
     );
   }
   const kc = new KubeConfig();
   kc.loadFromFile(file);
   return kc;
+}
+
+function adminApis(kc: KubeConfig): AdminApis {
+  return {
+    core: kc.makeApiClient(CoreV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+    networking: kc.makeApiClient(NetworkingV1Api),
+    rbac: kc.makeApiClient(RbacAuthorizationV1Api),
+  };
 }
 
 /** Polls `probe` until it returns a value; fails with the last error at the deadline. */
@@ -442,7 +460,12 @@ export type TenantJobsTestEnv = {
   /** The plugin's database (runs, audit), as the backend uses it. */
   knex: Knex;
   auditor: AuditorMock;
+  /** Admin clients of the first local cluster. */
   admin: AdminApis;
+  /** Admin clients of a cluster by the backend's name for it. */
+  adminOf(cluster: string): AdminApis;
+  /** The backend's name of the cluster a tenant is pinned to. */
+  clusterOf(tenantId: string): string;
   /** Authorization header of a test user. */
   as(user: UserKey): string;
   /** Jobs in a tenant's namespace (0 when it does not exist yet). */
@@ -491,6 +514,13 @@ export async function startTenantJobsTestBackend(options: {
    * platform team.
    */
   provisionAllowed?: boolean;
+  /**
+   * A second local cluster (`cluster.sh --name LOCAL_NAME up`), configured
+   * as `name` beside the first (`local`), with these tenants pinned to it
+   * (`tenantJobs.tenants.<id>.cluster`). The backend gets the same
+   * least-privilege identity there.
+   */
+  secondCluster?: { localName: string; name: string; tenants: TenantKey[] };
   /** The database; SQLite in memory unless told otherwise. */
   databaseId?: TestDatabaseId;
   /**
@@ -523,12 +553,17 @@ export async function startTenantJobsTestBackend(options: {
 }): Promise<TenantJobsTestEnv> {
   const org = createTestOrg();
   const kc = adminKubeConfig();
-  const admin: AdminApis = {
-    core: kc.makeApiClient(CoreV1Api),
-    batch: kc.makeApiClient(BatchV1Api),
-    networking: kc.makeApiClient(NetworkingV1Api),
-    rbac: kc.makeApiClient(RbacAuthorizationV1Api),
-  };
+  const admin = adminApis(kc);
+  const second = options.secondCluster;
+  const secondKc = second ? adminKubeConfig(second.localName) : undefined;
+  /** Admin clients by the backend's cluster name. */
+  const admins = new Map<string, AdminApis>([[FIRST_CLUSTER, admin]]);
+  if (second && secondKc) admins.set(second.name, adminApis(secondKc));
+  const clusterOf = (tenantId: string): string =>
+    second?.tenants.some(key => org.tenants[key] === tenantId)
+      ? second.name
+      : FIRST_CLUSTER;
+  const adminFor = (tenantId: string) => admins.get(clusterOf(tenantId))!;
   const backendNamespace = `tj-it-http-${org.runTag}`;
   const bindingName = `tenant-jobs-it-http-${org.runTag}`;
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tj-it-http-'));
@@ -541,29 +576,39 @@ export async function startTenantJobsTestBackend(options: {
       await backend.stop();
       backend = undefined;
     }
-    for (const name of [
-      ...Object.values(org.tenants).map(namespaceOf),
-      backendNamespace,
-    ]) {
+    for (const apis of admins.values()) {
+      for (const name of [
+        ...Object.values(org.tenants).map(namespaceOf),
+        backendNamespace,
+      ]) {
+        await ignoreNotFound(() =>
+          apis.core.deleteNamespace({ name, propagationPolicy: 'Background' }),
+        );
+      }
       await ignoreNotFound(() =>
-        admin.core.deleteNamespace({ name, propagationPolicy: 'Background' }),
+        apis.rbac.deleteClusterRoleBinding({ name: bindingName }),
       );
     }
-    await ignoreNotFound(() =>
-      admin.rbac.deleteClusterRoleBinding({ name: bindingName }),
-    );
     fs.rmSync(tmpDir, { recursive: true, force: true });
   };
 
   try {
     // Bound to tenant-jobs-backend only, confined by the shipped policy.
-    const identity = await createBackendIdentity(kc, {
-      namespace: backendNamespace,
-      bindingName,
-      tokenDir: tmpDir,
-      namespaceLabels: { 'tenant-jobs.io/test-run': org.runTag },
-    });
+    const identityIn = (config: KubeConfig, tokenDir: string) => {
+      fs.mkdirSync(tokenDir, { recursive: true });
+      return createBackendIdentity(config, {
+        namespace: backendNamespace,
+        bindingName,
+        tokenDir,
+        namespaceLabels: { 'tenant-jobs.io/test-run': org.runTag },
+      });
+    };
+    const identity = await identityIn(kc, tmpDir);
     const { tokenFile, caPem } = identity;
+    const secondIdentity =
+      second && secondKc
+        ? await identityIn(secondKc, path.join(tmpDir, second.name))
+        : undefined;
 
     // A child process keeps its runs in a file or in PostgreSQL, so a
     // SIGKILL loses only what was never written, as in production.
@@ -619,6 +664,16 @@ export async function startTenantJobsTestBackend(options: {
       rootConfig: options.extend?.rootConfig,
       adminGroups: options.adminGroups?.map(key => org.groups[key]),
       provisionAllowed: options.provisionAllowed,
+      secondCluster:
+        second && secondIdentity
+          ? {
+              name: second.name,
+              server: secondIdentity.server,
+              caPem: secondIdentity.caPem,
+              tokenFile: secondIdentity.tokenFile,
+              tenants: second.tenants.map(key => org.tenants[key]),
+            }
+          : undefined,
     };
     let children: ChildBackend[] = [];
     stopChild = async () => {
@@ -663,7 +718,7 @@ export async function startTenantJobsTestBackend(options: {
     const listJobs = async (tenantId: string, labelSelector?: string) => {
       try {
         return (
-          await admin.batch.listNamespacedJob({
+          await adminFor(tenantId).batch.listNamespacedJob({
             namespace: namespaceOf(tenantId),
             labelSelector,
           })
@@ -682,6 +737,12 @@ export async function startTenantJobsTestBackend(options: {
       knex,
       auditor,
       admin,
+      adminOf: cluster => {
+        const apis = admins.get(cluster);
+        if (!apis) throw new Error(`No test cluster named '${cluster}'`);
+        return apis;
+      },
+      clusterOf,
       as: user => mockCredentials.user.header(org.users[user]),
       listJobs,
       countJobs: async (tenantId, labelSelector) =>
@@ -693,7 +754,7 @@ export async function startTenantJobsTestBackend(options: {
         return Number(count);
       },
       async countActivePods(tenantId) {
-        const pods = await admin.core.listNamespacedPod({
+        const pods = await adminFor(tenantId).core.listNamespacedPod({
           namespace: namespaceOf(tenantId),
         });
         return pods.items.filter(
@@ -704,7 +765,7 @@ export async function startTenantJobsTestBackend(options: {
       },
       async readJob(tenantId, name) {
         try {
-          return await admin.batch.readNamespacedJob({
+          return await adminFor(tenantId).batch.readNamespacedJob({
             namespace: namespaceOf(tenantId),
             name,
           });

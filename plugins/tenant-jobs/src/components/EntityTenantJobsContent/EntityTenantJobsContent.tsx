@@ -16,6 +16,7 @@ import { tenantIdOf } from '../../isTenantJobsAvailable';
 import { LazyRunDetailView, LazyStatsCharts } from '../common/lazyViews';
 import { LaunchedNotice } from '../common/LaunchedNotice';
 import { useSelectedRun } from '../common/RunLink';
+import { ClusterOutageBanner } from '../ClusterOutage/ClusterOutageBanner';
 import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
 import { QuotaBars } from '../QuotaBars/QuotaBars';
 import { LiveRunsTable } from '../RunsTable/LiveRunsTable';
@@ -80,140 +81,143 @@ function EntityJobs(props: { entity: Entity; tenantId: string }) {
   );
   const owner = (entity.spec as { owner?: string } | undefined)?.owner;
   return (
-    <Grid container spacing={2}>
-      {notMember && (
-        <Grid item xs={12}>
-          <NotMemberNotice tenantId={tenantId} owner={owner} />
-        </Grid>
-      )}
-      {launched && (
-        <Grid item xs={12}>
-          <LaunchedNotice
-            run={launched}
-            title={titles[launched.jobType]}
-            onClose={() => setLaunched(undefined)}
-          />
-        </Grid>
-      )}
-      {scheduled && (
-        <Grid item xs={12}>
-          <ScheduledNotice
-            schedule={scheduled}
-            title={titles[scheduled.jobType]}
-            onClose={() => setScheduled(undefined)}
-          />
-        </Grid>
-      )}
-      <Grid item xs={12} id={RUNS_CARD_ID}>
-        <InfoCard
-          title="Jobs"
-          subheader={`Runs launched from ${name} for tenant ${tenantId}, newest first`}
-          action={launchButton}
-        >
-          {scheduleId && (
-            <Box marginBottom={1}>
-              <ScheduleFilterChip
-                scheduleId={scheduleId}
-                onRemove={() => setScheduleId(undefined)}
-              />
-            </Box>
-          )}
-          <LiveRunsTable
-            key={listKey}
-            filter={scheduleId ? { entityRef, scheduleId } : { entityRef }}
-            tenantIds={[tenantId]}
-            jobTypeTitles={titles}
-            caption={`Jobs of ${name}`}
-            empty={
-              scheduleId ? (
-                <EmptyState
-                  missing="data"
-                  title="No runs of this schedule yet"
-                  description="It has not started a run yet: its next starts are listed under Schedules. Remove the schedule filter to see every job again."
-                />
-              ) : (
-                <EmptyState
-                  missing="data"
-                  title={notMember ? 'No jobs you may see' : 'No jobs yet'}
-                  description={
-                    notMember
-                      ? `Jobs of tenant ${tenantId} are visible to its members only.`
-                      : `Nothing has been launched from ${name} yet. Launch a job to see it here, with its status, logs and result.`
-                  }
-                  action={notMember ? undefined : launchButton}
-                />
-              )
-            }
-          />
-        </InfoCard>
-      </Grid>
-      {member && (
-        <Grid item xs={12}>
-          <SchedulesPanel
-            key={`schedules-${panelsKey}`}
-            tenantIds={[tenantId]}
-            entityRef={entityRef}
-            onShowRuns={id => {
-              setScheduleId(id);
-              document
-                .getElementById(RUNS_CARD_ID)
-                ?.scrollIntoView?.({ behavior: 'smooth' });
-            }}
-          />
-        </Grid>
-      )}
-      {member && (
-        <Grid item xs={12}>
-          <TriggersPanel
-            key={`triggers-${panelsKey}`}
-            tenantIds={[tenantId]}
-            entityRef={entityRef}
-          />
-        </Grid>
-      )}
-      {tenant && (
-        <Grid item xs={12}>
-          <ConfigurationBackup
-            tenantIds={[tenantId]}
-            onRestored={() => setPanelsKey(k => k + 1)}
-          />
-        </Grid>
-      )}
-      {tenant && (
-        <Grid item xs={12}>
+    <>
+      <ClusterOutageBanner tenantIds={[tenantId]} />
+      <Grid container spacing={2}>
+        {notMember && (
+          <Grid item xs={12}>
+            <NotMemberNotice tenantId={tenantId} owner={owner} />
+          </Grid>
+        )}
+        {launched && (
+          <Grid item xs={12}>
+            <LaunchedNotice
+              run={launched}
+              title={titles[launched.jobType]}
+              onClose={() => setLaunched(undefined)}
+            />
+          </Grid>
+        )}
+        {scheduled && (
+          <Grid item xs={12}>
+            <ScheduledNotice
+              schedule={scheduled}
+              title={titles[scheduled.jobType]}
+              onClose={() => setScheduled(undefined)}
+            />
+          </Grid>
+        )}
+        <Grid item xs={12} id={RUNS_CARD_ID}>
           <InfoCard
-            title={`Quota of ${tenant.title ?? tenant.id}`}
-            subheader={`Plan ${tenant.plan.id}: what the tenant's running jobs use now`}
+            title="Jobs"
+            subheader={`Runs launched from ${name} for tenant ${tenantId}, newest first`}
+            action={launchButton}
           >
-            <QuotaBars tenant={tenant} row />
+            {scheduleId && (
+              <Box marginBottom={1}>
+                <ScheduleFilterChip
+                  scheduleId={scheduleId}
+                  onRemove={() => setScheduleId(undefined)}
+                />
+              </Box>
+            )}
+            <LiveRunsTable
+              key={listKey}
+              filter={scheduleId ? { entityRef, scheduleId } : { entityRef }}
+              tenantIds={[tenantId]}
+              jobTypeTitles={titles}
+              caption={`Jobs of ${name}`}
+              empty={
+                scheduleId ? (
+                  <EmptyState
+                    missing="data"
+                    title="No runs of this schedule yet"
+                    description="It has not started a run yet: its next starts are listed under Schedules. Remove the schedule filter to see every job again."
+                  />
+                ) : (
+                  <EmptyState
+                    missing="data"
+                    title={notMember ? 'No jobs you may see' : 'No jobs yet'}
+                    description={
+                      notMember
+                        ? `Jobs of tenant ${tenantId} are visible to its members only.`
+                        : `Nothing has been launched from ${name} yet. Launch a job to see it here, with its status, logs and result.`
+                    }
+                    action={notMember ? undefined : launchButton}
+                  />
+                )
+              }
+            />
           </InfoCard>
         </Grid>
-      )}
-      {member && (
-        <Grid item xs={12}>
-          <LazyStatsCharts filter={{ entityRef }} jobTypeTitles={titles} />
-        </Grid>
-      )}
-      {member && (
-        <Grid item xs={12}>
-          <UsagePanel tenantIds={[tenantId]} />
-        </Grid>
-      )}
-      <LazyLaunchDialog
-        open={launching}
-        tenantId={tenantId}
-        entityRef={entityRef}
-        onClose={() => setLaunching(false)}
-        onLaunched={run => {
-          setLaunched(run);
-          setListKey(k => k + 1);
-        }}
-        onScheduled={schedule => {
-          setScheduled(schedule);
-          setPanelsKey(k => k + 1);
-        }}
-      />
-    </Grid>
+        {member && (
+          <Grid item xs={12}>
+            <SchedulesPanel
+              key={`schedules-${panelsKey}`}
+              tenantIds={[tenantId]}
+              entityRef={entityRef}
+              onShowRuns={id => {
+                setScheduleId(id);
+                document
+                  .getElementById(RUNS_CARD_ID)
+                  ?.scrollIntoView?.({ behavior: 'smooth' });
+              }}
+            />
+          </Grid>
+        )}
+        {member && (
+          <Grid item xs={12}>
+            <TriggersPanel
+              key={`triggers-${panelsKey}`}
+              tenantIds={[tenantId]}
+              entityRef={entityRef}
+            />
+          </Grid>
+        )}
+        {tenant && (
+          <Grid item xs={12}>
+            <ConfigurationBackup
+              tenantIds={[tenantId]}
+              onRestored={() => setPanelsKey(k => k + 1)}
+            />
+          </Grid>
+        )}
+        {tenant && (
+          <Grid item xs={12}>
+            <InfoCard
+              title={`Quota of ${tenant.title ?? tenant.id}`}
+              subheader={`Plan ${tenant.plan.id}: what the tenant's running jobs use now`}
+            >
+              <QuotaBars tenant={tenant} row />
+            </InfoCard>
+          </Grid>
+        )}
+        {member && (
+          <Grid item xs={12}>
+            <LazyStatsCharts filter={{ entityRef }} jobTypeTitles={titles} />
+          </Grid>
+        )}
+        {member && (
+          <Grid item xs={12}>
+            <UsagePanel tenantIds={[tenantId]} />
+          </Grid>
+        )}
+        <LazyLaunchDialog
+          open={launching}
+          tenantId={tenantId}
+          entityRef={entityRef}
+          onClose={() => setLaunching(false)}
+          onLaunched={run => {
+            setLaunched(run);
+            setListKey(k => k + 1);
+          }}
+          onScheduled={schedule => {
+            setScheduled(schedule);
+            setPanelsKey(k => k + 1);
+          }}
+        />
+      </Grid>
+    </>
   );
 }
 

@@ -18,6 +18,7 @@ import { ErrorNotice } from '../common/ErrorNotice';
 import { LazyRunDetailView } from '../common/lazyViews';
 import { LaunchedNotice } from '../common/LaunchedNotice';
 import { useSelectedRun } from '../common/RunLink';
+import { ClusterOutageBanner } from '../ClusterOutage/ClusterOutageBanner';
 import { LazyLaunchDialog } from '../LaunchDialog/LazyLaunchDialog';
 import { AuditView } from '../Audit/AuditView';
 import { PlatformView } from '../Platform/PlatformView';
@@ -197,6 +198,7 @@ export function TenantJobsPage(props: {
           </Button>
         )}
       </ContentHeader>
+      <ClusterOutageBanner />
       {scheduled && (
         <Box marginBottom={2}>
           <ScheduledNotice

@@ -850,6 +850,22 @@ export const spec = {
           cluster: {
             type: 'string',
           },
+          clusterState: {
+            type: 'object',
+            description:
+              "Whether the tenant's cluster answers the backend now. While it\ndoes not, its runs cannot be launched, cancelled or followed\nlive (503s name the cluster); they catch up when it returns.",
+            properties: {
+              reachable: {
+                type: 'boolean',
+              },
+              lastAnsweredAt: {
+                type: 'string',
+                format: 'date-time',
+                description: 'When the cluster last answered the backend.',
+              },
+            },
+            required: ['reachable'],
+          },
           namespace: {
             type: 'string',
           },

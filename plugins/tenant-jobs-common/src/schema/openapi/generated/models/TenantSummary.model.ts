@@ -5,6 +5,7 @@
 // ******************************************************************
 import { TenantPlan } from '../models/TenantPlan.model';
 import { TenantQuotaUsage } from '../models/TenantQuotaUsage.model';
+import { TenantSummaryClusterState } from '../models/TenantSummaryClusterState.model';
 
 /**
  * A tenant of the signed-in user.
@@ -22,6 +23,7 @@ export interface TenantSummary {
   groupRef: string;
   plan: TenantPlan;
   cluster: string;
+  clusterState?: TenantSummaryClusterState;
   namespace: string;
   /**
    * Runs holding one of the tenant\'s slots now.

@@ -62,6 +62,7 @@ export * from '../models/TenantPlan.model';
 export * from '../models/TenantQuota.model';
 export * from '../models/TenantQuotaUsage.model';
 export * from '../models/TenantSummary.model';
+export * from '../models/TenantSummaryClusterState.model';
 export * from '../models/Tier.model';
 export * from '../models/TierId.model';
 export * from '../models/Trigger.model';
