@@ -13,27 +13,33 @@ cd "$TJ_ROOT"
 scripts/ensure-chromium.sh || exit 1
 
 started=()
-started_cluster=0
+started_clusters=()
 cleanup() {
   for name in "${started[@]}"; do stop_service "$name"; done
-  if [ "$started_cluster" = 1 ]; then
-    scripts/cluster/cluster.sh down >/dev/null 2>&1 || true
-  fi
+  for name in "${started_clusters[@]}"; do
+    scripts/cluster/cluster.sh --name "$name" down >/dev/null 2>&1 || true
+  done
 }
 trap cleanup EXIT
 
-# The portal's backend runs tenant jobs on the local cluster.
-if ! scripts/cluster/cluster.sh status >/dev/null 2>&1; then
-  scripts/cluster/cluster.sh up || exit 1
-  started_cluster=1
-fi
+# The portal's backend runs tenant jobs on two local clusters, as `make dev
+# CLUSTERS=2` does: initech-labs on the second (clusters.e2e stops it).
+for name in tenant-jobs tenant-jobs-2; do
+  if ! scripts/cluster/cluster.sh --name "$name" status >/dev/null 2>&1; then
+    scripts/cluster/cluster.sh --name "$name" up || exit 1
+    started_clusters+=("$name")
+  fi
+done
+export TENANT_JOBS_KUBECONFIG_2="$TJ_ROOT/.local/cluster/tenant-jobs-2/kubeconfig"
 
 if ! http_ok "$BACKEND_READY_URL"; then
   # A history of 10000 finished runs for one component, recorded at
   # startup (packages/backend/src/modules/demoRunHistory), so the Jobs tab
   # is measured against a big table.
   TENANT_JOBS_DEMO_HISTORY="${TENANT_JOBS_DEMO_HISTORY:-10000}" \
-    start_service e2e-backend yarn workspace backend start
+    start_service e2e-backend yarn workspace backend start \
+    --config "$TJ_ROOT/app-config.yaml" \
+    --config "$TJ_ROOT/app-config.two-clusters.yaml"
   started+=(e2e-backend)
 fi
 if ! http_ok "$APP_URL"; then
