@@ -112,6 +112,12 @@ Commands:
                (reused when already running for this cluster)
   kueue-down   stop Kueue (its CRDs and objects stay)
   kueue-status exit 0 when Kueue runs for this cluster and is ready
+  multikueue-up WORKER
+               Kueue on this cluster and on WORKER, and this cluster's
+               MultiKueue (AdmissionCheck tenant-jobs-multikueue) dispatching
+               to WORKER
+  multikueue-down
+               remove this cluster's MultiKueue objects
 
 Which cluster:
   (none)       the first cluster, ${DEFAULT_CLUSTER}: state in .local/cluster
@@ -781,6 +787,73 @@ cmd_kueue_status() {
   echo "state:      running (pid $(kueue_pid), log: ${KUEUE_STATE_DIR}/kueue.log)"
 }
 
+# ---------------------------------------------------------------------------
+# MultiKueue: this cluster (the manager) dispatches the Workloads of
+# ClusterQueues that use the AdmissionCheck `tenant-jobs-multikueue` to a
+# worker cluster beside it. Kueue runs on both (kueue-up); the manager's
+# Kueue reaches the worker with its admin kubeconfig (certificates inlined,
+# as Kueue requires), kept in a Secret of kueue-system. Fixed names: one
+# worker, `worker`, per manager.
+MULTIKUEUE_CHECK=tenant-jobs-multikueue
+MULTIKUEUE_SECRET=tenant-jobs-multikueue-worker
+
+cmd_multikueue_up() {
+  local worker=${1:-}
+  [[ -n "${worker}" ]] || die "usage: $0 --name MANAGER multikueue-up WORKER"
+  [[ "${worker}" != "${CLUSTER_NAME}" ]] || die "the worker must be another cluster than the manager"
+  local worker_kubeconfig
+  worker_kubeconfig=$("$0" --name "${worker}" kubeconfig 2>/dev/null)
+  "$0" --name "${worker}" status >/dev/null || die "the worker cluster ${worker} is not up; run: $0 --name ${worker} up"
+  "$0" --name "${worker}" kueue-up
+  cmd_kueue_up
+  kc create secret generic "${MULTIKUEUE_SECRET}" --namespace kueue-system \
+    --from-file=kubeconfig="${worker_kubeconfig}" --dry-run=client -o yaml |
+    kc apply --server-side --force-conflicts --field-manager=tenant-jobs-multikueue -f - >/dev/null
+  kc apply --server-side --force-conflicts --field-manager=tenant-jobs-multikueue -f - >/dev/null <<'EOF'
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: MultiKueueCluster
+metadata:
+  name: worker
+spec:
+  clusterSource:
+    kubeConfig:
+      locationType: Secret
+      location: tenant-jobs-multikueue-worker
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: MultiKueueConfig
+metadata:
+  name: tenant-jobs
+spec:
+  clusters: [worker]
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: AdmissionCheck
+metadata:
+  name: tenant-jobs-multikueue
+spec:
+  controllerName: kueue.x-k8s.io/multikueue
+  parameters:
+    apiGroup: kueue.x-k8s.io
+    kind: MultiKueueConfig
+    name: tenant-jobs
+EOF
+  kc wait --for condition=Active --timeout=60s multikueuecluster/worker >/dev/null ||
+    die "the manager's Kueue cannot reach ${worker} (log: ${KUEUE_STATE_DIR}/kueue.log)"
+  kc wait --for condition=Active --timeout=60s "admissioncheck/${MULTIKUEUE_CHECK}" >/dev/null ||
+    die "the AdmissionCheck ${MULTIKUEUE_CHECK} is not active (log: ${KUEUE_STATE_DIR}/kueue.log)"
+  log "MultiKueue: ClusterQueues with the AdmissionCheck ${MULTIKUEUE_CHECK} dispatch to ${worker}"
+}
+
+# Removes the manager's MultiKueue objects (Kueue keeps running on both).
+cmd_multikueue_down() {
+  kc delete admissioncheck "${MULTIKUEUE_CHECK}" --ignore-not-found >/dev/null 2>&1 || true
+  kc delete multikueueconfig tenant-jobs --ignore-not-found >/dev/null 2>&1 || true
+  kc delete multikueuecluster worker --ignore-not-found >/dev/null 2>&1 || true
+  kc delete secret "${MULTIKUEUE_SECRET}" --namespace kueue-system --ignore-not-found >/dev/null 2>&1 || true
+  log "MultiKueue objects removed"
+}
+
 cmd_kubeconfig() {
   if [[ ! -f "${KUBECONFIG_PATH}" ]]; then
     log "the cluster is not up; run: $0 up"
@@ -808,6 +881,8 @@ run_command() {
     kueue-up) cmd_kueue_up ;;
     kueue-down) cmd_kueue_down ;;
     kueue-status) cmd_kueue_status ;;
+    multikueue-up) cmd_multikueue_up "$@" ;;
+    multikueue-down) cmd_multikueue_down ;;
     kubectl)
       [[ -x "${K8S_DIR}/bin/kubectl" ]] || die "not built yet; run: $0 build"
       exec "${K8S_DIR}/bin/kubectl" --kubeconfig "${KUBECONFIG_PATH}" "$@"
