@@ -366,7 +366,7 @@ describe('Schedules, backups, the platform view, audit and usage in the portal',
       expect(acme).toMatch(/core-hours/);
       await page
         .getByRole('table', { name: 'Health of the clusters' })
-        .getByText('local')
+        .getByText('local', { exact: true })
         .waitFor({ timeout: 60_000 });
       const waiting = page.locator(`tr[data-run-id="${waitingRunId}"]`);
       await waiting.waitFor({ timeout: 60_000 });
