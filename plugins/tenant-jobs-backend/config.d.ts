@@ -105,7 +105,10 @@ export interface Config {
       preempting?: Array<'critical' | 'high' | 'normal' | 'low' | 'batch'>;
     };
 
-    /** Name of the cluster tenants run on unless their entry says otherwise. */
+    /**
+     * Name of the cluster tenants run on unless their entry says
+     * otherwise; the first that is no MultiKueue worker when absent.
+     */
     defaultCluster?: string;
 
     /** The Kubernetes clusters jobs run on. */
@@ -141,6 +144,26 @@ export interface Config {
             /** The pod's own ServiceAccount when Backstage runs in the cluster. */
             type: 'inCluster';
           };
+      /**
+       * Makes this cluster a Kueue MultiKueue manager (needs `queue.mode:
+       * kueue`, and MultiKueue set up in the cluster: an AdmissionCheck of
+       * controller `kueue.x-k8s.io/multikueue` whose MultiKueueConfig
+       * names the workers). Its tenants' Jobs are created here, managed
+       * by MultiKueue, which runs them on a worker and copies their
+       * status back. The backend provisions each tenant here (its
+       * ClusterQueue with the AdmissionCheck) and on every worker, and
+       * reads pods, logs and events from the worker that runs them.
+       */
+      multiKueue?: {
+        /**
+         * Names of other entries of `clusters` that are this manager's
+         * workers. A worker belongs to one manager, and no tenant is
+         * pinned to it.
+         */
+        workers: string[];
+        /** The AdmissionCheck. Defaults to `tenant-jobs-multikueue`. */
+        admissionCheck?: string;
+      };
     }>;
 
     /** Name of the plan for tenants that name none. Defaults to the first plan. */

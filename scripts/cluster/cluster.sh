@@ -806,6 +806,10 @@ cmd_multikueue_up() {
   "$0" --name "${worker}" status >/dev/null || die "the worker cluster ${worker} is not up; run: $0 --name ${worker} up"
   "$0" --name "${worker}" kueue-up
   cmd_kueue_up
+  # Kueue keeps a deleted AdmissionCheck while a ClusterQueue uses it.
+  if [[ -n "$(kc get admissioncheck "${MULTIKUEUE_CHECK}" --ignore-not-found -o jsonpath='{.metadata.deletionTimestamp}')" ]]; then
+    die "the AdmissionCheck ${MULTIKUEUE_CHECK} is being deleted and waits for the ClusterQueues that use it: $(kc get clusterqueues -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.admissionChecksStrategy.admissionChecks[*].name}{"\n"}{end}' | awk -v c="${MULTIKUEUE_CHECK}" '$2 == c {printf "%s ", $1}')- delete them first"
+  fi
   kc create secret generic "${MULTIKUEUE_SECRET}" --namespace kueue-system \
     --from-file=kubeconfig="${worker_kubeconfig}" --dry-run=client -o yaml |
     kc apply --server-side --force-conflicts --field-manager=tenant-jobs-multikueue -f - >/dev/null
@@ -851,7 +855,7 @@ cmd_multikueue_down() {
   kc delete multikueueconfig tenant-jobs --ignore-not-found >/dev/null 2>&1 || true
   kc delete multikueuecluster worker --ignore-not-found >/dev/null 2>&1 || true
   kc delete secret "${MULTIKUEUE_SECRET}" --namespace kueue-system --ignore-not-found >/dev/null 2>&1 || true
-  log "MultiKueue objects removed"
+  log "MultiKueue objects removed (the AdmissionCheck goes once no ClusterQueue uses it)"
 }
 
 cmd_kubeconfig() {

@@ -122,6 +122,7 @@ export const tenantJobsPlugin = createBackendPlugin({
           logger: deps.logger,
           observe: observability.kubernetesObserver,
           queueMode: config.queue.mode,
+          logTailBytes: config.tracking.logTailBytes,
         });
         // The one owner of every write to a run; its bus carries each
         // change once to metrics, signals, notifications, archive, queue.

@@ -1,71 +1,52 @@
 /*
- * How far Tenant Jobs goes with Kueue's MultiKueue, on two local clusters:
- * the first (`tenant-jobs`) is the manager, the second (`tenant-jobs-2`)
- * the worker (`cluster.sh --name tenant-jobs multikueue-up tenant-jobs-2`:
- * Kueue v0.17 on both, out of cluster). A tenant's objects are built by
- * the plugin's own builders and applied on both clusters; its ClusterQueue
- * on the manager uses the MultiKueue AdmissionCheck. Jobs built by the
- * plugin's buildJob and queueWithKueue, with `spec.managedBy:
- * kueue.x-k8s.io/multikueue`, are created on the manager as the admin:
- * Kueue dispatches them to the worker, where their pods run (restricted
- * Pod Security, the tenant's quota), and copies the worker's Job status
- * back; the manager never runs a pod. A cancel (deleting the manager's
- * Job) removes the worker's copy.
- *
- * The plugin does not do this by itself yet: it has no MultiKueue mode
- * (it would set managedBy, provision the workers and read pods, logs and
- * events from the worker the Workload names). See the plugin README.
+ * The Kueue switch in its multi-cluster mode, against two local clusters:
+ * `local` (scripts/cluster's first) is a MultiKueue manager whose worker is
+ * the second (`tenant-jobs-2`), both running Kueue v0.17 out of cluster
+ * (`cluster.sh multikueue-up tenant-jobs-2`). The backend, with
+ * `queue.mode: kueue` and `clusters[local].multiKueue.workers: [worker]`,
+ * provisions the tenant on both clusters (the manager's ClusterQueue with
+ * the MultiKueue AdmissionCheck), creates its runs' Jobs on the manager
+ * managed by MultiKueue, which runs them on the worker; the run's status
+ * follows the manager's Job, its pods, logs and events come from the
+ * worker, its log is archived although Kueue deletes the worker's pods at
+ * once, and a cancel removes the worker's copy.
  */
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { CustomObjectsApi, V1Job } from '@kubernetes/client-node';
 import {
-  BatchV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-  V1Job,
-} from '@kubernetes/client-node';
-import {
-  buildJob,
-  buildKueueSharedObjects,
-  buildKueueTenantQueues,
-  buildPriorityClasses,
-  buildRunName,
-  buildTenantObjects,
   kueueClusterQueueName,
-  queueWithKueue,
-  TenantPlan,
+  TenantJobRun,
+  TenantJobRunDetail,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import request from 'supertest';
 import {
   adminKubeConfig,
+  FIRST_CLUSTER,
   namespaceOf,
   REPO_ROOT,
-  requiredParameters,
+  startTenantJobsTestBackend,
+  TenantJobsTestEnv,
   testJobType,
   waitFor,
 } from './__testUtils__/harness';
 
 jest.setTimeout(900_000);
 
-const WORKER = 'tenant-jobs-2';
-const CHECK = 'tenant-jobs-multikueue';
-const MANAGED_BY = 'kueue.x-k8s.io/multikueue';
-const FIELD_MANAGER = 'tenant-jobs-it-multikueue';
-const KUEUE = { group: 'kueue.x-k8s.io', version: 'v1beta2' };
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-const tenantId = `it-mk-${randomUUID().slice(0, 6)}`;
-const namespace = namespaceOf(tenantId);
-const plan: TenantPlan = {
-  id: 'mk',
-  maxTier: 'medium',
-  maxConcurrentJobs: 10,
-  quota: { cpu: '8', memory: '16Gi', pods: 20, jobs: 50 },
-};
-const jobType = testJobType('it-mk', { simulate: 'duration=8s' });
+const FIRST_LOCAL = 'tenant-jobs';
+const WORKER_LOCAL = 'tenant-jobs-2';
+const WORKER = 'worker';
+const CHECK = 'tenant-jobs-multikueue';
+const KUEUE = { group: 'kueue.x-k8s.io', version: 'v1beta2' };
+const FINAL = ['Succeeded', 'Failed', 'Cancelled'];
+
+const TYPES = [
+  testJobType('it-mk', { simulate: 'duration=8s' }),
+  testJobType('it-mk-long', { simulate: 'duration=120s' }),
+];
 
 function clusterSh(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -81,115 +62,16 @@ function clusterSh(args: string[]): Promise<string> {
   });
 }
 
-type Side = {
-  kc: KubeConfig;
-  core: CoreV1Api;
-  batch: BatchV1Api;
-  custom: CustomObjectsApi;
-};
-
-function side(kc: KubeConfig): Side {
-  return {
-    kc,
-    core: kc.makeApiClient(CoreV1Api),
-    batch: kc.makeApiClient(BatchV1Api),
-    custom: kc.makeApiClient(CustomObjectsApi),
-  };
-}
-
-async function apply(kc: KubeConfig, objects: KubernetesObject[]) {
-  const api = KubernetesObjectApi.makeApiClient(kc);
-  for (const object of objects) {
-    await api.patch(
-      object,
-      undefined,
-      undefined,
-      FIELD_MANAGER,
-      true,
-      PatchStrategy.ServerSideApply,
-    );
-  }
-}
-
-/** The tenant's objects as the plugin provisions them in kueue mode. */
-function tenantObjects(options: { admissionCheck?: string }) {
-  const queues = buildKueueTenantQueues(tenantId, plan);
-  if (options.admissionCheck) {
-    const clusterQueue = queues[0] as KubernetesObject & {
-      spec: Record<string, unknown>;
-    };
-    clusterQueue.spec.admissionChecksStrategy = {
-      admissionChecks: [{ name: options.admissionCheck }],
-    };
-  }
-  return [
-    ...(buildPriorityClasses() as KubernetesObject[]),
-    ...buildKueueSharedObjects(),
-    ...(buildTenantObjects(tenantId, plan) as KubernetesObject[]),
-    ...queues,
-  ];
-}
-
-function multiKueueJob(runId: string): V1Job {
-  const job = queueWithKueue(
-    buildJob(
-      {
-        tenantId,
-        jobType: jobType.id,
-        parameters: requiredParameters(jobType),
-      },
-      {
-        jobType,
-        namespace,
-        runId,
-        jobName: buildRunName(
-          jobType.id,
-          tenantId,
-          new Date(),
-          randomUUID()
-            .replace(/[^a-z0-9]/g, '')
-            .slice(0, 5),
-        ),
-        tier: 'micro',
-        priority: 'normal',
-      },
-    ),
-    'normal',
-  );
-  return { ...job, spec: { ...job.spec!, managedBy: MANAGED_BY } };
-}
-
-async function workloadOf(on: Side, job: V1Job) {
-  const list = (await on.custom.listNamespacedCustomObject({
-    ...KUEUE,
-    namespace,
-    plural: 'workloads',
-    labelSelector: `kueue.x-k8s.io/job-uid=${job.metadata!.uid}`,
-  })) as { items: Array<Record<string, any>> };
-  return list.items[0];
-}
-
-async function readJob(on: Side, name: string) {
-  try {
-    return await on.batch.readNamespacedJob({ name, namespace });
-  } catch (error) {
-    if ((error as { code?: number }).code === 404) return undefined;
-    throw error;
-  }
-}
-
-describe('Tenant Jobs with MultiKueue (manager and worker, both local)', () => {
-  let manager: Side;
-  let worker: Side;
-  const log: string[] = [];
-  const note = (line: string) => log.push(line);
-
+describe('Tenant Jobs with MultiKueue: a manager and a worker cluster', () => {
+  let env: TenantJobsTestEnv;
   /** The clusters whose Kueue this suite started, to stop it again. */
   const kueueStartedHere: string[] = [];
+  const transcript: string[] = [];
+  const note = (line: string) => transcript.push(line);
 
   beforeAll(async () => {
-    await clusterSh(['--name', WORKER, 'status']);
-    for (const cluster of ['tenant-jobs', WORKER]) {
+    await clusterSh(['--name', WORKER_LOCAL, 'status']);
+    for (const cluster of [FIRST_LOCAL, WORKER_LOCAL]) {
       try {
         await clusterSh(['--name', cluster, 'kueue-status']);
       } catch {
@@ -197,40 +79,41 @@ describe('Tenant Jobs with MultiKueue (manager and worker, both local)', () => {
       }
     }
     note(
-      (await clusterSh(['multikueue-up', WORKER])).trim().split('\n').pop()!,
+      (await clusterSh(['multikueue-up', WORKER_LOCAL]))
+        .trim()
+        .split('\n')
+        .pop()!,
     );
-    manager = side(adminKubeConfig());
-    worker = side(adminKubeConfig(WORKER));
-    // The worker runs the pods: the tenant's namespace, quota, network
-    // policy, runner account and queues, as the plugin provisions them.
-    await apply(worker.kc, tenantObjects({}));
-    // The manager queues and dispatches: its ClusterQueue asks MultiKueue.
-    await apply(manager.kc, tenantObjects({ admissionCheck: CHECK }));
-    await waitFor('both ClusterQueues to be active', async () => {
-      for (const on of [manager, worker]) {
-        const queue = (await on.custom.getClusterCustomObject({
-          ...KUEUE,
-          plural: 'clusterqueues',
-          name: kueueClusterQueueName(tenantId),
-        })) as { status?: { conditions?: Array<Record<string, string>> } };
-        const active = queue.status?.conditions?.find(c => c.type === 'Active');
-        if (active?.status !== 'True') return undefined;
-      }
-      return true;
+    env = await startTenantJobsTestBackend({
+      databases,
+      jobTypes: TYPES,
+      secondCluster: {
+        localName: WORKER_LOCAL,
+        name: WORKER,
+        tenants: [],
+        multiKueueWorker: true,
+      },
+      config: {
+        queue: { mode: 'kueue' },
+        tracking: { reconcileIntervalSeconds: 2 },
+      },
     });
   });
 
   afterAll(async () => {
-    process.stdout.write(`\n[multikueue] ${log.join('\n[multikueue] ')}\n`);
-    for (const on of [manager, worker].filter(Boolean)) {
-      await on.core
-        .deleteNamespace({ name: namespace, propagationPolicy: 'Background' })
-        .catch(() => undefined);
-      await on.custom
+    process.stdout.write(
+      `\n[multikueue] ${transcript.join('\n[multikueue] ')}\n`,
+    );
+    await env?.stop();
+    // The tenant's ClusterQueues (namespaces go with the backend's stop):
+    // Kueue keeps the AdmissionCheck while one uses it.
+    for (const kc of [adminKubeConfig(), adminKubeConfig(WORKER_LOCAL)]) {
+      await kc
+        .makeApiClient(CustomObjectsApi)
         .deleteClusterCustomObject({
           ...KUEUE,
           plural: 'clusterqueues',
-          name: kueueClusterQueueName(tenantId),
+          name: kueueClusterQueueName(env?.org.tenants.a ?? ''),
         })
         .catch(() => undefined);
     }
@@ -240,127 +123,155 @@ describe('Tenant Jobs with MultiKueue (manager and worker, both local)', () => {
     }
   });
 
-  it("dispatches a tenant's hardened Job to the worker, runs it there and reports its status on the manager", async () => {
-    const runId = randomUUID();
-    const started = Date.now();
-    const created = await manager.batch.createNamespacedJob({
-      namespace,
-      body: multiKueueJob(runId),
-    });
-    const name = created.metadata!.name!;
-    note(`created Job ${name} on the manager (run ${runId})`);
+  const get = (path_: string) =>
+    request(env.url)
+      .get(`/api/tenant-jobs${path_}`)
+      .set('Authorization', env.as('alice'));
 
-    // Admitted through the AdmissionCheck onto the worker, which names it.
-    const workload = await waitFor('the Workload to be admitted', async () => {
-      const found = await workloadOf(manager, created);
-      const check = found?.status?.admissionChecks?.find(
-        (c: { name: string }) => c.name === CHECK,
-      );
-      return check?.state === 'Ready' ? found : undefined;
+  async function launch(jobType: string): Promise<TenantJobRun> {
+    const res = await request(env.url)
+      .post('/api/tenant-jobs/runs')
+      .set('Authorization', env.as('alice'))
+      .send({ tenantId: env.org.tenants.a, jobType });
+    expect({ status: res.status, error: res.body.error }).toEqual({
+      status: 201,
+      error: undefined,
     });
-    expect(workload.status.clusterName).toBe('worker');
-    note(
-      `manager Workload ${workload.metadata.name}: clusterName=${
-        workload.status.clusterName
-      }, check: ${
-        workload.status.admissionChecks.find(
-          (c: { name: string }) => c.name === CHECK,
-        ).message
-      }`,
-    );
+    return res.body;
+  }
 
-    // The worker's copy: same name, the run's labels, its pods run there.
-    const copy = await waitFor('the worker copy', () => readJob(worker, name));
-    expect(copy.metadata?.labels?.['tenant-jobs.io/run-id']).toBe(runId);
-    expect(copy.metadata?.labels?.['kueue.x-k8s.io/multikueue-origin']).toBe(
-      'multikueue',
-    );
-    expect(copy.spec?.managedBy).toBeUndefined();
-    const pod = await waitFor('a running pod on the worker', async () => {
-      const pods = await worker.core.listNamespacedPod({
-        namespace,
-        labelSelector: `tenant-jobs.io/run-id=${runId}`,
+  async function detail(id: string): Promise<TenantJobRunDetail> {
+    return (await get(`/runs/${id}`)).body;
+  }
+
+  async function readJob(cluster: string, name: string) {
+    try {
+      return await env.adminOf(cluster).batch.readNamespacedJob({
+        name,
+        namespace: namespaceOf(env.org.tenants.a),
       });
-      return pods.items.find(p => p.status?.phase === 'Running');
-    });
-    // Hardened as the plugin built it, admitted by restricted Pod Security.
-    expect(pod.spec?.securityContext?.runAsNonRoot).toBe(true);
-    expect(pod.spec?.automountServiceAccountToken).toBe(false);
-    note(
-      `worker pod ${pod.metadata!.name} on node ${
-        pod.spec!.nodeName
-      }, labels run-id=${pod.metadata!.labels!['tenant-jobs.io/run-id']}`,
-    );
-    // The log is where the pod runs.
-    const podLog = await worker.core.readNamespacedPodLog({
-      name: pod.metadata!.name!,
-      namespace,
-    });
-    expect(podLog).toContain('tenant-jobs simulated container');
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw error;
+    }
+  }
 
-    // The manager's Job follows the worker's status; it never has a pod.
+  async function checksOf(kc: ReturnType<typeof adminKubeConfig>) {
+    const queue = (await kc
+      .makeApiClient(CustomObjectsApi)
+      .getClusterCustomObject({
+        ...KUEUE,
+        plural: 'clusterqueues',
+        name: kueueClusterQueueName(env.org.tenants.a),
+      })) as {
+      spec: {
+        admissionChecksStrategy?: { admissionChecks: { name: string }[] };
+      };
+    };
+    return (queue.spec.admissionChecksStrategy?.admissionChecks ?? []).map(
+      check => check.name,
+    );
+  }
+
+  it("runs a tenant's job on the worker, with its status, pods, logs and events", async () => {
+    const { a } = env.org.tenants;
+    const run = await launch('it-mk');
+    expect(run.cluster).toBe(FIRST_CLUSTER);
+    note(`launched run ${run.id} (Job ${run.jobName}) on '${run.cluster}'`);
+
+    // Provisioned on both: the manager's queue dispatches, the worker's runs.
+    expect(await checksOf(adminKubeConfig())).toEqual([CHECK]);
+    expect(await checksOf(adminKubeConfig(WORKER_LOCAL))).toEqual([]);
+
+    const manager = (await readJob(FIRST_CLUSTER, run.jobName)) as V1Job;
+    expect(manager.spec?.managedBy).toBe('kueue.x-k8s.io/multikueue');
+
+    // Running: the manager's Job status, with the worker's pod.
+    const running = await waitFor('the run to be running', async () => {
+      const now = await detail(run.id);
+      return now.status === 'Running' ? now : undefined;
+    });
+    expect(running.pods.length).toBeGreaterThan(0);
+    const podName = running.pods[0].name;
+    const onWorker = await env.adminOf(WORKER).core.readNamespacedPod({
+      name: podName,
+      namespace: namespaceOf(a),
+    });
+    expect(onWorker.metadata?.labels?.['tenant-jobs.io/run-id']).toBe(run.id);
+    note(
+      `${running.status} (${running.reason}): pod ${podName} on the worker's node ${onWorker.spec?.nodeName}`,
+    );
+
+    const live = await get(`/runs/${run.id}/logs`);
+    expect(live.status).toBe(200);
+    expect(live.headers['tenant-jobs-log-source']).toBe('live');
+    expect(live.text).toContain('tenant-jobs simulated container');
+
     const done = await waitFor(
-      'the manager Job to complete',
+      'the run to end',
       async () => {
-        const job = await readJob(manager, name);
-        return job?.status?.conditions?.some(
-          c => c.type === 'Complete' && c.status === 'True',
-        )
-          ? job
-          : undefined;
+        const now = await detail(run.id);
+        return FINAL.includes(now.status) ? now : undefined;
       },
       120_000,
     );
-    expect(done.status?.succeeded).toBe(1);
-    const managerPods = await manager.core.listNamespacedPod({ namespace });
+    expect(done.status).toBe('Succeeded');
+    const managerPods = await env.admin.core.listNamespacedPod({
+      namespace: namespaceOf(a),
+    });
     expect(managerPods.items).toEqual([]);
     note(
-      `manager Job ${name}: Complete, succeeded=${done.status?.succeeded}, ${
-        (Date.now() - started) / 1000
-      }s after create; manager pods: ${managerPods.items.length}`,
+      `${done.status} (${done.reason}: ${done.message}); pods on the manager: ${managerPods.items.length}`,
     );
-    // Kueue removes the worker's copy once the manager's is finished.
-    await waitFor('the worker copy to be removed', async () =>
-      (await readJob(worker, name)) ? undefined : true,
+
+    // Kueue removed the worker's copy; the log was archived all the same.
+    await waitFor('the worker copy to be gone', async () =>
+      (await readJob(WORKER, run.jobName)) ? undefined : true,
     );
-    note('worker copy removed after completion');
+    const archived = await waitFor('the archived log', async () => {
+      const now = await detail(run.id);
+      if (!now.logsArchived) return undefined;
+      const res = await get(`/runs/${run.id}/logs`);
+      return res.headers['tenant-jobs-log-source'] === 'archive'
+        ? res
+        : undefined;
+    });
+    expect(archived.text).toContain('tenant-jobs simulated container: done');
+    const events = await get(`/runs/${run.id}/events`);
+    const reasons = (
+      events.body.items as Array<{ reason: string; objectKind: string }>
+    ).map(e => `${e.objectKind}/${e.reason}`);
+    // The worker's scheduler placed the pod; the worker's Job controller made it.
+    expect(reasons).toEqual(
+      expect.arrayContaining(['Pod/Scheduled', 'Job/SuccessfulCreate']),
+    );
+    note(
+      `archived log and events (${events.body.source}): ${reasons.join(', ')}`,
+    );
   });
 
-  it("removes the worker's copy when the manager's Job is deleted (a cancel)", async () => {
-    const runId = randomUUID();
-    const body = multiKueueJob(runId);
-    body.spec!.template.metadata!.annotations = {
-      ...body.spec!.template.metadata!.annotations,
-      'tenant-jobs.io/simulate': 'duration=120s',
-    };
-    const created = await manager.batch.createNamespacedJob({
-      namespace,
-      body,
-    });
-    const name = created.metadata!.name!;
-    await waitFor('a running pod on the worker', async () => {
-      const pods = await worker.core.listNamespacedPod({
-        namespace,
-        labelSelector: `tenant-jobs.io/run-id=${runId}`,
+  it("cancels a run on the worker by deleting the manager's Job", async () => {
+    const run = await launch('it-mk-long');
+    await waitFor('the run to be running', async () =>
+      (await detail(run.id)).status === 'Running' ? true : undefined,
+    );
+    expect(await readJob(WORKER, run.jobName)).toBeDefined();
+    const cancel = await request(env.url)
+      .post(`/api/tenant-jobs/runs/${run.id}/cancel`)
+      .set('Authorization', env.as('alice'));
+    expect(cancel.status).toBe(200);
+    await waitFor('the run to be cancelled', async () =>
+      (await detail(run.id)).status === 'Cancelled' ? true : undefined,
+    );
+    await waitFor("the worker's copy and pods to be gone", async () => {
+      const pods = await env.adminOf(WORKER).core.listNamespacedPod({
+        namespace: namespaceOf(env.org.tenants.a),
+        labelSelector: `tenant-jobs.io/run-id=${run.id}`,
       });
-      return pods.items.some(p => p.status?.phase === 'Running') || undefined;
-    });
-    await manager.batch.deleteNamespacedJob({
-      name,
-      namespace,
-      propagationPolicy: 'Background',
-    });
-    await waitFor('the worker copy and its pods to be gone', async () => {
-      const pods = await worker.core.listNamespacedPod({
-        namespace,
-        labelSelector: `tenant-jobs.io/run-id=${runId}`,
-      });
-      return !(await readJob(worker, name)) && pods.items.length === 0
+      return !(await readJob(WORKER, run.jobName)) && pods.items.length === 0
         ? true
         : undefined;
     });
-    note(
-      `cancel: deleting manager Job ${name} removed the worker's Job and pods`,
-    );
+    note(`cancelled run ${run.id}: the worker's Job and pods are gone`);
   });
 });

@@ -1,7 +1,9 @@
 import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  DEFAULT_MULTIKUEUE_ADMISSION_CHECK,
   forbiddenTriggerTopic,
+  isDns1123Label,
   isTriggerPayloadPath,
   isPriorityId,
   isTierId,
@@ -27,6 +29,11 @@ export type ClusterConfig = {
   caData?: string;
   skipTLSVerify?: boolean;
   auth: ClusterAuth;
+  /**
+   * This cluster is a MultiKueue manager: its tenants' Jobs run on these
+   * worker clusters (names of other configured clusters).
+   */
+  multiKueue?: { workers: string[]; admissionCheck: string };
 };
 
 export type JobTypeOverride = {
@@ -166,6 +173,7 @@ function readCluster(config: Config): ClusterConfig {
       `Cluster '${name}' authenticates by token file, so it needs a url`,
     );
   }
+  const multiKueue = config.getOptionalConfig('multiKueue');
   return {
     name,
     url,
@@ -173,7 +181,64 @@ function readCluster(config: Config): ClusterConfig {
     caData: config.getOptionalString('caData'),
     skipTLSVerify: config.getOptionalBoolean('skipTLSVerify'),
     auth,
+    ...(multiKueue && {
+      multiKueue: {
+        workers: multiKueue.getStringArray('workers'),
+        admissionCheck:
+          multiKueue.getOptionalString('admissionCheck') ??
+          DEFAULT_MULTIKUEUE_ADMISSION_CHECK,
+      },
+    }),
   };
+}
+
+/**
+ * MultiKueue managers and their workers: every worker is another
+ * configured cluster, of one manager only, and no manager itself. A
+ * worker runs pods for its manager's tenants and has none of its own.
+ */
+function checkMultiKueue(clusters: ClusterConfig[], queueMode: QueueMode) {
+  const names = new Set(clusters.map(c => c.name));
+  const workerOf = new Map<string, string>();
+  for (const cluster of clusters) {
+    if (!cluster.multiKueue) continue;
+    const where = `tenantJobs.clusters '${cluster.name}'.multiKueue`;
+    if (queueMode !== 'kueue') {
+      throw new Error(
+        `${where} needs tenantJobs.queue.mode kueue: MultiKueue dispatches Kueue's Workloads`,
+      );
+    }
+    if (cluster.multiKueue.workers.length === 0) {
+      throw new Error(`${where}.workers is empty: name at least one worker`);
+    }
+    if (!isDns1123Label(cluster.multiKueue.admissionCheck)) {
+      throw new Error(
+        `${where}.admissionCheck '${cluster.multiKueue.admissionCheck}' is not a valid object name`,
+      );
+    }
+    for (const worker of cluster.multiKueue.workers) {
+      if (!names.has(worker) || worker === cluster.name) {
+        throw new Error(
+          `${where}.workers: '${worker}' is not another configured cluster`,
+        );
+      }
+      const other = workerOf.get(worker);
+      if (other) {
+        throw new Error(
+          `${where}.workers: '${worker}' is already a worker of '${other}'`,
+        );
+      }
+      workerOf.set(worker, cluster.name);
+    }
+  }
+  for (const [worker, manager] of workerOf) {
+    if (clusters.find(c => c.name === worker)?.multiKueue) {
+      throw new Error(
+        `tenantJobs.clusters '${worker}' is a worker of '${manager}' and cannot be a MultiKueue manager too`,
+      );
+    }
+  }
+  return workerOf;
 }
 
 function readPlan(id: string, config: Config): TenantPlan {
@@ -228,9 +293,7 @@ function readGroupRef(
     ).toLocaleLowerCase('en-US');
   } catch (error) {
     throw new Error(
-      `${key} '${value}' is not an entity ref: ${
-        (error as Error).message
-      }`,
+      `${key} '${value}' is not an entity ref: ${(error as Error).message}`,
     );
   }
 }
@@ -349,13 +412,23 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
   if (names.size !== clusters.length) {
     throw new Error('tenantJobs.clusters has two clusters with the same name');
   }
+  const queueMode = readQueueMode(config);
+  const workerOf = checkMultiKueue(clusters, queueMode);
   const defaultCluster =
-    config?.getOptionalString('defaultCluster') ?? clusters[0].name;
+    config?.getOptionalString('defaultCluster') ??
+    clusters.find(c => !workerOf.has(c.name))!.name;
   if (!names.has(defaultCluster)) {
     throw new Error(
       `tenantJobs.defaultCluster '${defaultCluster}' is not among the clusters: ${[
         ...names,
       ].join(', ')}`,
+    );
+  }
+  if (workerOf.has(defaultCluster)) {
+    throw new Error(
+      `tenantJobs.defaultCluster '${defaultCluster}' is a MultiKueue worker of '${workerOf.get(
+        defaultCluster,
+      )}': tenants run on the manager`,
     );
   }
 
@@ -402,6 +475,13 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
         `tenantJobs.tenants.${id}.cluster '${cluster}' is not a configured cluster`,
       );
     }
+    if (cluster && workerOf.has(cluster)) {
+      throw new Error(
+        `tenantJobs.tenants.${id}.cluster '${cluster}' is a MultiKueue worker of '${workerOf.get(
+          cluster,
+        )}': pin the tenant to the manager`,
+      );
+    }
     tenants.set(id, {
       plan,
       cluster,
@@ -440,7 +520,7 @@ export function readTenantJobsConfig(root: Config): TenantJobsConfig {
       config?.getOptionalNumber('ttlSecondsAfterFinished') ?? ONE_DAY,
     queue: {
       maxQueuedPerTenant: positive(config, 'queue.maxQueuedPerTenant', 100),
-      mode: readQueueMode(config),
+      mode: queueMode,
     },
     tracking: {
       reconcileIntervalSeconds: positive(

@@ -37,7 +37,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ClusterConfig } from '../config/readConfig';
-import { KubernetesTenantClusters } from './KubernetesTenantClusters';
 import { QuotaExceededError, toClusterError } from './errors';
 import { createKubeConfig } from './kubeConfig';
 import { KubernetesTenantCluster } from './KubernetesTenantCluster';
@@ -167,9 +166,9 @@ describe('KubernetesTenantCluster on the local cluster, as the least-privilege b
       caFile: adminCluster.caFile,
       auth: { type: 'serviceAccountToken', tokenFile },
     };
-    client = KubernetesTenantClusters.fromConfig([cluster], {
+    client = KubernetesTenantCluster.fromConfig(cluster, {
       logger: mockServices.logger.mock(),
-    }).get('local');
+    });
 
     const authorization =
       createKubeConfig(cluster).makeApiClient(AuthorizationV1Api);
@@ -337,9 +336,9 @@ describe('KubernetesTenantCluster on the local cluster, as the least-privilege b
     await expect(
       client.provisionTenant(tenantA, roomyPlan, NAMESPACE_PATTERN),
     ).resolves.toBe(namespace);
-    const fresh = KubernetesTenantClusters.fromConfig([cluster], {
+    const fresh = KubernetesTenantCluster.fromConfig(cluster, {
       logger: mockServices.logger.mock(),
-    }).get('local');
+    });
     await expect(
       fresh.provisionTenant(tenantA, roomyPlan, NAMESPACE_PATTERN),
     ).resolves.toBe(namespace);

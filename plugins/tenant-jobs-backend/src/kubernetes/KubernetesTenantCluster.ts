@@ -130,6 +130,7 @@ export class KubernetesTenantCluster implements TenantCluster {
       }),
       logger: options.logger,
       queueMode: options.queueMode,
+      multiKueueAdmissionCheck: cluster.multiKueue?.admissionCheck,
     });
   }
 
@@ -139,6 +140,7 @@ export class KubernetesTenantCluster implements TenantCluster {
   private readonly provisionTtlMs: number;
   private readonly readAccessWaitMs: number;
   private readonly queueMode: QueueMode;
+  private readonly multiKueueAdmissionCheck?: string;
   private priorityClasses?: Promise<void>;
   /**
    * The backend's user name per set of APIs (a reloaded kubeconfig may
@@ -161,8 +163,14 @@ export class KubernetesTenantCluster implements TenantCluster {
      * with the PriorityClasses. `builtin` by default.
      */
     queueMode?: QueueMode;
+    /**
+     * On a MultiKueue manager: the AdmissionCheck its tenants'
+     * ClusterQueues use, which dispatches their Workloads to a worker.
+     */
+    multiKueueAdmissionCheck?: string;
   }) {
     this.name = options.name;
+    this.multiKueueAdmissionCheck = options.multiKueueAdmissionCheck;
     const apis = options.apis;
     this.currentApis = typeof apis === 'function' ? apis : () => apis;
     this.logger = options.logger;
@@ -426,7 +434,10 @@ export class KubernetesTenantCluster implements TenantCluster {
       // After the Namespace: the confinement policy admits a LocalQueue
       // only in a namespace labelled as the tenant's.
       ...(this.queueMode === 'kueue'
-        ? buildKueueTenantQueues(tenantId, plan, { namespacePattern })
+        ? buildKueueTenantQueues(tenantId, plan, {
+            namespacePattern,
+            admissionCheck: this.multiKueueAdmissionCheck,
+          })
         : []),
     ] as KubernetesObject[];
     const hash = createHash('sha256')

@@ -1,10 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConfig, QueueMode } from '../config/readConfig';
 import { KubernetesRequestObserver } from './kubernetesRequests';
-import { TenantClusters } from '../cluster/TenantCluster';
+import { TenantCluster, TenantClusters } from '../cluster/TenantCluster';
+import { MultiKueueManager } from './MultiKueueManager';
 import { KubernetesTenantCluster } from './KubernetesTenantCluster';
 
-/** One {@link KubernetesTenantCluster} per configured cluster, by name. */
+/**
+ * The clients of the configured clusters, by name: one
+ * {@link KubernetesTenantCluster} per cluster, and for a MultiKueue manager
+ * a {@link MultiKueueManager} over it and its workers. Workers are reached
+ * through their manager only: `names` and `get` are the clusters tenants
+ * can be pinned to.
+ */
 export class KubernetesTenantClusters implements TenantClusters {
   /**
    * Builds the clients of tenantJobs.clusters. Throws at startup for a
@@ -20,31 +27,51 @@ export class KubernetesTenantClusters implements TenantClusters {
       observe?: KubernetesRequestObserver;
       /** tenantJobs.queue.mode: `kueue` provisions Kueue's queues too. */
       queueMode?: QueueMode;
+      /** tenantJobs.tracking.logTailBytes, for MultiKueue workers' logs. */
+      logTailBytes?: number;
     },
   ): KubernetesTenantClusters {
+    const clients = new Map(
+      clusters.map(cluster => [
+        cluster.name,
+        KubernetesTenantCluster.fromConfig(cluster, {
+          logger: options.logger.child({ cluster: cluster.name }),
+          requestTimeoutMs: options.requestTimeoutMs,
+          observe: options.observe,
+          queueMode: options.queueMode,
+        }),
+      ]),
+    );
+    const workers = new Set(clusters.flatMap(c => c.multiKueue?.workers ?? []));
     return new KubernetesTenantClusters(
-      new Map(
-        clusters.map(cluster => [
-          cluster.name,
-          KubernetesTenantCluster.fromConfig(cluster, {
-            logger: options.logger.child({ cluster: cluster.name }),
-            requestTimeoutMs: options.requestTimeoutMs,
-            observe: options.observe,
-            queueMode: options.queueMode,
-          }),
-        ]),
+      new Map<string, TenantCluster>(
+        clusters
+          .filter(cluster => !workers.has(cluster.name))
+          .map(cluster => [
+            cluster.name,
+            cluster.multiKueue
+              ? new MultiKueueManager(
+                  clients.get(cluster.name)!,
+                  cluster.multiKueue.workers.map(name => clients.get(name)!),
+                  {
+                    logger: options.logger.child({ cluster: cluster.name }),
+                    logTailBytes: options.logTailBytes ?? 65_536,
+                  },
+                )
+              : clients.get(cluster.name)!,
+          ]),
       ),
     );
   }
 
-  constructor(private readonly clients: Map<string, KubernetesTenantCluster>) {}
+  constructor(private readonly clients: Map<string, TenantCluster>) {}
 
-  /** The configured cluster names. */
+  /** The configured cluster names tenants may be pinned to. */
   names(): string[] {
     return [...this.clients.keys()];
   }
 
-  get(name: string): KubernetesTenantCluster {
+  get(name: string): TenantCluster {
     const client = this.clients.get(name);
     if (!client) {
       throw new Error(

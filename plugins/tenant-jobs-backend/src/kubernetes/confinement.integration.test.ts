@@ -258,9 +258,9 @@ describe('the backend confined by the apiserver', () => {
       caFile: adminCluster.caFile,
       auth: { type: 'serviceAccountToken', tokenFile: identity.tokenFile },
     };
-    client = KubernetesTenantClusters.fromConfig([cluster], {
+    client = KubernetesTenantCluster.fromConfig(cluster, {
       logger: mockServices.logger.mock(),
-    }).get('local');
+    });
 
     // Behind the backend's back: a namespace nobody labelled, with a pod
     // (KWOK runs it), a secret, and a RoleBinding-worthy Role.

@@ -46,14 +46,17 @@ export { buildPriorityClasses } from './priorityClasses';
 export type { PriorityClassOptions } from './priorityClasses';
 export { buildTenantPriorityQuotas } from './priorityQuotas';
 export {
+  DEFAULT_MULTIKUEUE_ADMISSION_CHECK,
   KUEUE_API_VERSION,
   KUEUE_LABELS,
   KUEUE_LOCAL_QUEUE_NAME,
   KUEUE_RESOURCE_FLAVOR_NAME,
   buildKueueSharedObjects,
   buildKueueTenantQueues,
+  dispatchWithMultiKueue,
   isKueueJob,
   kueueClusterQueueName,
+  MULTIKUEUE_MANAGED_BY,
   queueWithKueue,
   workloadPriorityClassName,
 } from './kueue';

@@ -5,6 +5,7 @@ import { buildJob } from './job';
 import {
   buildKueueSharedObjects,
   buildKueueTenantQueues,
+  dispatchWithMultiKueue,
   isKueueJob,
   queueWithKueue,
 } from './kueue';
@@ -71,6 +72,17 @@ describe('buildKueueTenantQueues', () => {
       },
       spec: { clusterQueue: 'tenant-jobs-acme' },
     });
+  });
+
+  it('on a MultiKueue manager, has the ClusterQueue ask the AdmissionCheck, and only there', () => {
+    const [managed] = buildKueueTenantQueues('acme', plan, {
+      admissionCheck: 'tenant-jobs-multikueue',
+    }) as any[];
+    expect(managed.spec.admissionChecksStrategy).toEqual({
+      admissionChecks: [{ name: 'tenant-jobs-multikueue' }],
+    });
+    const [plain] = buildKueueTenantQueues('acme', plan) as any[];
+    expect(plain.spec).not.toHaveProperty('admissionChecksStrategy');
   });
 
   it('gives a plan without GPUs a GPU quota of 0', () => {
@@ -142,5 +154,17 @@ describe('queueWithKueue', () => {
     expect(job.spec?.suspend).not.toBe(true); // the input is left alone
     expect(isKueueJob(queued)).toBe(true);
     expect(isKueueJob(job)).toBe(false);
+  });
+
+  it('hands a queued Job to MultiKueue, keeping everything else', () => {
+    const queued = queueWithKueue(job, 'high');
+    const dispatched = dispatchWithMultiKueue(queued);
+    expect(dispatched.spec?.managedBy).toBe('kueue.x-k8s.io/multikueue');
+    expect({ ...dispatched.spec, managedBy: undefined }).toEqual({
+      ...queued.spec,
+      managedBy: undefined,
+    });
+    expect(dispatched.metadata).toEqual(queued.metadata);
+    expect(queued.spec?.managedBy).toBeUndefined();
   });
 });

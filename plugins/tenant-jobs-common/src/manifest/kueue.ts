@@ -32,6 +32,23 @@ export const KUEUE_LABELS = {
   jobUid: 'kueue.x-k8s.io/job-uid',
 } as const;
 
+/**
+ * The `spec.managedBy` of a Job MultiKueue dispatches to a worker cluster:
+ * the manager's Job controller leaves it alone, and Kueue copies the
+ * worker's Job status onto it.
+ *
+ * @public
+ */
+export const MULTIKUEUE_MANAGED_BY = 'kueue.x-k8s.io/multikueue';
+
+/**
+ * The AdmissionCheck a MultiKueue manager's tenant ClusterQueues use unless
+ * configured otherwise (`tenantJobs.clusters[].multiKueue.admissionCheck`).
+ *
+ * @public
+ */
+export const DEFAULT_MULTIKUEUE_ADMISSION_CHECK = 'tenant-jobs-multikueue';
+
 /** Prefix of the cluster-scoped Kueue objects the backend manages. */
 const NAME_PREFIX = 'tenant-jobs-';
 
@@ -115,7 +132,15 @@ export function buildKueueSharedObjects(): KubernetesObject[] {
 export function buildKueueTenantQueues(
   tenantId: string,
   plan: TenantPlan,
-  options: { namespacePattern?: string } = {},
+  options: {
+    namespacePattern?: string;
+    /**
+     * On a MultiKueue manager: the AdmissionCheck (of controller
+     * `kueue.x-k8s.io/multikueue`) that dispatches the tenant's Workloads
+     * to a worker cluster.
+     */
+    admissionCheck?: string;
+  } = {},
 ): KubernetesObject[] {
   const namespace = tenantNamespaceName(options.namespacePattern, tenantId);
   const problems = validateTenantPlan(plan);
@@ -137,6 +162,11 @@ export function buildKueueTenantQueues(
           },
         },
         queueingStrategy: 'BestEffortFIFO',
+        ...(options.admissionCheck && {
+          admissionChecksStrategy: {
+            admissionChecks: [{ name: options.admissionCheck }],
+          },
+        }),
         resourceGroups: [
           {
             coveredResources: ['cpu', 'memory', GPU_RESOURCE_NAME],
@@ -187,6 +217,18 @@ export function queueWithKueue(job: V1Job, priority: PriorityId): V1Job {
     },
     spec: { ...job.spec!, suspend: true },
   };
+}
+
+/**
+ * A Job handed to Kueue on a MultiKueue manager: as {@link queueWithKueue}
+ * made it, and managed by MultiKueue, which runs it on a worker cluster
+ * and copies its status back. Kueue's webhook would set this; the plugin
+ * does not rely on it.
+ *
+ * @public
+ */
+export function dispatchWithMultiKueue(job: V1Job): V1Job {
+  return { ...job, spec: { ...job.spec!, managedBy: MULTIKUEUE_MANAGED_BY } };
 }
 
 /**

@@ -66,6 +66,8 @@ export type TestBackendSettings = {
     caPem: string;
     tokenFile: string;
     tenants: string[];
+    /** A MultiKueue worker of `local`, rather than a cluster of tenants. */
+    multiKueueWorker?: boolean;
   };
   /** The apiserver URL and CA (PEM). */
   server: string;
@@ -284,6 +286,9 @@ export function tenantJobsTestFeatures(
                 type: 'serviceAccountToken',
                 tokenFile: settings.tokenFile,
               },
+              ...(settings.secondCluster?.multiKueueWorker && {
+                multiKueue: { workers: [settings.secondCluster.name] },
+              }),
             },
             ...(settings.secondCluster
               ? [

@@ -520,7 +520,17 @@ export async function startTenantJobsTestBackend(options: {
    * (`tenantJobs.tenants.<id>.cluster`). The backend gets the same
    * least-privilege identity there.
    */
-  secondCluster?: { localName: string; name: string; tenants: TenantKey[] };
+  secondCluster?: {
+    localName: string;
+    name: string;
+    tenants: TenantKey[];
+    /**
+     * Instead: a MultiKueue worker of `local` (needs `queue.mode: kueue`
+     * and `cluster.sh multikueue-up LOCAL_NAME`), running the pods of
+     * `local`'s tenants.
+     */
+    multiKueueWorker?: boolean;
+  };
   /** The database; SQLite in memory unless told otherwise. */
   databaseId?: TestDatabaseId;
   /**
@@ -672,6 +682,7 @@ export async function startTenantJobsTestBackend(options: {
               caPem: secondIdentity.caPem,
               tokenFile: secondIdentity.tokenFile,
               tenants: second.tenants.map(key => org.tenants[key]),
+              multiKueueWorker: second.multiKueueWorker,
             }
           : undefined,
     };

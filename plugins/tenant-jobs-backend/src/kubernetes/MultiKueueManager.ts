@@ -1,0 +1,283 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type { V1CronJob, V1Job, V1Pod } from '@kubernetes/client-node';
+import {
+  dispatchWithMultiKueue,
+  isKueueJob,
+  KUEUE_LABELS,
+  MULTIKUEUE_MANAGED_BY,
+  PriorityId,
+  TenantJobEvent,
+  TenantPlan,
+} from '@tenant-jobs/plugin-tenant-jobs-common';
+import { Writable } from 'node:stream';
+import {
+  KueueWorkload,
+  ManagedObjectsHandler,
+  ManagedObjectsWatch,
+  TenantCluster,
+  TenantQuotaUsage,
+} from '../cluster/TenantCluster';
+import { mergeWatches } from './mergedWatch';
+
+/** How long the log of a finished worker pod is kept here, in ms. */
+const FINISHED_LOG_TTL_MS = 15 * 60_000;
+/** How many such logs are kept at most. */
+const FINISHED_LOG_LIMIT = 2000;
+
+/**
+ * A MultiKueue manager cluster with its workers, as one
+ * {@link TenantCluster}: the cluster tenants are pinned to and runs are
+ * recorded on, whose Kueue dispatches each Job to a worker, where its pods
+ * run. Jobs, CronJobs, Workloads and cancels go to the manager (its Jobs
+ * managed by MultiKueue, which copies the worker's Job status back);
+ * tenants are provisioned on the manager (their ClusterQueue with the
+ * MultiKueue AdmissionCheck) and on every worker; pods, their logs and
+ * events come from the worker that runs them.
+ *
+ * Kueue deletes the worker's Job and pods as soon as the manager's Job
+ * has finished, often before the run's log is archived, so the log of a
+ * worker pod that ends is read at once and kept here a while (in memory:
+ * a restart in that window loses it).
+ */
+export class MultiKueueManager implements TenantCluster {
+  readonly name: string;
+  /** Which worker holds each pod seen, by `namespace/name`. */
+  private readonly podCluster = new Map<string, TenantCluster>();
+  private readonly finishedLogs = new Map<
+    string,
+    { at: number; log: { log: string; truncated: boolean } }
+  >();
+
+  constructor(
+    private readonly manager: TenantCluster,
+    private readonly workers: TenantCluster[],
+    private readonly options: {
+      logger: LoggerService;
+      /** Bytes of a finished pod's log kept (tracking.logTailBytes). */
+      logTailBytes: number;
+      now?: () => number;
+    },
+  ) {
+    this.name = manager.name;
+  }
+
+  /** The worker clusters' names. */
+  workerNames(): string[] {
+    return this.workers.map(worker => worker.name);
+  }
+
+  async ensurePriorityClasses(options?: {
+    preempting?: readonly PriorityId[];
+  }): Promise<void> {
+    // The pods, with their PriorityClass, are created on the workers.
+    await Promise.all(
+      [this.manager, ...this.workers].map(cluster =>
+        cluster.ensurePriorityClasses(options),
+      ),
+    );
+  }
+
+  async provisionTenant(
+    tenantId: string,
+    plan: TenantPlan,
+    namespacePattern: string,
+    options?: { maxAgeMs?: number },
+  ): Promise<string> {
+    // Workers first: a Job the manager dispatches finds its namespace,
+    // quota, policy and LocalQueue there.
+    for (const worker of this.workers) {
+      await worker.provisionTenant(tenantId, plan, namespacePattern, options);
+    }
+    return this.manager.provisionTenant(
+      tenantId,
+      plan,
+      namespacePattern,
+      options,
+    );
+  }
+
+  namespaceLabels(namespace: string) {
+    return this.manager.namespaceLabels(namespace);
+  }
+
+  createJob(job: V1Job, options: { dryRun: boolean }): Promise<V1Job> {
+    return this.manager.createJob(
+      isKueueJob(job) ? dispatchWithMultiKueue(job) : job,
+      options,
+    );
+  }
+
+  getJob(namespace: string, name: string) {
+    return this.manager.getJob(namespace, name);
+  }
+
+  /** Kueue then deletes the worker's copy and its pods. */
+  deleteJob(namespace: string, name: string) {
+    return this.manager.deleteJob(namespace, name);
+  }
+
+  applyCronJob(cronJob: V1CronJob): Promise<V1CronJob> {
+    const template = cronJob.spec?.jobTemplate;
+    if (!template?.metadata?.labels?.[KUEUE_LABELS.queueName]) {
+      return this.manager.applyCronJob(cronJob);
+    }
+    return this.manager.applyCronJob({
+      ...cronJob,
+      spec: {
+        ...cronJob.spec!,
+        jobTemplate: {
+          ...template,
+          spec: { ...template.spec!, managedBy: MULTIKUEUE_MANAGED_BY },
+        },
+      },
+    });
+  }
+
+  deleteCronJob(namespace: string, name: string) {
+    return this.manager.deleteCronJob(namespace, name);
+  }
+
+  resumeJob(namespace: string, name: string) {
+    return this.manager.resumeJob(namespace, name);
+  }
+
+  /** What the tenant's pods use: on its worker, when it has one. */
+  async getQuota(namespace: string): Promise<TenantQuotaUsage | undefined> {
+    return this.workers.length === 1
+      ? this.workers[0].getQuota(namespace)
+      : this.manager.getQuota(namespace);
+  }
+
+  listWorkloads(namespace: string): Promise<KueueWorkload[]> {
+    return this.manager.listWorkloads?.(namespace) ?? Promise.resolve([]);
+  }
+
+  listManagedJobs(): Promise<V1Job[]> {
+    return this.manager.listManagedJobs();
+  }
+
+  watchJobs(handler: ManagedObjectsHandler<V1Job>): ManagedObjectsWatch {
+    return this.manager.watchJobs(handler);
+  }
+
+  /** The pods of the manager's runs, wherever they run. */
+  watchPods(handler: ManagedObjectsHandler<V1Pod>): ManagedObjectsWatch {
+    const byName = new Map(
+      [this.manager, ...this.workers].map(c => [c.name, c]),
+    );
+    return mergeWatches<V1Pod>(
+      [this.manager, ...this.workers].map(cluster => ({
+        cluster: cluster.name,
+        start: h => cluster.watchPods(h),
+      })),
+      handler,
+      (clusterName, type, pod) => {
+        const key = podKey(pod.metadata?.namespace, pod.metadata?.name);
+        const cluster = byName.get(clusterName)!;
+        if (type === 'DELETED') this.podCluster.delete(key);
+        else this.podCluster.set(key, cluster);
+        if (
+          cluster !== this.manager &&
+          type !== 'DELETED' &&
+          (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed')
+        ) {
+          void this.keepFinishedLog(cluster, pod);
+        }
+      },
+    );
+  }
+
+  async listRunEvents(
+    namespace: string,
+    jobName: string,
+    podNames: readonly string[],
+  ): Promise<TenantJobEvent[]> {
+    // The manager's Job (Kueue's admission), and the worker's copy of it
+    // with its pods. A worker that does not answer is left out.
+    const [own, ...others] = await Promise.allSettled([
+      this.manager.listRunEvents(namespace, jobName, []),
+      ...this.workers.map(worker =>
+        worker.listRunEvents(namespace, jobName, podNames),
+      ),
+    ]);
+    if (own.status === 'rejected') throw own.reason;
+    return [
+      own.value,
+      ...others.flatMap(result =>
+        result.status === 'fulfilled' ? [result.value] : [],
+      ),
+    ]
+      .flat()
+      .sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? ''));
+  }
+
+  async readPodLog(
+    namespace: string,
+    pod: string,
+    options: { limitBytes: number },
+  ): Promise<{ log: string; truncated: boolean } | undefined> {
+    const key = podKey(namespace, pod);
+    const cluster = this.podCluster.get(key);
+    const live = cluster
+      ? await cluster.readPodLog(namespace, pod, options).catch(() => undefined)
+      : undefined;
+    if (live) return live;
+    this.forgetOldLogs();
+    return this.finishedLogs.get(key)?.log;
+  }
+
+  async streamPodLog(
+    namespace: string,
+    pod: string,
+    out: Writable,
+    options: { follow: boolean; tailLines?: number; signal?: AbortSignal },
+  ): Promise<boolean> {
+    const cluster = this.podCluster.get(podKey(namespace, pod));
+    if (cluster) return cluster.streamPodLog(namespace, pod, out, options);
+    for (const candidate of [this.manager, ...this.workers]) {
+      if (await candidate.streamPodLog(namespace, pod, out, options)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private async keepFinishedLog(cluster: TenantCluster, pod: V1Pod) {
+    const namespace = pod.metadata!.namespace!;
+    const name = pod.metadata!.name!;
+    const key = podKey(namespace, name);
+    if (this.finishedLogs.has(key)) return;
+    try {
+      const log = await cluster.readPodLog(namespace, name, {
+        limitBytes: this.options.logTailBytes,
+      });
+      if (!log) return;
+      this.forgetOldLogs();
+      this.finishedLogs.set(key, { at: this.now(), log });
+    } catch (error) {
+      this.options.logger.debug(
+        `Could not keep the log of pod ${key} in cluster '${cluster.name}': ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+
+  private forgetOldLogs() {
+    const before = this.now() - FINISHED_LOG_TTL_MS;
+    for (const [key, entry] of this.finishedLogs) {
+      if (entry.at >= before && this.finishedLogs.size < FINISHED_LOG_LIMIT) {
+        break; // oldest first: the rest are newer
+      }
+      this.finishedLogs.delete(key);
+    }
+  }
+
+  private now() {
+    return this.options.now?.() ?? Date.now();
+  }
+}
+
+function podKey(namespace: string | undefined, name: string | undefined) {
+  return `${namespace ?? ''}/${name ?? ''}`;
+}
