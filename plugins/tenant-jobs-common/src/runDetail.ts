@@ -26,6 +26,11 @@ export interface TenantJobPod {
   /** The pod phase: Pending, Running, Succeeded, Failed or Unknown. */
   phase: string;
   nodeName?: string;
+  /**
+   * The cluster the pod runs on, when it is not the run's: the MultiKueue
+   * worker its manager dispatched the Job to.
+   */
+  cluster?: string;
   createdAt?: string;
   startedAt?: string;
   finishedAt?: string;

@@ -192,6 +192,9 @@ describe('Tenant Jobs with MultiKueue: a manager and a worker cluster', () => {
       return now.status === 'Running' ? now : undefined;
     });
     expect(running.pods.length).toBeGreaterThan(0);
+    // Users see where it runs: the run's cluster, and its pod's worker.
+    expect(running.cluster).toBe(FIRST_CLUSTER);
+    expect(running.pods[0].cluster).toBe(WORKER);
     const podName = running.pods[0].name;
     const onWorker = await env.adminOf(WORKER).core.readNamespacedPod({
       name: podName,

@@ -16,7 +16,9 @@ import {
   ManagedObjectsWatch,
   TenantCluster,
   TenantQuotaUsage,
+  WatchEventType,
 } from '../cluster/TenantCluster';
+import { markWorkerCluster } from '../cluster/workerCluster';
 import { mergeWatches } from './mergedWatch';
 
 /** How long the log of a finished worker pod is kept here, in ms. */
@@ -165,10 +167,23 @@ export class MultiKueueManager implements TenantCluster {
     const byName = new Map(
       [this.manager, ...this.workers].map(c => [c.name, c]),
     );
+    // Each pod marked with the worker it runs on (in memory), for users.
+    const marked = (
+      cluster: TenantCluster,
+      h: ManagedObjectsHandler<V1Pod>,
+    ) => {
+      const worker = cluster === this.manager ? undefined : cluster.name;
+      return {
+        onList: (pods: V1Pod[]) =>
+          h.onList(pods.map(pod => markWorkerCluster(pod, worker))),
+        onEvent: (type: WatchEventType, pod: V1Pod) =>
+          h.onEvent(type, markWorkerCluster(pod, worker)),
+      };
+    };
     return mergeWatches<V1Pod>(
       [this.manager, ...this.workers].map(cluster => ({
         cluster: cluster.name,
-        start: h => cluster.watchPods(h),
+        start: h => cluster.watchPods(marked(cluster, h)),
       })),
       handler,
       (clusterName, type, pod) => {

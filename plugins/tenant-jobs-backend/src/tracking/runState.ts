@@ -33,6 +33,7 @@ import {
   type TenantJobCondition,
   type TenantJobPod,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
+import { workerClusterOf } from '../cluster/workerCluster';
 import { podRanInterval, podRequests } from './podUsage';
 
 /** What the tracker records of a run from its Job and pods. */
@@ -301,6 +302,7 @@ export function summarizePod(pod: V1Pod): TenantJobPod {
   };
   const fields: Partial<TenantJobPod> = {
     nodeName: pod.spec?.nodeName,
+    cluster: workerClusterOf(pod),
     createdAt: toIso(pod.metadata?.creationTimestamp),
     startedAt: toIso(pod.status?.startTime),
     finishedAt: toIso(container?.state?.terminated?.finishedAt),

@@ -49,7 +49,14 @@ export function AttemptsCard(props: { pods: TenantJobPod[] }) {
                   </Typography>
                   {pod.name}
                 </TableCell>
-                <TableCell>{pod.nodeName ?? '–'}</TableCell>
+                <TableCell>
+                  {pod.nodeName ?? '–'}
+                  {pod.cluster && (
+                    <Typography variant="caption" display="block">
+                      on cluster {pod.cluster}
+                    </Typography>
+                  )}
+                </TableCell>
                 <TableCell style={{ whiteSpace: 'nowrap' }}>
                   {pod.startedAt ? (
                     <>

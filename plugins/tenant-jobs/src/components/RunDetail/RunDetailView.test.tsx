@@ -68,6 +68,27 @@ describe('RunDetailView', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('says which MultiKueue worker the pods of a dispatched run ran on', async () => {
+    const api = fakeApi({
+      getRun: jest.fn(async () => {
+        const finished = detail();
+        return {
+          ...finished,
+          pods: finished.pods.map(pod => ({ ...pod, cluster: 'gpu-east' })),
+        };
+      }),
+    });
+    await renderDetail(api);
+    const placement = await screen.findByRole('table', { name: 'Placement' });
+    expect(
+      within(placement).getByText('gpu-east (MultiKueue worker of local)'),
+    ).toBeInTheDocument();
+    const attempts = screen.getByRole('table', { name: 'Attempts and pods' });
+    expect(
+      within(attempts).getByText('on cluster gpu-east'),
+    ).toBeInTheDocument();
+  });
+
   it('follows the log of a running pod', async () => {
     const api = fakeApi({
       getRun: jest.fn(async () =>

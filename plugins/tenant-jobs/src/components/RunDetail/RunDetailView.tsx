@@ -144,7 +144,12 @@ export function RunDetailView(props: {
           </Grid>
         )}
         <Grid item xs={12} md={5}>
-          <ParametersCard run={run} />
+          <ParametersCard
+            run={run}
+            workers={run.pods.flatMap(pod =>
+              pod.cluster ? [pod.cluster] : [],
+            )}
+          />
         </Grid>
         <Grid item xs={12} md={7}>
           <AttemptsCard pods={run.pods} />

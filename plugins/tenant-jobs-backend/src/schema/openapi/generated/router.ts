@@ -1163,6 +1163,11 @@ export const spec = {
           nodeName: {
             type: 'string',
           },
+          cluster: {
+            type: 'string',
+            description:
+              "The cluster the pod runs on, when it is not the run's: the\nMultiKueue worker its manager dispatched the Job to.",
+          },
           createdAt: {
             type: 'string',
           },

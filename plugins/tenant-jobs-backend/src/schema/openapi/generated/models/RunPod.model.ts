@@ -16,6 +16,10 @@ export interface RunPod {
    */
   phase: string;
   nodeName?: string;
+  /**
+   * The cluster the pod runs on, when it is not the run\'s: the MultiKueue worker its manager dispatched the Job to.
+   */
+  cluster?: string;
   createdAt?: string;
   startedAt?: string;
   finishedAt?: string;
