@@ -30,8 +30,8 @@ help: ## List the targets
 bootstrap: ## Install the toolchain (Node 24, yarn) and packages; quick when done
 	@scripts/bootstrap.sh
 
-dev: bootstrap ## Run the demo portal: app on :3000, backend on :7007 (state kept in .local/dev); CLUSTERS=2 puts initech-labs on a second cluster
-	@CLUSTERS=$(or $(CLUSTERS),1) scripts/dev.sh
+dev: bootstrap ## Run the demo portal: app on :3000, backend on :7007 (state kept in .local/dev); CLUSTERS=2 puts initech-labs on a second cluster, with MULTIKUEUE=true every tenant's Jobs on a MultiKueue worker
+	@CLUSTERS=$(or $(CLUSTERS),1) MULTIKUEUE=$(or $(MULTIKUEUE),false) scripts/dev.sh
 
 dev-reset: ## Forget the demo's state: its database and the local cluster
 	@scripts/dev.sh reset

@@ -59,15 +59,28 @@ esac
 
 # CLUSTERS=2: a second local cluster, tenant-jobs-2, and the demo tenant
 # initech-labs pinned to it (app-config.two-clusters.yaml); one by default.
+# With MULTIKUEUE=true the second is instead the first's MultiKueue worker
+# (app-config.multikueue.yaml).
 CLUSTERS="${CLUSTERS:-1}"
+if [ "${MULTIKUEUE:-false}" = true ] && [ "$CLUSTERS" != 2 ]; then
+  echo "[dev] MULTIKUEUE=true needs a worker cluster: add CLUSTERS=2" >&2
+  exit 2
+fi
 case "$CLUSTERS" in
   1) scripts/cluster/cluster.sh up ;;
   2)
     scripts/cluster/cluster.sh --clusters 2 up
     TENANT_JOBS_KUBECONFIG_2="$TJ_ROOT/.local/cluster/tenant-jobs-2/kubeconfig"
     export TENANT_JOBS_KUBECONFIG_2
-    config+=(--config "$TJ_ROOT/app-config.two-clusters.yaml")
-    echo "[dev] initech-labs runs on the second cluster, local-2 (kubeconfig: $TENANT_JOBS_KUBECONFIG_2)" >&2
+    if [ "${MULTIKUEUE:-false}" = true ]; then
+      # Kueue on both (built once, cached), the first dispatching to the second.
+      scripts/cluster/cluster.sh multikueue-up tenant-jobs-2
+      config+=(--config "$TJ_ROOT/app-config.multikueue.yaml")
+      echo "[dev] MultiKueue: every tenant on local, their Jobs run on the worker local-2" >&2
+    else
+      config+=(--config "$TJ_ROOT/app-config.two-clusters.yaml")
+      echo "[dev] initech-labs runs on the second cluster, local-2 (kubeconfig: $TENANT_JOBS_KUBECONFIG_2)" >&2
+    fi
     ;;
   *)
     echo "[dev] CLUSTERS must be 1 or 2, not '$CLUSTERS'" >&2
