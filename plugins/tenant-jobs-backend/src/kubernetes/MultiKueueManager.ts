@@ -24,7 +24,7 @@ import { mergeWatches } from './mergedWatch';
 /** How long the log of a finished worker pod is kept here, in ms. */
 const FINISHED_LOG_TTL_MS = 15 * 60_000;
 /** How many such logs are kept at most. */
-const FINISHED_LOG_LIMIT = 2000;
+const FINISHED_LOG_LIMIT = 500;
 
 /**
  * A MultiKueue manager cluster with its workers, as one
