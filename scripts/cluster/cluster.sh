@@ -7,6 +7,7 @@
 #   COMMAND: build|up|down|status|kubeconfig|kubectl ARGS...|list
 #            stop-apiserver|start-apiserver|restart-apiserver
 #            kueue-build|kueue-up|kueue-down|kueue-status
+#            multikueue-up WORKER|multikueue-down
 # Several named clusters run side by side, each with its own ports and state.
 set -euo pipefail
 
@@ -29,7 +30,7 @@ KUEUE_DIR=${CACHE_ROOT}/kueue-${KUEUE_VERSION}
 CLUSTERS_ROOT=${REPO_ROOT}/.local/cluster
 DEFAULT_CLUSTER=tenant-jobs
 # Folders of the first cluster's state that no other cluster may be named.
-RESERVED_NAMES=" kwok kueue pod-logs kubectl-cache "
+RESERVED_NAMES=" kwok kueue pod-logs kubectl-cache kubeconfig kwokctl.log cluster.fingerprint apiserver.stopped "
 
 # select_cluster NAME: every path below is of that cluster.
 select_cluster() {
@@ -38,7 +39,7 @@ select_cluster() {
     die "a cluster name is 2 to 40 lower-case letters, digits and dashes, starting with a letter: '${CLUSTER_NAME}'"
   fi
   if [[ "${RESERVED_NAMES}" == *" ${CLUSTER_NAME} "* ]]; then
-    die "'${CLUSTER_NAME}' names a folder of the first cluster's state; pick another name"
+    die "'${CLUSTER_NAME}' names a file or folder of the first cluster's state; pick another name"
   fi
   if [[ "${CLUSTER_NAME}" == "${DEFAULT_CLUSTER}" ]]; then
     STATE_DIR=${CLUSTERS_ROOT}
@@ -430,6 +431,12 @@ cmd_up() {
   DEADLINE=$((SECONDS + UP_TIMEOUT))
   local fp
   fp=$(cluster_fingerprint)
+  # Held down by stop-apiserver (a failure test that did not finish):
+  # started again rather than the cluster recreated with its state lost.
+  if [[ -f "${STOPPED_APISERVER}" ]]; then
+    log "the kube-apiserver was stopped (stop-apiserver); starting it again"
+    (start_apiserver) || log "it did not come back; recreating the cluster"
+  fi
   if cluster_healthy && [[ -f "${FINGERPRINT_PATH}" && "$(cat "${FINGERPRINT_PATH}")" == "${fp}" ]]; then
     log "cluster already up, reusing it"
   else
@@ -499,9 +506,11 @@ relaunch() {
 # drop and watches end. etcd keeps the state, the other components stay up
 # (retrying), and the apiserver's command line is kept for start-apiserver.
 cmd_stop_apiserver() {
-  mkdir -p "${STATE_DIR}"
-  exec 9>"${STATE_DIR}/.lock"
-  flock 9
+  with_lock stop_apiserver
+}
+
+stop_apiserver() {
+  [[ ! -f "${STOPPED_APISERVER}" ]] || die "the kube-apiserver is stopped already; run: $0 $(name_option)start-apiserver"
   cluster_healthy || die "the cluster is not up; run: $0 up"
   local name pid i
   # The command lines, NUL-separated argv kept with NULs as \x01, one a line.
@@ -519,6 +528,14 @@ cmd_stop_apiserver() {
     sleep 0.1
   done
   log "kube-apiserver stopped (was pid ${pid}); start it with: $0 $(name_option)start-apiserver"
+}
+
+# with_lock FUNCTION: runs it holding this cluster's lock.
+with_lock() {
+  mkdir -p "${STATE_DIR}"
+  exec 9>"${STATE_DIR}/.lock"
+  flock 9
+  "$@"
   flock -u 9
 }
 
@@ -540,9 +557,10 @@ argv_of() {
 # their leases for a while; like a kubelet restarting static pods, this
 # starts again any that did.
 cmd_start_apiserver() {
-  mkdir -p "${STATE_DIR}"
-  exec 9>"${STATE_DIR}/.lock"
-  flock 9
+  with_lock start_apiserver
+}
+
+start_apiserver() {
   [[ -f "${STOPPED_APISERVER}" ]] || die "no kube-apiserver was stopped here (run: $0 $(name_option)stop-apiserver first)"
   local name pid i
   local -a ARGV=()
@@ -567,12 +585,16 @@ cmd_start_apiserver() {
   done
   rm -f "${STOPPED_APISERVER}"
   log "kube-apiserver started (pid $(cat "${CLUSTER_DIR}/pids/kube-apiserver.pid"))"
-  flock -u 9
 }
 
+# Both under one hold of the lock: no `up` sees the cluster in between.
 cmd_restart_apiserver() {
-  cmd_stop_apiserver
-  cmd_start_apiserver
+  with_lock restart_apiserver
+}
+
+restart_apiserver() {
+  stop_apiserver
+  start_apiserver
 }
 
 # ---------------------------------------------------------------------------
@@ -801,9 +823,9 @@ cmd_multikueue_up() {
   local worker=${1:-}
   [[ -n "${worker}" ]] || die "usage: $0 --name MANAGER multikueue-up WORKER"
   [[ "${worker}" != "${CLUSTER_NAME}" ]] || die "the worker must be another cluster than the manager"
-  local worker_kubeconfig
-  worker_kubeconfig=$("$0" --name "${worker}" kubeconfig 2>/dev/null)
   "$0" --name "${worker}" status >/dev/null || die "the worker cluster ${worker} is not up; run: $0 --name ${worker} up"
+  local worker_kubeconfig
+  worker_kubeconfig=$("$0" --name "${worker}" kubeconfig)
   "$0" --name "${worker}" kueue-up
   cmd_kueue_up
   # Kueue keeps a deleted AdmissionCheck while a ClusterQueue uses it.
