@@ -13,32 +13,33 @@ const pod: V1Pod = {
 };
 
 describe('workerCluster', () => {
-  it("tells users a worker's pod runs there, keeping the pod's own annotations", () => {
+  it('tells users a worker runs the pod, in memory only', () => {
     const seen = markWorkerCluster(pod, 'gpu-east');
     expect(workerClusterOf(seen)).toBe('gpu-east');
-    expect(seen.metadata?.annotations?.['tenant-jobs.io/simulate']).toBe(
-      'duration=5s',
-    );
     expect(summarizePod(seen)).toMatchObject({
       name: 'etl-1-abcde',
       nodeName: 'kwok-cpu-1',
       cluster: 'gpu-east',
     });
-    expect(pod.metadata?.annotations).not.toHaveProperty(
-      'tenant-jobs.io/observed-on-worker',
-    );
+    // Never part of the pod as written or sent anywhere.
+    expect(JSON.parse(JSON.stringify(seen))).toEqual(pod);
+    expect(workerClusterOf(pod)).toBeUndefined();
   });
 
-  it("takes no such mark from the pod itself: the manager's own pods have none", () => {
-    const forged = {
+  it("cannot be forged by a pod's metadata, and the manager's own pods have none", () => {
+    const forged: V1Pod = {
       ...pod,
       metadata: {
         ...pod.metadata,
         annotations: { 'tenant-jobs.io/observed-on-worker': 'elsewhere' },
+        labels: { 'tenant-jobs.io/observed-on-worker': 'elsewhere' },
       },
     };
-    const seen = markWorkerCluster(forged, undefined);
-    expect(workerClusterOf(seen)).toBeUndefined();
-    expect(summarizePod(seen)).not.toHaveProperty('cluster');
+    expect(summarizePod(forged)).not.toHaveProperty('cluster');
+    const own = markWorkerCluster(
+      markWorkerCluster(pod, 'gpu-east'),
+      undefined,
+    );
+    expect(workerClusterOf(own)).toBeUndefined();
   });
 });

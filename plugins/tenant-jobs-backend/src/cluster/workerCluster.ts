@@ -1,30 +1,26 @@
 import type { V1Pod } from '@kubernetes/client-node';
 
 /**
- * Set in memory only, never sent to a cluster: on the pods a MultiKueue
- * manager's watch gets from its workers, the worker's name.
+ * On the pods a MultiKueue manager's watch gets from its workers, the
+ * worker's name: a symbol, so it lives in memory only, is never sent to a
+ * cluster or serialized, and no pod's own metadata can forge it.
  */
-const WORKER_CLUSTER_MARK = 'tenant-jobs.io/observed-on-worker';
+const WORKER_CLUSTER = Symbol('tenant-jobs.workerCluster');
+
+type MarkedPod = V1Pod & { [WORKER_CLUSTER]?: string };
 
 /** The pod as seen from `cluster`, a MultiKueue worker (or not: undefined). */
 export function markWorkerCluster(
   pod: V1Pod,
   cluster: string | undefined,
 ): V1Pod {
-  const { [WORKER_CLUSTER_MARK]: _ignored, ...annotations } =
-    pod.metadata?.annotations ?? {};
-  return {
-    ...pod,
-    metadata: {
-      ...pod.metadata,
-      annotations: cluster
-        ? { ...annotations, [WORKER_CLUSTER_MARK]: cluster }
-        : annotations,
-    },
-  };
+  const marked: MarkedPod = { ...pod };
+  if (cluster) marked[WORKER_CLUSTER] = cluster;
+  else delete marked[WORKER_CLUSTER];
+  return marked;
 }
 
 /** The MultiKueue worker the pod was seen on, if any. */
 export function workerClusterOf(pod: V1Pod): string | undefined {
-  return pod.metadata?.annotations?.[WORKER_CLUSTER_MARK];
+  return (pod as MarkedPod)[WORKER_CLUSTER];
 }

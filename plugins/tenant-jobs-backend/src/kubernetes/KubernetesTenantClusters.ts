@@ -43,6 +43,11 @@ export class KubernetesTenantClusters implements TenantClusters {
       ]),
     );
     const workers = new Set(clusters.flatMap(c => c.multiKueue?.workers ?? []));
+    const managerOf = new Map(
+      clusters.flatMap(c =>
+        (c.multiKueue?.workers ?? []).map(worker => [worker, c.name] as const),
+      ),
+    );
     return new KubernetesTenantClusters(
       new Map<string, TenantCluster>(
         clusters
@@ -61,10 +66,15 @@ export class KubernetesTenantClusters implements TenantClusters {
               : clients.get(cluster.name)!,
           ]),
       ),
+      managerOf,
     );
   }
 
-  constructor(private readonly clients: Map<string, TenantCluster>) {}
+  constructor(
+    private readonly clients: Map<string, TenantCluster>,
+    /** MultiKueue workers, by the manager they belong to. */
+    private readonly managerOf: Map<string, string> = new Map(),
+  ) {}
 
   /** The configured cluster names tenants may be pinned to. */
   names(): string[] {
@@ -74,6 +84,12 @@ export class KubernetesTenantClusters implements TenantClusters {
   get(name: string): TenantCluster {
     const client = this.clients.get(name);
     if (!client) {
+      const manager = this.managerOf.get(name);
+      if (manager) {
+        throw new Error(
+          `Cluster '${name}' is a MultiKueue worker of '${manager}': runs are recorded on the manager. A run recorded on '${name}' before it became a worker cannot be reached through it; make it a cluster of its own again to finish those runs`,
+        );
+      }
       throw new Error(
         `No cluster named '${name}' in tenantJobs.clusters; configured: ${
           this.names().join(', ') || 'none'

@@ -23,8 +23,10 @@ import { mergeWatches } from './mergedWatch';
 
 /** How long the log of a finished worker pod is kept here, in ms. */
 const FINISHED_LOG_TTL_MS = 15 * 60_000;
-/** How many such logs are kept at most. */
+/** How many such logs are kept at most (the oldest go first). */
 const FINISHED_LOG_LIMIT = 500;
+/** How many such logs are read at once. */
+const MAX_LOG_READS = 4;
 
 /**
  * A MultiKueue manager cluster with its workers, as one
@@ -49,6 +51,10 @@ export class MultiKueueManager implements TenantCluster {
     string,
     { at: number; log: { log: string; truncated: boolean } }
   >();
+  /** Pods whose log is being read to be kept, and the reads waiting. */
+  private readonly reading = new Set<string>();
+  private readsUnderWay = 0;
+  private readonly waitingReads: Array<(value: unknown) => void> = [];
 
   constructor(
     private readonly manager: TenantCluster,
@@ -174,8 +180,13 @@ export class MultiKueueManager implements TenantCluster {
     ) => {
       const worker = cluster === this.manager ? undefined : cluster.name;
       return {
-        onList: (pods: V1Pod[]) =>
-          h.onList(pods.map(pod => markWorkerCluster(pod, worker))),
+        onList: (pods: V1Pod[]) => {
+          // A cluster's new list replaces what was known of its pods.
+          for (const [key, holder] of this.podCluster) {
+            if (holder === cluster) this.podCluster.delete(key);
+          }
+          return h.onList(pods.map(pod => markWorkerCluster(pod, worker)));
+        },
         onEvent: (type: WatchEventType, pod: V1Pod) =>
           h.onEvent(type, markWorkerCluster(pod, worker)),
       };
@@ -208,37 +219,44 @@ export class MultiKueueManager implements TenantCluster {
     podNames: readonly string[],
   ): Promise<TenantJobEvent[]> {
     // The manager's Job (Kueue's admission), and the worker's copy of it
-    // with its pods. A worker that does not answer is left out.
-    const [own, ...others] = await Promise.allSettled([
+    // with its pods. A cluster that does not answer fails the whole list,
+    // naming it, as a single cluster would: an archive is then tried again
+    // later rather than kept without the worker's part.
+    const lists = await Promise.all([
       this.manager.listRunEvents(namespace, jobName, []),
       ...this.workers.map(worker =>
         worker.listRunEvents(namespace, jobName, podNames),
       ),
     ]);
-    if (own.status === 'rejected') throw own.reason;
-    return [
-      own.value,
-      ...others.flatMap(result =>
-        result.status === 'fulfilled' ? [result.value] : [],
-      ),
-    ]
+    return lists
       .flat()
       .sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? ''));
   }
 
+  /**
+   * From the cluster that holds the pod (every one when not known yet),
+   * else the log kept when the worker's pod ended. A cluster that does not
+   * answer fails it, unless the log was kept.
+   */
   async readPodLog(
     namespace: string,
     pod: string,
     options: { limitBytes: number },
   ): Promise<{ log: string; truncated: boolean } | undefined> {
     const key = podKey(namespace, pod);
-    const cluster = this.podCluster.get(key);
-    const live = cluster
-      ? await cluster.readPodLog(namespace, pod, options).catch(() => undefined)
-      : undefined;
-    if (live) return live;
-    this.forgetOldLogs();
-    return this.finishedLogs.get(key)?.log;
+    let failure: unknown;
+    for (const cluster of this.candidates(key)) {
+      try {
+        const log = await cluster.readPodLog(namespace, pod, options);
+        if (log) return log;
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    const kept = this.keptLog(key);
+    if (kept) return kept;
+    if (failure) throw failure;
+    return undefined;
   }
 
   async streamPodLog(
@@ -247,34 +265,70 @@ export class MultiKueueManager implements TenantCluster {
     out: Writable,
     options: { follow: boolean; tailLines?: number; signal?: AbortSignal },
   ): Promise<boolean> {
-    const cluster = this.podCluster.get(podKey(namespace, pod));
-    if (cluster) return cluster.streamPodLog(namespace, pod, out, options);
-    for (const candidate of [this.manager, ...this.workers]) {
-      if (await candidate.streamPodLog(namespace, pod, out, options)) {
+    const key = podKey(namespace, pod);
+    for (const cluster of this.candidates(key)) {
+      if (await cluster.streamPodLog(namespace, pod, out, options)) {
         return true;
       }
     }
-    return false;
+    // Kueue deleted the worker's pod as its run finished: what was kept.
+    const kept = this.keptLog(key);
+    if (!kept) return false;
+    const lines = kept.log.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const shown =
+      options.tailLines !== undefined ? lines.slice(-options.tailLines) : lines;
+    out.end(shown.length > 0 ? `${shown.join('\n')}\n` : '');
+    return true;
   }
 
+  /** The cluster known to hold the pod, else all of them. */
+  private candidates(key: string): TenantCluster[] {
+    const known = this.podCluster.get(key);
+    return known ? [known] : [this.manager, ...this.workers];
+  }
+
+  private keptLog(key: string) {
+    this.forgetOldLogs();
+    return this.finishedLogs.get(key)?.log;
+  }
+
+  /**
+   * Reads a finished worker pod's log once, at most
+   * {@link MAX_LOG_READS} at a time (a new list may hold many).
+   */
   private async keepFinishedLog(cluster: TenantCluster, pod: V1Pod) {
     const namespace = pod.metadata!.namespace!;
     const name = pod.metadata!.name!;
     const key = podKey(namespace, name);
-    if (this.finishedLogs.has(key)) return;
+    if (this.finishedLogs.has(key) || this.reading.has(key)) return;
+    this.reading.add(key);
+    let counted = false;
     try {
+      while (this.readsUnderWay >= MAX_LOG_READS) {
+        await new Promise(resolve => this.waitingReads.push(resolve));
+      }
+      this.readsUnderWay += 1;
+      counted = true;
       const log = await cluster.readPodLog(namespace, name, {
         limitBytes: this.options.logTailBytes,
       });
-      if (!log) return;
-      this.forgetOldLogs();
-      this.finishedLogs.set(key, { at: this.now(), log });
+      if (log) {
+        this.forgetOldLogs();
+        this.finishedLogs.set(key, { at: this.now(), log });
+      }
     } catch (error) {
       this.options.logger.debug(
         `Could not keep the log of pod ${key} in cluster '${cluster.name}': ${
           (error as Error).message
         }`,
       );
+    } finally {
+      this.reading.delete(key);
+      if (counted) {
+        this.readsUnderWay -= 1;
+        this.waitingReads.shift()?.(undefined);
+      }
     }
   }
 
