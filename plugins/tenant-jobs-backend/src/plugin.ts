@@ -23,6 +23,7 @@ import {
   durationTargets,
   readMonitoringConfig,
   TenantJobsObservability,
+  tenantClusterState,
 } from './metrics';
 import {
   tenantJobsPermissionResourceRef,
@@ -229,7 +230,8 @@ export const tenantJobsPlugin = createBackendPlugin({
           clusters,
           logger: deps.logger,
           config,
-          clusterState: name => observability.health.stateOf(name),
+          clusterState: name =>
+            tenantClusterState(name, config.clusters, observability.health),
         });
         const usageReports = new UsageReports({ usage });
         await tracking.schedule(deps.scheduler);

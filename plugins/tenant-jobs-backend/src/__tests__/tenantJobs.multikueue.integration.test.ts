@@ -66,6 +66,8 @@ describe('Tenant Jobs with MultiKueue: a manager and a worker cluster', () => {
   let env: TenantJobsTestEnv;
   /** The clusters whose Kueue this suite started, to stop it again. */
   const kueueStartedHere: string[] = [];
+  /** Whether MultiKueue was set up here (not by `make dev`, say). */
+  let multiKueueSetUpHere = false;
   const transcript: string[] = [];
   const note = (line: string) => transcript.push(line);
 
@@ -78,6 +80,16 @@ describe('Tenant Jobs with MultiKueue: a manager and a worker cluster', () => {
         kueueStartedHere.push(cluster);
       }
     }
+    multiKueueSetUpHere = !(
+      await clusterSh([
+        'kubectl',
+        'get',
+        'admissionchecks',
+        '--ignore-not-found',
+        '-o',
+        'name',
+      ]).catch(() => '')
+    ).includes(CHECK);
     note(
       (await clusterSh(['multikueue-up', WORKER_LOCAL]))
         .trim()
@@ -117,7 +129,9 @@ describe('Tenant Jobs with MultiKueue: a manager and a worker cluster', () => {
         })
         .catch(() => undefined);
     }
-    await clusterSh(['multikueue-down']).catch(() => undefined);
+    if (multiKueueSetUpHere) {
+      await clusterSh(['multikueue-down']).catch(() => undefined);
+    }
     for (const cluster of kueueStartedHere) {
       await clusterSh(['--name', cluster, 'kueue-down']).catch(() => undefined);
     }

@@ -1,5 +1,5 @@
 import { WatchStats } from '../cluster/TenantCluster';
-import { ClusterHealth } from './ClusterHealth';
+import { ClusterHealth, tenantClusterState } from './ClusterHealth';
 
 function fakeWatch(stats: WatchStats) {
   return {
@@ -97,6 +97,16 @@ describe('ClusterHealth', () => {
     });
     // Nothing asked of it yet: not known to be down.
     expect(h.stateOf('east')).toEqual({ reachable: true });
+    // A MultiKueue manager is down for its tenants when its worker is.
+    const clusters = [{ name: 'east', multiKueue: { workers: ['west'] } }];
+    expect(tenantClusterState('east', clusters, h)).toEqual({
+      reachable: false,
+      lastAnsweredAt: answeredAt,
+      cluster: 'west',
+    });
+    expect(tenantClusterState('east', [{ name: 'east' }], h)).toEqual({
+      reachable: true,
+    });
   });
 
   it('names a watch that has heard nothing for too long, or cannot sync', () => {

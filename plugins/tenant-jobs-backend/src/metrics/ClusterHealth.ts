@@ -69,7 +69,35 @@ export type ClusterState = {
   reachable: boolean;
   /** When the apiserver last answered a request, ISO 8601. */
   lastAnsweredAt?: string;
+  /**
+   * The cluster that does not answer, when it is not the tenant's own:
+   * a MultiKueue worker of it.
+   */
+  cluster?: string;
 };
+
+/**
+ * Whether a tenant's cluster answers: a MultiKueue manager only while it
+ * and every one of its workers does (the first that does not is named).
+ */
+export function tenantClusterState(
+  cluster: string,
+  clusters: ReadonlyArray<{
+    name: string;
+    multiKueue?: { workers: string[] };
+  }>,
+  health: Pick<ClusterHealth, 'stateOf'>,
+): ClusterState {
+  const own = health.stateOf(cluster);
+  if (!own.reachable) return own;
+  const workers =
+    clusters.find(c => c.name === cluster)?.multiKueue?.workers ?? [];
+  for (const worker of workers) {
+    const state = health.stateOf(worker);
+    if (!state.reachable) return { ...state, cluster: worker };
+  }
+  return own;
+}
 
 /**
  * Whether each configured cluster answers and whether its watches keep up:

@@ -5,7 +5,7 @@ export {
   METRIC_NAMES,
   prometheusMetricNames,
 } from './TenantJobsMetrics';
-export { ClusterHealth } from './ClusterHealth';
+export { ClusterHealth, tenantClusterState } from './ClusterHealth';
 export type { ClusterHealthReport, WatchHealth } from './ClusterHealth';
 export { readMonitoringConfig, durationTargets } from './monitoringConfig';
 export type { MonitoringConfig } from './monitoringConfig';

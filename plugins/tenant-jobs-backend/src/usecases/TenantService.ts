@@ -45,6 +45,7 @@ export class TenantService {
       clusterState?: (cluster: string) => {
         reachable: boolean;
         lastAnsweredAt?: string;
+        cluster?: string;
       };
     },
   ) {}

@@ -60,6 +60,11 @@ export interface TenantSummary {
     reachable: boolean;
     /** When the cluster last answered the backend, ISO 8601. */
     lastAnsweredAt?: string;
+    /**
+     * The cluster that does not answer, when it is not the tenant's own:
+     * a MultiKueue worker, where its jobs run.
+     */
+    cluster?: string;
   };
   namespace: string;
   /** Runs holding one of the tenant's slots now. */

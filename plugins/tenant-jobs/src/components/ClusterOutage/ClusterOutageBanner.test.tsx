@@ -24,11 +24,23 @@ describe('ClusterOutageBanner', () => {
         },
         // A backend that does not say is not an outage.
         { ...ACME, id: 'older', cluster: 'north' },
+        // A MultiKueue manager whose worker does not answer: the worker.
+        {
+          ...ACME,
+          id: 'dispatched',
+          cluster: 'hub',
+          clusterState: { ...DOWN, cluster: 'gpu-east' },
+        },
       ]),
     ).toEqual([
       {
         cluster: 'east',
         tenantIds: [ACME.id, INITECH.id],
+        lastAnsweredAt: DOWN.lastAnsweredAt,
+      },
+      {
+        cluster: 'gpu-east',
+        tenantIds: ['dispatched'],
         lastAnsweredAt: DOWN.lastAnsweredAt,
       },
     ]);

@@ -22,13 +22,15 @@ export function unreachableClusters(
   >();
   for (const tenant of tenants) {
     if (!tenant.clusterState || tenant.clusterState.reachable) continue;
-    const entry = byCluster.get(tenant.cluster) ?? {
-      cluster: tenant.cluster,
+    // The tenant's own cluster, or the MultiKueue worker its jobs run on.
+    const cluster = tenant.clusterState.cluster ?? tenant.cluster;
+    const entry = byCluster.get(cluster) ?? {
+      cluster,
       tenantIds: [],
       lastAnsweredAt: tenant.clusterState.lastAnsweredAt,
     };
     entry.tenantIds.push(tenant.id);
-    byCluster.set(tenant.cluster, entry);
+    byCluster.set(cluster, entry);
   }
   return [...byCluster.values()];
 }

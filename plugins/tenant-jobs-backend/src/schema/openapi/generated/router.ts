@@ -863,6 +863,11 @@ export const spec = {
                 format: 'date-time',
                 description: 'When the cluster last answered the backend.',
               },
+              cluster: {
+                type: 'string',
+                description:
+                  "The cluster that does not answer, when it is not the\ntenant's own: a MultiKueue worker of it.",
+              },
             },
             required: ['reachable'],
           },

@@ -14,4 +14,8 @@ export interface TenantSummaryClusterState {
    * When the cluster last answered the backend.
    */
   lastAnsweredAt?: Date;
+  /**
+   * The cluster that does not answer, when it is not the tenant\'s own: a MultiKueue worker of it.
+   */
+  cluster?: string;
 }
