@@ -62,14 +62,14 @@ function fakeCluster(name: string) {
         },
       ];
     }),
-    readPodLog: jest.fn(async (_ns: string, pod: string) => {
+    readPodLog: jest.fn(async (_ns: string, podName: string) => {
       if (cluster.failing) throw cluster.failing;
-      const log = logs.get(pod);
+      const log = logs.get(podName);
       return log === undefined ? undefined : { log, truncated: false };
     }),
     streamPodLog: jest.fn(
-      async (_ns: string, pod: string, out: PassThrough) => {
-        const log = logs.get(pod);
+      async (_ns: string, podName: string, out: PassThrough) => {
+        const log = logs.get(podName);
         if (log === undefined) return false;
         out.end(log);
         return true;
