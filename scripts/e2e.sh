@@ -12,24 +12,19 @@ cd "$TJ_ROOT"
 
 scripts/ensure-chromium.sh || exit 1
 
+# shellcheck source=scripts/lib/clusters.sh
+. scripts/lib/clusters.sh
+
 started=()
-started_clusters=()
 cleanup() {
   for name in "${started[@]}"; do stop_service "$name"; done
-  for name in "${started_clusters[@]}"; do
-    scripts/cluster/cluster.sh --name "$name" down >/dev/null 2>&1 || true
-  done
+  stop_started_clusters
 }
 trap cleanup EXIT
 
 # The portal's backend runs tenant jobs on two local clusters, as `make dev
 # CLUSTERS=2` does: initech-labs on the second (clusters.e2e stops it).
-for name in tenant-jobs tenant-jobs-2; do
-  if ! scripts/cluster/cluster.sh --name "$name" status >/dev/null 2>&1; then
-    scripts/cluster/cluster.sh --name "$name" up || exit 1
-    started_clusters+=("$name")
-  fi
-done
+ensure_clusters tenant-jobs tenant-jobs-2 || exit 1
 export TENANT_JOBS_KUBECONFIG_2="$TJ_ROOT/.local/cluster/tenant-jobs-2/kubeconfig"
 
 if ! http_ok "$BACKEND_READY_URL"; then

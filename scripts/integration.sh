@@ -15,23 +15,14 @@ set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$TJ_ROOT"
 
-# Two clusters: the second (tenant-jobs-2) for the suite that pins a
-# tenant to it (tenantJobs.clusters.integration). Each started here is
+# Two clusters: the second (tenant-jobs-2) for the suites that pin a
+# tenant to it or make it a MultiKueue worker (tenantJobs.clusters and
+# tenantJobs.multikueue). Each started here is
 # stopped again at the end.
-started=()
-for name in tenant-jobs tenant-jobs-2; do
-  if ! scripts/cluster/cluster.sh --name "$name" status >/dev/null 2>&1; then
-    scripts/cluster/cluster.sh --name "$name" up || exit 1
-    started+=("$name")
-  fi
-done
-stop_started() {
-  local name
-  for name in "${started[@]}"; do
-    scripts/cluster/cluster.sh --name "$name" down >/dev/null 2>&1 || true
-  done
-}
-trap stop_started EXIT
+# shellcheck source=scripts/lib/clusters.sh
+. scripts/lib/clusters.sh
+trap stop_started_clusters EXIT
+ensure_clusters tenant-jobs tenant-jobs-2 || exit 1
 
 out=""
 args=()

@@ -12,19 +12,17 @@ import {
   TenantJobRun,
   TenantJobRunDetail,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import request from 'supertest';
 import {
   FIRST_CLUSTER,
   namespaceOf,
-  REPO_ROOT,
   startTenantJobsTestBackend,
   TenantJobsTestEnv,
   testJobType,
   UserKey,
   waitFor,
 } from './__testUtils__/harness';
+import { clusterScript } from './__testUtils__/clusterScript';
 
 jest.setTimeout(600_000);
 
@@ -40,20 +38,9 @@ const TYPES = [
 ];
 const FINAL = ['Succeeded', 'Failed', 'Cancelled'];
 
-function clusterScript(...args: string[]) {
-  const result = spawnSync(
-    path.join(REPO_ROOT, 'scripts/cluster/cluster.sh'),
-    ['--name', LOCAL_NAME, ...args],
-    { encoding: 'utf8', timeout: 180_000 },
-  );
-  if (result.status !== 0) {
-    throw new Error(
-      `cluster.sh --name ${LOCAL_NAME} ${args.join(' ')} failed: ${
-        result.stderr
-      }`,
-    );
-  }
-}
+/** cluster.sh on the second cluster. */
+const onSecond = (command: string) =>
+  clusterScript(['--name', LOCAL_NAME, command], 180_000);
 
 describe('Tenant Jobs on two clusters', () => {
   let env: TenantJobsTestEnv;
@@ -77,7 +64,7 @@ describe('Tenant Jobs on two clusters', () => {
 
   afterAll(async () => {
     try {
-      if (apiserverStopped) clusterScript('start-apiserver');
+      if (apiserverStopped) await onSecond('start-apiserver');
     } finally {
       await env?.stop();
     }
@@ -234,7 +221,7 @@ describe('Tenant Jobs on two clusters', () => {
       return res.body.items?.length >= before.length ? true : undefined;
     });
 
-    clusterScript('stop-apiserver');
+    await onSecond('stop-apiserver');
     apiserverStopped = true;
 
     // b's tenant: submissions refused with a 503 naming the cluster.
@@ -291,7 +278,7 @@ describe('Tenant Jobs on two clusters', () => {
     const runA = await launch('alice', a, 'it-ok');
     expect((await finalState('alice', runA.id)).status).toBe('Succeeded');
 
-    clusterScript('start-apiserver');
+    await onSecond('start-apiserver');
     apiserverStopped = false;
 
     // Every b run reaches its final state, none lost, none duplicated.

@@ -18,19 +18,17 @@ import {
   TenantJobRun,
   TenantJobRunDetail,
 } from '@tenant-jobs/plugin-tenant-jobs-common';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import request from 'supertest';
 import {
   adminKubeConfig,
   FIRST_CLUSTER,
   namespaceOf,
-  REPO_ROOT,
   startTenantJobsTestBackend,
   TenantJobsTestEnv,
   testJobType,
   waitFor,
 } from './__testUtils__/harness';
+import { clusterScript } from './__testUtils__/clusterScript';
 
 jest.setTimeout(900_000);
 
@@ -48,20 +46,6 @@ const TYPES = [
   testJobType('it-mk-long', { simulate: 'duration=120s' }),
 ];
 
-function clusterSh(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      path.join(REPO_ROOT, 'scripts/cluster/cluster.sh'),
-      args,
-      { cwd: REPO_ROOT, timeout: 30 * 60_000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) =>
-        error
-          ? reject(new Error(`cluster.sh ${args.join(' ')}: ${stderr}`))
-          : resolve(`${stdout}${stderr}`),
-    );
-  });
-}
-
 describe('Tenant Jobs with MultiKueue: a manager and a worker cluster', () => {
   let env: TenantJobsTestEnv;
   /** The clusters whose Kueue this suite started, to stop it again. */
@@ -72,16 +56,16 @@ describe('Tenant Jobs with MultiKueue: a manager and a worker cluster', () => {
   const note = (line: string) => transcript.push(line);
 
   beforeAll(async () => {
-    await clusterSh(['--name', WORKER_LOCAL, 'status']);
+    await clusterScript(['--name', WORKER_LOCAL, 'status']);
     for (const cluster of [FIRST_LOCAL, WORKER_LOCAL]) {
       try {
-        await clusterSh(['--name', cluster, 'kueue-status']);
+        await clusterScript(['--name', cluster, 'kueue-status']);
       } catch {
         kueueStartedHere.push(cluster);
       }
     }
     multiKueueSetUpHere = !(
-      await clusterSh([
+      await clusterScript([
         'kubectl',
         'get',
         'admissionchecks',
@@ -91,7 +75,7 @@ describe('Tenant Jobs with MultiKueue: a manager and a worker cluster', () => {
       ]).catch(() => '')
     ).includes(CHECK);
     note(
-      (await clusterSh(['multikueue-up', WORKER_LOCAL]))
+      (await clusterScript(['multikueue-up', WORKER_LOCAL]))
         .trim()
         .split('\n')
         .pop()!,
@@ -130,10 +114,12 @@ describe('Tenant Jobs with MultiKueue: a manager and a worker cluster', () => {
         .catch(() => undefined);
     }
     if (multiKueueSetUpHere) {
-      await clusterSh(['multikueue-down']).catch(() => undefined);
+      await clusterScript(['multikueue-down']).catch(() => undefined);
     }
     for (const cluster of kueueStartedHere) {
-      await clusterSh(['--name', cluster, 'kueue-down']).catch(() => undefined);
+      await clusterScript(['--name', cluster, 'kueue-down']).catch(
+        () => undefined,
+      );
     }
   });
 

@@ -42,7 +42,6 @@ export class KubernetesTenantClusters implements TenantClusters {
         }),
       ]),
     );
-    const workers = new Set(clusters.flatMap(c => c.multiKueue?.workers ?? []));
     const managerOf = new Map(
       clusters.flatMap(c =>
         (c.multiKueue?.workers ?? []).map(worker => [worker, c.name] as const),
@@ -51,7 +50,7 @@ export class KubernetesTenantClusters implements TenantClusters {
     return new KubernetesTenantClusters(
       new Map<string, TenantCluster>(
         clusters
-          .filter(cluster => !workers.has(cluster.name))
+          .filter(cluster => !managerOf.has(cluster.name))
           .map(cluster => [
             cluster.name,
             cluster.multiKueue

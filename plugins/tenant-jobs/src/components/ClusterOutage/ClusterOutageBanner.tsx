@@ -1,10 +1,9 @@
-import { useApi } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { useEffect } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { tenantJobsApiRef, TenantSummary } from '../../api';
+import type { TenantSummary } from '../../api';
+import { useTenants } from '../../hooks/useTenantJobsCatalog';
 import { formatDateTime } from '../../lib/format';
 
 /** How often the tenants' clusters are checked while all answer. */
@@ -45,8 +44,7 @@ export function unreachableClusters(
  * margin below it, for the top of a page.
  */
 export function ClusterOutageBanner(props: { tenantIds?: string[] }) {
-  const api = useApi(tenantJobsApiRef);
-  const tenants = useAsyncRetry(() => api.getTenants(), [api]);
+  const tenants = useTenants();
   const wanted = props.tenantIds;
   const outages = unreachableClusters(
     (tenants.value ?? []).filter(t => !wanted || wanted.includes(t.id)),
